@@ -1,0 +1,130 @@
+"""Mur porteur: the single window of a collective of social landlords."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_login import current_user
+
+from murporteur.settings import PROJECT_ROOT, Settings
+
+LOCALES = ("fr", "en")
+
+
+def create_app(overrides: dict | None = None, environ: dict[str, str] | None = None) -> Flask:
+    """Build the application from the environment; ``overrides`` are for tests."""
+    instance_path = Path((environ or {}).get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=str(instance_path),
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    settings = Settings.from_environ(instance_path, environ)
+    app.config.from_mapping(settings.flask_config())
+    if overrides:
+        app.config.update(overrides)
+
+    _configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_errors(app)
+    register_commands(app)
+    register_dispatch(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def select_locale() -> str:
+    """The user's own choice, then this browser's, then the browser's languages."""
+    if not has_request_context():  # e-mails and tasks choose with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        return current_user.locale
+    if session.get("locale") in LOCALES:
+        return session["locale"]
+    return request.accept_languages.best_match(LOCALES) or \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    from murporteur.core.celery import celery_init_app
+    from murporteur.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    celery_init_app(app)
+
+    # Every model module, so that the metadata (and Alembic) sees every table.
+    from murporteur.accounts import models as _accounts  # noqa: F401
+    from murporteur.notifications import models as _notifications  # noqa: F401
+    from murporteur.notifications import receivers as _receivers  # noqa: F401
+    from murporteur.notifications import tasks as _tasks  # noqa: F401
+    from murporteur.submissions import models as _submissions  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(cookie_id: str):
+        from murporteur.accounts.models import User
+
+        user_id, _, version = cookie_id.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def register_blueprints(app: Flask) -> None:
+    from murporteur.accounts.views import bp as accounts_bp
+    from murporteur.core.views import bp as public_bp
+    from murporteur.notifications.views import bp as notifications_bp
+    from murporteur.submissions.views import bp as submissions_bp
+    from murporteur.triage.views import bp as triage_bp
+
+    for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, notifications_bp):
+        app.register_blueprint(bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from murporteur.core import templating
+
+    templating.register(app)
+
+
+def register_errors(app: Flask) -> None:
+    from murporteur.core import errorpages
+
+    errorpages.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from murporteur.accounts.cli import create_user_command
+    from murporteur.demo.seed import seed_demo_command
+
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+
+
+def register_dispatch(app: Flask) -> None:
+    from murporteur.extensions import db
+    from murporteur.notifications.dispatch import dispatch_ready
+
+    @app.after_request
+    def _dispatch_outbox(response):
+        dispatch_ready(db.session)
+        return response

@@ -1,0 +1,1 @@
+"""People and organisations: users, roles, login, links sent by e-mail."""

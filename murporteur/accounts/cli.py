@@ -1,0 +1,41 @@
+"""``flask --app murporteur create-user``."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask.cli import with_appcontext
+
+from murporteur.accounts import services
+from murporteur.accounts.models import Role
+from murporteur.extensions import db
+
+
+@click.command("create-user")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--email", required=True)
+@click.option("--organisation", default=None, help="Name of the member's organisation.")
+@click.option("--name", "full_name", default="", help="Full name shown in the app.")
+@click.option("--password", default=None,
+              help="Password (asked for when omitted; holders may go without).")
+@with_appcontext
+def create_user_command(role: str, email: str, organisation: str | None, full_name: str,
+                        password: str | None) -> None:
+    """Create a user account."""
+    org = None
+    if organisation:
+        org = services.find_organisation(organisation)
+        if org is None:
+            raise click.UsageError(f"No organisation named {organisation!r}.")
+    if password is None and role != Role.HOLDER.value:
+        password = getpass.getpass("Password: ")
+    try:
+        user = services.create_user(email, Role(role), full_name=full_name, password=password,
+                                    organisation=org)
+    except services.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from exc
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}"
+               + (f" ({org.name})" if org else ""))

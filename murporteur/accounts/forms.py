@@ -1,0 +1,43 @@
+"""Login, link request and password forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+_EMAIL = [InputRequired(_l("Indiquez votre adresse e-mail.")),
+          Email(_l("Cette adresse e-mail ne semble pas valide (exemple : nom@exemple.fr)."),
+                check_deliverability=False),
+          Length(max=254)]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), validators=_EMAIL,
+                       filters=[lambda v: v.strip() if isinstance(v, str) else v])
+    password = PasswordField(_l("Mot de passe"),
+                             validators=[InputRequired(_l("Indiquez votre mot de passe.")),
+                                         Length(max=1024)])
+    next = HiddenField()
+
+
+class LinkRequestForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail utilisée pour votre dossier"), validators=_EMAIL,
+                       filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+class FollowLinkForm(FlaskForm):
+    """The button behind a link: the link is used on POST only, so that a mail scanner
+    opening it does not spend it."""
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("Nouveau mot de passe"), description=_l(
+        "12 caractères au moins. Une phrase de plusieurs mots est facile à retenir."),
+        validators=[InputRequired(_l("Choisissez un mot de passe.")), Length(max=1024)])
+    confirm = PasswordField(_l("Confirmez le mot de passe"), validators=[
+        InputRequired(_l("Confirmez le mot de passe.")),
+        EqualTo("password", _l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class LogoutForm(FlaskForm):
+    pass

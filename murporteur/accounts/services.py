@@ -1,0 +1,189 @@
+"""Accounts rules: creating users, passwords, and the single-use links sent by e-mail."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from murporteur.accounts.models import AccessToken, Organisation, Role, TokenPurpose, User
+from murporteur.core.db import utcnow
+from murporteur.core.errors import DomainError
+from murporteur.extensions import db
+
+# Argon2id, memory-hard, with the library's recommended parameters.
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(DomainError):
+    """An account operation was refused."""
+
+
+class LinkInvalid(DomainError):
+    """The link is unknown, altered, already used or expired."""
+
+    def __init__(self, message, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("Le mot de passe doit compter au moins %(n)s caractères.",
+                              n=MIN_PASSWORD_LENGTH))
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # other sessions of this user end with the old password
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same answer for both faults)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or not user.password_hash:
+        _hasher.hash(password)  # spend the same time whether or not the account exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def create_user(email: str, role: Role, *, full_name: str = "", password: str | None = None,
+                organisation: Organisation | None = None) -> User:
+    email = normalise_email(email)
+    if not email or "@" not in email:
+        raise AccountError(_l("Adresse e-mail invalide : %(email)s", email=email))
+    if find_user_by_email(email) is not None:
+        raise AccountError(_l("Un compte existe déjà pour %(email)s.", email=email))
+    if role == Role.MEMBER and organisation is None:
+        raise AccountError(_l("Un membre du comité appartient à une organisation."))
+    user = User(email=email, role=role, full_name=full_name.strip(), organisation=organisation,
+                active=True, session_version=1)
+    if password:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def holder_for_email(email: str, full_name: str = "") -> User:
+    """The account that follows dossiers sent from ``email``, created on first use.
+
+    No password is needed: the holder reaches their dossiers through links sent to this
+    address, which is what proves they own it.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        user = create_user(email, Role.HOLDER, full_name=full_name)
+    elif full_name and not user.full_name:
+        user.full_name = full_name.strip()
+    return user
+
+
+def find_organisation(name: str) -> Organisation | None:
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower()))
+
+
+# --- Links sent by e-mail -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedLink:
+    token: AccessToken
+    signed: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="access-link")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_link(user: User, purpose: TokenPurpose, *, dossier_id: int | None = None,
+               now: datetime | None = None) -> IssuedLink:
+    """A new single-use link for ``user``; the returned string goes into the URL."""
+    now = now or utcnow()
+    secret = secrets.token_urlsafe(32)
+    token = AccessToken(user=user, purpose=purpose, dossier_id=dossier_id,
+                        secret_digest=_digest(secret), created_at=now,
+                        expires_at=now + timedelta(hours=current_app.config["MAGIC_LINK_HOURS"]))
+    db.session.add(token)
+    db.session.flush()
+    return IssuedLink(token, _serializer().dumps(secret))
+
+
+def check_link(signed: str, *, now: datetime | None = None) -> AccessToken:
+    """The token behind ``signed`` if it may still be used; raises ``LinkInvalid`` otherwise."""
+    now = now or utcnow()
+    max_age = current_app.config["MAGIC_LINK_HOURS"] * 3600
+    try:
+        secret = _serializer().loads(signed, max_age=max_age)
+    except SignatureExpired as exc:
+        raise LinkInvalid(_l("Ce lien a expiré."), expired=True) from exc
+    except BadSignature as exc:
+        raise LinkInvalid(_l("Ce lien n'est pas valide.")) from exc
+    token = db.session.scalar(select(AccessToken).where(
+        AccessToken.secret_digest == _digest(secret)))
+    if token is None:
+        raise LinkInvalid(_l("Ce lien n'est pas valide."))
+    if token.used_at is not None:
+        raise LinkInvalid(_l("Ce lien a déjà servi. Demandez-en un nouveau ci-dessous."),
+                          expired=True)
+    if token.expires_at <= now:
+        raise LinkInvalid(_l("Ce lien a expiré."), expired=True)
+    if not token.user.active:
+        raise LinkInvalid(_l("Ce lien n'est pas valide."))
+    return token
+
+
+def consume_link(signed: str, *, now: datetime | None = None) -> AccessToken:
+    """Check ``signed`` and mark it used, so that it opens the door once only."""
+    now = now or utcnow()
+    token = check_link(signed, now=now)
+    # A conditional update: of two clicks racing, one wins and the other finds it used.
+    won = db.session.execute(
+        AccessToken.__table__.update()
+        .where(AccessToken.id == token.id, AccessToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if won != 1:
+        raise LinkInvalid(_l("Ce lien a déjà servi. Demandez-en un nouveau ci-dessous."),
+                          expired=True)
+    db.session.refresh(token)
+    token.user.last_login_at = now
+    return token
+
+
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: older session cookies no longer match."""
+    user.session_version += 1

@@ -1,0 +1,129 @@
+"""Login by password or by a link sent by e-mail, logout, and the holder's password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from murporteur import signals
+from murporteur.accounts import services
+from murporteur.accounts.forms import (FollowLinkForm, LinkRequestForm, LoginForm,
+                                       LogoutForm, PasswordForm)
+from murporteur.accounts.models import Role, TokenPurpose, User
+from murporteur.core.urls import external_url, safe_next
+from murporteur.extensions import db
+
+bp = Blueprint("accounts", __name__)
+
+
+def home_for(user: User) -> str:
+    if user.role == Role.ANIMATOR:
+        return url_for("triage.inbox")
+    if user.role == Role.ADMIN:
+        return url_for("notifications.outbox")
+    if user.role == Role.HOLDER:
+        return url_for("submissions.my_dossiers")
+    return url_for("public.landing")
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data) or home_for(user))
+        db.session.rollback()
+        form.password.errors = [_("Adresse e-mail ou mot de passe incorrect.")]
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/deconnexion")
+def logout():
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("public.landing"))
+
+
+@bp.route("/retrouver-mon-dossier", methods=["GET", "POST"])
+def request_link():
+    form = LinkRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and user.active:
+            link = services.issue_link(user, TokenPurpose.LOGIN)
+            signals.login_link_requested.send(
+                user, url=external_url("accounts.follow_link", token=link.signed))
+            db.session.commit()
+        # The same answer whether or not the address is known: no one learns who applied.
+        flash(_("Si un dossier est associé à %(email)s, un lien pour y accéder vient d'y être "
+                "envoyé. Il est valable %(hours)s heures et ne sert qu'une fois.",
+                email=form.email.data, hours=_hours()), "success")
+        return redirect(url_for("accounts.request_link"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/request_link.html", form=form), status
+
+
+def _hours() -> int:
+    return current_app.config["MAGIC_LINK_HOURS"]
+
+
+@bp.route("/lien/<token>", methods=["GET", "POST"])
+def follow_link(token: str):
+    form = FollowLinkForm()
+    try:
+        access = services.check_link(token)
+    except services.LinkInvalid as exc:
+        return render_template("accounts/link_invalid.html", message=exc.message,
+                               form=LinkRequestForm()), 410 if exc.expired else 404
+    if not form.validate_on_submit():
+        return render_template("accounts/follow_link.html", form=form, access=access)
+    try:
+        access = services.consume_link(token)
+    except services.LinkInvalid as exc:
+        db.session.rollback()
+        return render_template("accounts/link_invalid.html", message=exc.message,
+                               form=LinkRequestForm()), 410
+    user = access.user
+    login_user(user)
+    db.session.commit()
+    return redirect(_link_target(access))
+
+
+def _link_target(access) -> str:
+    from murporteur.submissions.models import Dossier
+
+    dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
+    if dossier is None or dossier.holder_id != access.user_id:
+        return home_for(access.user)
+    if dossier.state == "draft":
+        return url_for("submissions.edit_draft", public_id=dossier.public_id)
+    return url_for("submissions.show_dossier", public_id=dossier.public_id)
+
+
+@bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def set_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(current_user, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors = [exc.message]
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session version changed: keep this one
+            flash(_("Votre mot de passe est enregistré. Vous pouvez désormais vous connecter "
+                    "avec votre adresse e-mail et ce mot de passe."), "success")
+            return redirect(home_for(current_user))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/password.html", form=form), status

@@ -1,0 +1,45 @@
+"""The Celery application, bound to the Flask app (Flask's own Celery pattern).
+
+With ``REDIS_URL`` unset, tasks run in-process (``task_always_eager``); they are still
+handed over only after the database commit, by ``notifications.dispatch``.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask, current_app, has_app_context
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            # In-process, the task runs inside the request's app context and shares its
+            # session; in a worker, each task gets its own context and session.
+            if has_app_context() and current_app._get_current_object() is app:
+                return self.run(*args, **kwargs)
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    redis_url = app.config.get("REDIS_URL")
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=redis_url or "memory://",
+        task_always_eager=not redis_url,
+        task_eager_propagates=False,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        # A submission must not wait on a dead broker: fail fast, the row stays queued.
+        task_publish_retry=False,
+        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5,
+                                  "max_retries": 0},
+        timezone="Europe/Paris",
+        enable_utc=True,
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app

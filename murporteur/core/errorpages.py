@@ -1,0 +1,60 @@
+"""Error pages in the user's language, and domain errors turned into messages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def _back() -> str | None:
+    """The previous page, when it is one of ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def _page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message, back=_back()), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return _page(403, _("Accès refusé"),
+                     _("Vous n'avez pas accès à cette page avec ce compte."))
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return _page(404, _("Page introuvable"),
+                     _("Cette page n'existe pas ou plus, ou vous n'y avez pas accès."))
+
+    @app.errorhandler(405)
+    def not_allowed(_e):
+        return _page(405, _("Action impossible"), _("Cette adresse ne s'utilise pas ainsi."))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return _page(413, _("Envoi trop volumineux"),
+                     _("L'ensemble de vos fichiers dépasse la taille permise (5 fichiers de "
+                       "10 Mo au plus). Revenez à la page précédente : vos réponses y sont "
+                       "encore ; retirez ou allégez un fichier, puis envoyez de nouveau."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return _page(400, _("Formulaire expiré"),
+                     _("Pour votre sécurité, ce formulaire a expiré. Revenez à la page "
+                       "précédente, rechargez-la puis envoyez de nouveau."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        from murporteur.extensions import db
+
+        db.session.rollback()
+        return _page(500, _("Erreur du serveur"),
+                     _("Une erreur inattendue s'est produite ; rien n'a été enregistré. "
+                       "L'équipe technique est prévenue. Réessayez dans un instant."))

@@ -1,0 +1,74 @@
+"""Public pages: the landing page, the privacy notice, the language switch and /healthz."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from murporteur.accounts.models import Organisation, OrganisationKind
+from murporteur.core.urls import safe_next
+from murporteur.extensions import db
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def landing():
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.active.is_(True))
+        .order_by(Organisation.kind, Organisation.name)).all()
+    landlords = [o for o in organisations if o.kind == OrganisationKind.LANDLORD]
+    partners = [o for o in organisations if o.kind != OrganisationKind.LANDLORD]
+    return render_template("public/landing.html", landlords=landlords, partners=partners)
+
+
+@bp.get("/donnees-personnelles")
+def privacy():
+    from murporteur.submissions.services import CONSENT_VERSION
+
+    return render_template("public/privacy.html", consent_version=CONSENT_VERSION)
+
+
+@bp.post("/langue")
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale in ("fr", "en"):
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or "/")
+
+
+def database_state() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception:
+        db.session.rollback()
+        return "down"
+
+
+def broker_state() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "in-process"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return "ok"
+    except redis.RedisError:
+        return "down"
+
+
+@bp.get("/healthz")
+def healthz():
+    state = {"database": database_state(), "broker": broker_state()}
+    # A broker that is down delays e-mails (they wait in the outbox) but loses nothing: the
+    # application answers, degraded; without its database it cannot.
+    state["status"] = "ok" if state["broker"] != "down" and state["database"] == "ok" \
+        else "degraded"
+    return jsonify(state), 200 if state["database"] == "ok" else 503

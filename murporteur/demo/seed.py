@@ -1,0 +1,223 @@
+"""``flask --app murporteur seed-demo``: a collective an animator would recognise.
+
+The nine organisations of the reference collective, an admin, two animators, one member per
+landlord or partner, and about thirty dossiers in varied states — every one walked through the
+real workflow, so that its history and notifications are those the app itself would write.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import UTC, datetime, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
+from murporteur.accounts.services import create_user, holder_for_email
+from murporteur.extensions import db
+from murporteur.notifications.dispatch import commit_and_dispatch
+from murporteur.submissions import services
+from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
+from murporteur.submissions.workflow import apply_transition
+
+DEMO_PASSWORD = "murporteur-demo"
+
+ORGANISATIONS = [
+    ("Lyon Métropole Habitat", OrganisationKind.LANDLORD, "lmh"),
+    ("Est Métropole Habitat", OrganisationKind.LANDLORD, "emh"),
+    ("Grand Lyon Habitat", OrganisationKind.LANDLORD, "glh"),
+    ("Dynacité", OrganisationKind.LANDLORD, "dynacite"),
+    ("Alliade Habitat", OrganisationKind.LANDLORD, "alliade"),
+    ("Vilogia", OrganisationKind.LANDLORD, "vilogia"),
+    ("Banque des Territoires", OrganisationKind.PARTNER, "bdt"),
+    ("Caisse d'Épargne Rhône-Alpes", OrganisationKind.PARTNER, "cera"),
+    ("CRESS Auvergne-Rhône-Alpes", OrganisationKind.ANIMATOR, "cress"),
+]
+
+MEMBER_NAMES = ["Claire Fontaine", "Rachid Benali", "Sophie Marchand", "Thomas Girard",
+                "Nadia Haddad", "Julien Roux", "Isabelle Perrin", "Marc-Antoine Lefèvre"]
+
+# title, structure, legal form, town, neighbourhoods, QPV, stage, support kinds, amount (€)
+PROJECTS = [
+    ("Café solidaire au pied des immeubles", "Le Comptoir des Voisins", LegalForm.SCIC,
+     "Vaulx-en-Velin", "Mas du Taureau", PriorityArea.YES, Stage.DEVELOPMENT,
+     [SupportKind.PREMISES, SupportKind.FINANCING], 12000),
+    ("Atelier partagé de couture et de bois de palette", "Centre social Les Buers",
+     LegalForm.ASSOCIATION, "Villeurbanne", "Les Buers", PriorityArea.YES, Stage.EMERGENCE,
+     [SupportKind.PREMISES, SupportKind.INTRODUCTIONS], None),
+    ("Recyclerie de la petite enfance", "Les P'tits Pas Solidaires", LegalForm.ASSOCIATION,
+     "Vénissieux", "Les Minguettes", PriorityArea.YES, Stage.CONSOLIDATION,
+     [SupportKind.PREMISES], None),
+    ("Groupement d'achat bio et local", "Vrac en Quartier", LegalForm.ASSOCIATION, "Lyon 8e",
+     "Mermoz", PriorityArea.YES, Stage.MATURE, [SupportKind.INTRODUCTIONS, SupportKind.PILOT],
+     None),
+    ("Régie de quartier : nettoyage et petit entretien", "Régie Rives de Saône",
+     LegalForm.ASSOCIATION, "Rillieux-la-Pape", "Ville Nouvelle", PriorityArea.YES,
+     Stage.MATURE, [SupportKind.ORDER], None),
+    ("Repair café et bibliothèque d'outils", "Répare & Partage", LegalForm.ASSOCIATION,
+     "Lyon 9e", "La Duchère", PriorityArea.YES, Stage.EMERGENCE, [SupportKind.PREMISES], None),
+    ("Conciergerie solidaire pour les locataires", "Conciergerie Coop'Services",
+     LegalForm.SCIC, "Bron", "Parilly", PriorityArea.YES, Stage.DEVELOPMENT,
+     [SupportKind.ORDER, SupportKind.FINANCING], 15000),
+    ("Habitat partagé pour personnes en situation de handicap", "Vivre Ensemble Chez Soi",
+     LegalForm.ASSOCIATION, "Villeurbanne", "Saint-Jean", PriorityArea.NO, Stage.DEVELOPMENT,
+     [SupportKind.PILOT, SupportKind.INTRODUCTIONS], None),
+    ("Compostage collectif en pied d'immeuble", "Les Composteurs de Parilly",
+     LegalForm.INFORMAL_GROUP, "Vénissieux", "Parilly", PriorityArea.YES, Stage.EMERGENCE,
+     [SupportKind.PILOT], None),
+    ("Atelier vélo et vélo-école", "Roue Libre Solidaire", LegalForm.ASSOCIATION,
+     "Saint-Fons", "Arsenal - Carnot-Parmentier", PriorityArea.YES, Stage.CONSOLIDATION,
+     [SupportKind.PREMISES, SupportKind.FINANCING], 6000),
+    ("Coaching énergie contre la précarité énergétique", "Énergies Citoyennes du Rhône",
+     LegalForm.SCIC, "Lyon 8e", "États-Unis", PriorityArea.YES, Stage.MATURE,
+     [SupportKind.ORDER, SupportKind.PILOT], None),
+    ("Tiers-lieu : coworking, formation et café", "La Fabrique du Plateau", LegalForm.SCOP,
+     "Rillieux-la-Pape", "Le Plateau", PriorityArea.YES, Stage.DEVELOPMENT,
+     [SupportKind.PREMISES, SupportKind.FINANCING], 9000),
+    ("Cantine de quartier à prix libre", "Collectif À Table !", LegalForm.INFORMAL_GROUP,
+     "Givors", "Les Vernes", PriorityArea.YES, Stage.EMERGENCE, [SupportKind.PREMISES], None),
+    ("Jardins partagés sur les délaissés", "Les Jardins de la Sauvegarde",
+     LegalForm.ASSOCIATION, "Lyon 9e", "La Sauvegarde", PriorityArea.YES, Stage.CONSOLIDATION,
+     [SupportKind.PILOT, SupportKind.FINANCING], 4000),
+    ("Ressourcerie du mobilier", "Mob'Emploi", LegalForm.ASSOCIATION, "Vaulx-en-Velin",
+     "Grappinière", PriorityArea.YES, Stage.MATURE, [SupportKind.ORDER], None),
+]
+
+FIRST_NAMES = ["Amina", "Lucas", "Fatou", "Hugo", "Leïla", "Mathieu", "Samia", "Karim",
+               "Élodie", "Yacine", "Chloé", "Moussa", "Inès", "Pierre", "Zoé"]
+LAST_NAMES = ["Diallo", "Martin", "Nguyen", "Bernard", "Traoré", "Moreau", "Benyahia",
+              "Durand", "Lambert", "Mendy", "Garcia", "Rousseau", "Haddad", "Fabre", "Petit"]
+
+# The path of each demo dossier through the workflow (after submission).
+PATHS = [
+    [], [], [], [], ["start_qualification"], ["start_qualification"],
+    ["start_qualification"], ["start_qualification", "request_info"],
+    ["request_info"], ["start_qualification", "request_info", "answer_info"],
+    ["start_qualification", "retain"], ["start_qualification", "retain"],
+    ["start_qualification", "retain"], ["start_qualification", "retain", "put_on_agenda"],
+    ["start_qualification", "retain", "put_on_agenda"],
+    ["start_qualification", "retain", "put_on_agenda", "support"],
+    ["start_qualification", "retain", "put_on_agenda", "support"],
+    ["start_qualification", "retain", "put_on_agenda", "support", "convention"],
+    ["start_qualification", "retain", "put_on_agenda", "support", "convention"],
+    ["start_qualification", "retain", "put_on_agenda", "support", "convention", "close"],
+    ["start_qualification", "retain", "put_on_agenda", "postpone"],
+    ["start_qualification", "retain", "put_on_agenda", "not_support"],
+    ["start_qualification", "redirect"], ["redirect"], ["start_qualification", "decline"],
+    ["decline"], ["withdraw"], ["start_qualification", "withdraw"],
+]
+
+COMMENTS = {
+    "request_info": "Pourriez-vous nous envoyer un budget prévisionnel, même approximatif ?",
+    "redirect": "Votre projet relève plutôt d'un accompagnement à la création d'activité : "
+                "nous vous orientons vers l'incubateur d'innovation sociale, qui vous "
+                "recontactera.",
+    "decline": "Le projet ne concerne pas les habitants du parc social ; nous ne pouvons pas "
+               "le présenter au comité.",
+    "not_support": "Aucun bailleur ne dispose aujourd'hui d'un local adapté dans ce quartier.",
+    "withdraw": "Nous avons trouvé un local par un autre moyen.",
+}
+
+
+def _animator_org() -> Organisation:
+    return db.session.scalar(select(Organisation).where(
+        Organisation.kind == OrganisationKind.ANIMATOR))
+
+
+def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
+    logins: dict[str, list[str]] = {"admin": [], "animator": [], "member": [], "holder": []}
+    organisations = []
+    for name, kind, slug in ORGANISATIONS:
+        org = Organisation(name=name, kind=kind)
+        db.session.add(org)
+        organisations.append((org, slug))
+    db.session.flush()
+
+    admin = create_user("admin@murporteur.example", Role.ADMIN, full_name="Admin Plateforme",
+                        password=DEMO_PASSWORD)
+    logins["admin"].append(admin.email)
+    cress = _animator_org()
+    animators = [
+        create_user("camille.animatrice@cress.example", Role.ANIMATOR,
+                    full_name="Camille Dubois", password=DEMO_PASSWORD, organisation=cress),
+        create_user("nicolas.animateur@cress.example", Role.ANIMATOR,
+                    full_name="Nicolas Faure", password=DEMO_PASSWORD, organisation=cress),
+    ]
+    logins["animator"] += [a.email for a in animators]
+    for (org, slug), full_name in zip(
+            [o for o in organisations if o[0].kind != OrganisationKind.ANIMATOR], MEMBER_NAMES):
+        member = create_user(f"{slug}@membres.example", Role.MEMBER, full_name=full_name,
+                             password=DEMO_PASSWORD, organisation=org)
+        logins["member"].append(member.email)
+
+    start = now - timedelta(days=330)
+    for index, path in enumerate(PATHS):
+        project = PROJECTS[index % len(PROJECTS)]
+        title, structure, legal_form, town, area, qpv, stage, kinds, amount = project
+        first, last = FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[
+            (index * 7) % len(LAST_NAMES)]
+        if index >= len(PROJECTS):
+            title = f"{title} — {town}, saison 2"
+        holder = holder_for_email(
+            f"{first.lower()}.{last.lower()}{index}@porteurs.example".replace("é", "e")
+            .replace("ï", "i").replace("ë", "e").replace("è", "e"), f"{first} {last}")
+        submitted_at = start + timedelta(days=int(index * 320 / len(PATHS)),
+                                         hours=rng.randint(8, 18), minutes=rng.randint(0, 59))
+        answers = services.Answers(values={
+            "contact_name": f"{first} {last}", "structure_name": structure,
+            "legal_form": legal_form, "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+            f"{rng.randint(10, 99)} {rng.randint(10, 99)}", "town": town, "title": title,
+            "summary": f"{title}, porté par {structure}, pour et avec les habitants de {area}.",
+            "need": "Peu d'offre de proximité dans le quartier ; les habitants le disent lors des "
+                    "réunions du conseil citoyen.",
+            "residents": "Les locataires du quartier, environ 300 foyers, dont beaucoup de "
+                         "familles et de personnes âgées.",
+            "neighbourhoods": f"{area}, {town}", "priority_area": qpv, "stage": stage,
+            "support_kinds": [k.value for k in kinds],
+            "financing_amount_cents": amount * 100 if amount else None,
+            "support_details": "",
+        }, consent=True)
+        dossier = services.save_draft(holder, answers)
+        dossier.created_at = submitted_at - timedelta(days=2)
+        services.submit_dossier(dossier, holder, now=submitted_at)
+        moment = submitted_at
+        for step in path:
+            moment += timedelta(days=rng.randint(3, 20))
+            actor = holder if step in ("answer_info", "withdraw") else rng.choice(animators)
+            apply_transition(dossier, step, actor, COMMENTS.get(step, ""), at=min(moment, now))
+        logins["holder"].append(holder.email)
+    # Two drafts: ideas started and not yet sent.
+    for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
+        holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")
+        services.save_draft(holder, services.Answers(values={"title": title}))
+    return logins
+
+
+@click.command("seed-demo")
+@click.option("--seed", "seed_value", default=2026, show_default=True,
+              help="Random seed: the same seed gives the same demo.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing (successfully) when the database already has users.")
+@with_appcontext
+def seed_demo_command(seed_value: int, if_empty: bool) -> None:
+    """Fill an empty database with the demo collective and about thirty dossiers."""
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("The database already has data: demo not seeded again.")
+            return
+        raise click.ClickException("The database already has users: seed-demo fills an empty "
+                                   "database only (drop it, then `flask db upgrade`).")
+    for name in ("murporteur.mail", "murporteur.notifications", "celery"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logins = seed(random.Random(seed_value), datetime.now(UTC))
+    commit_and_dispatch()
+    click.echo("Demo data ready. Every account below uses the password "
+               f"{DEMO_PASSWORD!r}:")
+    for role in ("admin", "animator", "member"):
+        for email in logins[role]:
+            click.echo(f"  {role:<9} {email}")
+    click.echo(f"  {len(logins['holder'])} holders (no password: they use links by e-mail), "
+               f"e.g. {logins['holder'][0]}")

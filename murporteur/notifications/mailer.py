@@ -1,0 +1,45 @@
+"""Build a MIME message from a rendered outbox row and deliver it by SMTP or to the log."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+log = logging.getLogger("murporteur.mail")
+
+
+def build_message(row, subject: str, text: str, html: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = row.recipient_email
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    # The same row always carries the same Message-ID, so that a resend is recognisable.
+    domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
+    message["Reply-To"] = current_app.config["CONTACT_EMAIL"]
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def send(message: EmailMessage) -> str:
+    """Deliver ``message``; returns the transport used (``smtp`` or ``log``)."""
+    cfg = current_app.config
+    if not cfg.get("MAIL_SERVER"):
+        log.info("mail not sent (no MAIL_SERVER), kept in the outbox:\n%s",
+                 message.get_body(("plain",)).get_content(),
+                 extra={"to": message["To"], "subject": message["Subject"]})
+        return "log"
+    smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+        smtp.send_message(message)
+    return "smtp"

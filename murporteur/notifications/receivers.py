@@ -1,0 +1,86 @@
+"""What each domain event sends, and to whom. Runs inside the sender's transaction."""
+
+from __future__ import annotations
+
+from murporteur import signals
+from murporteur.accounts.models import Role, TokenPurpose
+from murporteur.accounts.services import issue_link
+from murporteur.core.urls import external_url
+from murporteur.notifications.services import active_animators, queue
+from murporteur.submissions.workflow import STATES
+
+
+def _dossier_context(dossier) -> dict:
+    return {"number": dossier.number, "title": dossier.title,
+            "structure_name": dossier.structure_name, "contact_name": dossier.contact_name,
+            "town": dossier.town}
+
+
+def _tracking_url(dossier) -> str:
+    """A single-use link that logs the holder in and opens the dossier."""
+    link = issue_link(dossier.holder, TokenPurpose.LOGIN, dossier_id=dossier.id)
+    return external_url("accounts.follow_link", token=link.signed)
+
+
+def _staff_url(dossier) -> str:
+    return external_url("triage.show_dossier", number=dossier.number)
+
+
+@signals.dossier_transitioned.connect
+def on_transition(dossier, event, actor, **_):
+    holder = dossier.holder
+    context = dict(_dossier_context(dossier), comment=event.comment,
+                   state_label=str(STATES[event.to_state].holder_label))
+    if event.transition == "submit":
+        queue("dossier_receipt", holder, dict(context, tracking_url=_tracking_url(dossier)),
+              idempotency_key=f"receipt:{event.id}", dossier_id=dossier.id, sensitive=True)
+        for animator in active_animators():
+            queue("dossier_new_for_staff", animator, dict(context, url=_staff_url(dossier)),
+                  idempotency_key=f"new-dossier:{event.id}:{animator.id}",
+                  dossier_id=dossier.id)
+    elif event.transition == "withdraw":
+        queue("dossier_withdrawn_receipt", holder, context,
+              idempotency_key=f"withdrawn:{event.id}", dossier_id=dossier.id)
+        for animator in active_animators():
+            queue("dossier_withdrawn_for_staff", animator,
+                  dict(context, url=_staff_url(dossier)),
+                  idempotency_key=f"withdrawn:{event.id}:{animator.id}", dossier_id=dossier.id)
+    elif actor is None or actor.id != holder.id:
+        # Any other move by the animators or the system: the holder hears of it in plain words.
+        queue("dossier_state_changed", holder,
+              dict(context, tracking_url=_tracking_url(dossier)),
+              idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
+
+
+@signals.draft_saved.connect
+def on_draft_saved(dossier, created, send_link, **_):
+    if not send_link:
+        return
+    link = issue_link(dossier.holder, TokenPurpose.RESUME_DRAFT, dossier_id=dossier.id)
+    queue("draft_resume_link", dossier.holder,
+          {"title": dossier.title, "contact_name": dossier.contact_name,
+           "resume_url": external_url("accounts.follow_link", token=link.signed)},
+          idempotency_key=f"draft-link:{link.token.id}", dossier_id=dossier.id, sensitive=True)
+
+
+@signals.message_posted.connect
+def on_message(message, **_):
+    dossier = message.dossier
+    context = dict(_dossier_context(dossier), author=message.author.display_name,
+                   body=message.body)
+    if message.author_id == dossier.holder_id:
+        for animator in active_animators():
+            queue("message_for_staff", animator, dict(context, url=_staff_url(dossier)),
+                  idempotency_key=f"message:{message.id}:{animator.id}", dossier_id=dossier.id)
+    elif message.author.role == Role.ANIMATOR:
+        queue("message_for_holder", dossier.holder,
+              dict(context, tracking_url=_tracking_url(dossier)),
+              idempotency_key=f"message:{message.id}", dossier_id=dossier.id, sensitive=True)
+
+
+@signals.login_link_requested.connect
+def on_login_link(user, url, **_):
+    from murporteur.core.db import utcnow
+
+    queue("login_link", user, {"login_url": url, "full_name": user.full_name},
+          idempotency_key=f"login-link:{user.id}:{utcnow().timestamp()}", sensitive=True)

@@ -1,0 +1,126 @@
+"""Queue notifications in the caller's transaction; render and deliver one outbox row."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from murporteur.accounts.models import Role, User
+from murporteur.core.db import utcnow
+from murporteur.extensions import db
+from murporteur.notifications import mailer
+from murporteur.notifications.dispatch import remember_for_dispatch
+from murporteur.notifications.models import OutboxMessage, OutboxState
+
+log = logging.getLogger(__name__)
+
+#: Attempts before a row is marked failed and shown to admins.
+MAX_ATTEMPTS = 5
+
+
+def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: str,
+          dossier_id: int | None = None, sensitive: bool = False) -> OutboxMessage:
+    """Write one message to the outbox, in the current transaction.
+
+    The row is handed to the Celery task only once the transaction commits; queuing the same
+    ``idempotency_key`` twice returns the row already there.
+    """
+    existing = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing
+    if isinstance(recipient, User):
+        email, recipient_id = recipient.email, recipient.id
+        locale = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    else:
+        email, recipient_id = recipient, None
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    row = OutboxMessage(key=key, recipient_email=email, recipient_id=recipient_id,
+                        dossier_id=dossier_id, locale=locale, context=context,
+                        idempotency_key=idempotency_key, sensitive=sensitive)
+    db.session.add(row)
+    db.session.flush()
+    remember_for_dispatch(db.session, row.id)
+    return row
+
+
+def active_animators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.ANIMATOR, User.active.is_(True)).order_by(User.id)))
+
+
+def render(row: OutboxMessage) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of ``row``, in its recipient's language."""
+    context = dict(row.context, contact_email=current_app.config["CONTACT_EMAIL"])
+    base = f"notifications/{row.key}"
+    with force_locale(row.locale):
+        subject = render_template(f"{base}.subject.txt", **context).strip()
+        text = render_template(f"{base}.txt", **context)
+        html = render_template(f"{base}.html", subject=subject, **context)
+    return " ".join(subject.split()), text, html
+
+
+def deliver(outbox_id: int) -> OutboxState | None:
+    """Send one outbox row once. Returns its state afterwards, None when there was nothing to do.
+
+    The row is claimed with a conditional update, so that two workers given the same id (a
+    retry racing a recovery, a message delivered twice by the broker) send one e-mail.
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.state == OutboxState.QUEUED)
+        .values(state=OutboxState.SENDING, attempts=OutboxMessage.attempts + 1,
+                sending_since=now)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        log.info("outbox %s: nothing to send (gone, sent or being sent)", outbox_id,
+                 extra={"outbox_id": outbox_id})
+        return None
+    row = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
+    try:
+        subject, text, html = render(row)
+        message = mailer.build_message(row, subject, text, html)
+        transport = mailer.send(message)
+    except Exception as exc:  # the transport's faults are many; each one is recorded
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        row.state = OutboxState.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxState.QUEUED
+        row.sending_since = None
+        db.session.commit()
+        log.warning("outbox %s: attempt %s failed: %s", outbox_id, row.attempts, row.last_error,
+                    extra={"outbox_id": outbox_id})
+        return row.state
+    row.state = OutboxState.SENT
+    row.sent_at = utcnow()
+    row.sending_since = None
+    row.transport = transport
+    row.subject, row.text_body, row.html_body = subject, text, html
+    row.last_error = None
+    db.session.commit()
+    log.info("outbox %s: sent to %s by %s", outbox_id, row.recipient_email, transport,
+             extra={"outbox_id": outbox_id})
+    return OutboxState.SENT
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds before the next attempt: 30 s, 1 min, 2 min, 4 min… (exponential backoff)."""
+    return 30 * 2 ** max(0, attempts - 1)
+
+
+def resend(row: OutboxMessage) -> None:
+    """An admin sends a failed row again: it goes back to the queue with fresh attempts."""
+    row.state = OutboxState.QUEUED
+    row.attempts = 0
+    row.last_error = None
+    remember_for_dispatch(db.session, row.id)
+
+
+def stale_sending_ids(older_than: timedelta = timedelta(hours=1)) -> list[int]:
+    cutoff = utcnow() - older_than
+    return list(db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.state == OutboxState.SENDING, OutboxMessage.sending_since < cutoff)))

@@ -1,0 +1,17 @@
+"""Celery tasks of the notifications domain: ids in, idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from murporteur.notifications import services
+from murporteur.notifications.models import OutboxState
+
+
+@shared_task(bind=True, name="murporteur.notifications.send_outbox_message",
+             max_retries=services.MAX_ATTEMPTS, ignore_result=True)
+def send_outbox_message(self, outbox_id: int) -> str | None:
+    state = services.deliver(outbox_id)
+    if state == OutboxState.QUEUED:
+        raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
+    return state.value if state else None

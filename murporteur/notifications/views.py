@@ -1,0 +1,67 @@
+"""The admins' outbox page: every message, its state, and a resend for failed ones."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from murporteur.accounts.models import Role
+from murporteur.core.access import roles_required
+from murporteur.extensions import db
+from murporteur.notifications import services
+from murporteur.notifications.models import OutboxMessage, OutboxState
+
+bp = Blueprint("notifications", __name__, url_prefix="/admin/outbox")
+
+admins_only = roles_required(Role.ADMIN)
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@admins_only
+def outbox():
+    state = request.args.get("state") or None
+    if state is not None and state not in {s.value for s in OutboxState}:
+        state = None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if state:
+        query = query.where(OutboxMessage.state == state)
+    rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    counts = dict(db.session.execute(
+        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+    return render_template("notifications/outbox.html", rows=rows, counts=counts,
+                           state=state, page=page, states=list(OutboxState),
+                           has_next=len(rows) == PAGE_SIZE)
+
+
+def body_visible(row: OutboxMessage) -> bool:
+    """A message that opens an account is readable here only while no mail server delivers
+    it (development): in production, an admin must not be able to borrow a holder's link."""
+    return not (row.sensitive and current_app.config.get("MAIL_SERVER"))
+
+
+@bp.get("/<int:outbox_id>")
+@admins_only
+def show(outbox_id: int):
+    row = db.session.get(OutboxMessage, outbox_id) or abort(404)
+    return render_template("notifications/outbox_message.html", row=row,
+                           body_visible=body_visible(row))
+
+
+@bp.post("/<int:outbox_id>/renvoyer")
+@admins_only
+def resend(outbox_id: int):
+    from murporteur.notifications.forms import ResendForm
+
+    row = db.session.get(OutboxMessage, outbox_id) or abort(404)
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    if row.state != OutboxState.FAILED:
+        flash(_("Seul un message en échec peut être renvoyé."), "error")
+    else:
+        services.resend(row)
+        db.session.commit()
+        flash(_("Le message est de nouveau en file d'envoi."), "success")
+    return redirect(url_for("notifications.show", outbox_id=outbox_id))

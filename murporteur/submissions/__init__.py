@@ -1,0 +1,1 @@
+"""The holder's side: the idea form, drafts, submission, the dossier and its documents."""

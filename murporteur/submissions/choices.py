@@ -1,0 +1,73 @@
+"""Reference lists of the idea form, with the words people read."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class LegalForm(enum.StrEnum):
+    ASSOCIATION = "association"
+    SCIC = "scic"
+    SCOP = "scop"
+    OTHER_COMPANY = "other_company"
+    INFORMAL_GROUP = "informal_group"
+
+
+class Stage(enum.StrEnum):
+    EMERGENCE = "emergence"
+    DEVELOPMENT = "development"
+    CONSOLIDATION = "consolidation"
+    MATURE = "mature"
+
+
+class SupportKind(enum.StrEnum):
+    ORDER = "order"
+    PREMISES = "premises"
+    FINANCING = "financing"
+    INTRODUCTIONS = "introductions"
+    PILOT = "pilot"
+    OTHER = "other"
+
+
+class PriorityArea(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+LEGAL_FORM_LABELS = {
+    LegalForm.ASSOCIATION: _l("Association"),
+    LegalForm.SCIC: _l("SCIC (société coopérative d'intérêt collectif)"),
+    LegalForm.SCOP: _l("SCOP (société coopérative et participative)"),
+    LegalForm.OTHER_COMPANY: _l("Autre entreprise"),
+    LegalForm.INFORMAL_GROUP: _l("Groupe informel (collectif d'habitants…)"),
+}
+
+STAGE_LABELS = {
+    Stage.EMERGENCE: _l("Émergence : l'idée se dessine"),
+    Stage.DEVELOPMENT: _l("Développement : le projet se construit"),
+    Stage.CONSOLIDATION: _l("Consolidation : l'activité existe et se renforce"),
+    Stage.MATURE: _l("Maturité : le projet cherche à s'implanter ou essaimer"),
+}
+
+SUPPORT_KIND_LABELS = {
+    SupportKind.ORDER: _l("Une commande d'un bailleur"),
+    SupportKind.PREMISES: _l("Un local d'activité (par exemple un rez-de-chaussée)"),
+    SupportKind.FINANCING: _l("Un financement"),
+    SupportKind.INTRODUCTIONS: _l("Une mise en relation avec les équipes ou les locataires"),
+    SupportKind.PILOT: _l("Une expérimentation sur une partie du parc"),
+    SupportKind.OTHER: _l("Autre"),
+}
+
+PRIORITY_AREA_LABELS = {
+    PriorityArea.YES: _l("Oui"),
+    PriorityArea.NO: _l("Non"),
+    PriorityArea.UNKNOWN: _l("Je ne sais pas"),
+}
+
+
+def choices(labels: dict) -> list[tuple[str, object]]:
+    """(value, label) pairs for a form field, in declaration order."""
+    return [(member.value, label) for member, label in labels.items()]

@@ -1,0 +1,148 @@
+"""The dossier, its append-only history, its documents and its message thread."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from murporteur.accounts.models import User
+from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.extensions import db
+from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
+
+
+def new_public_id() -> str:
+    """An unguessable identifier for links that holders and documents travel by."""
+    return secrets.token_urlsafe(12)
+
+
+class Dossier(db.Model):
+    __tablename__ = "dossier"
+    __table_args__ = (
+        CheckConstraint("financing_amount_cents IS NULL OR financing_amount_cents >= 0",
+                        name="financing_amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    # Given at submission: MP-<year>-<sequence of that year>.
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+    # You and your structure
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    structure_name: Mapped[str] = mapped_column(String(200), default="")
+    legal_form: Mapped[LegalForm | None] = mapped_column(str_enum(LegalForm, "legal_form"))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    town: Mapped[str] = mapped_column(String(120), default="")
+    # The idea
+    title: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    need: Mapped[str] = mapped_column(Text, default="")
+    residents: Mapped[str] = mapped_column(Text, default="")
+    # Where
+    neighbourhoods: Mapped[str] = mapped_column(Text, default="")
+    priority_area: Mapped[PriorityArea | None] = mapped_column(
+        str_enum(PriorityArea, "priority_area"))
+    # Stage and support sought
+    stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, "project_stage"))
+    support_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    financing_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    support_details: Mapped[str] = mapped_column(Text, default="")
+    # Consent to data processing: when, and which text was agreed to.
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="dossier", order_by="Document.created_at")
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="dossier", order_by="Message.created_at")
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id")
+
+    @property
+    def reference(self) -> str:
+        return self.number or self.public_id
+
+    def __repr__(self) -> str:
+        return f"<Dossier {self.reference} {self.state}>"
+
+
+class DossierEvent(db.Model):
+    """One transition of a dossier: the append-only history (never updated, never deleted)."""
+
+    __tablename__ = "dossier_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    transition: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class DossierCounter(db.Model):
+    """The last sequence number given in a year; incremented atomically at submission."""
+
+    __tablename__ = "dossier_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(db.Model):
+    """A file uploaded by a holder or an animator; the bytes live under UPLOAD_DIR.
+
+    A document first exists *staged* (no dossier yet: the form was sent with an error, or
+    the idea is not saved yet) and is attached to its dossier when the form is saved.
+    """
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    staging_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier | None] = relationship(back_populates="documents")
+    message: Mapped[Message | None] = relationship(back_populates="documents")
+
+
+class Message(db.Model):
+    """The thread between a holder and the animators about one dossier."""
+
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
+    documents: Mapped[list[Document]] = relationship(back_populates="message")

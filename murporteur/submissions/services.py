@@ -1,0 +1,219 @@
+"""The holder's rules: drafts, completeness, submission, withdrawal, messages, access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from murporteur import signals
+from murporteur.accounts.models import Role, User
+from murporteur.core.db import utcnow
+from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.timeutil import to_paris
+from murporteur.extensions import db
+from murporteur.submissions.choices import SupportKind
+from murporteur.submissions.models import Document, Dossier, DossierCounter, DossierEvent, Message
+from murporteur.submissions.workflow import (TRANSITIONS, UNDECIDED, TransitionRefused,
+                                             apply_transition, may_trigger)
+
+#: The version of the data-processing notice a holder agrees to (see the privacy page).
+CONSENT_VERSION = "2026-11"
+
+#: The answers a holder may edit, and the ones a submission cannot do without.
+ANSWER_FIELDS = (
+    "contact_name", "structure_name", "legal_form", "phone", "town", "title", "summary",
+    "need", "residents", "neighbourhoods", "priority_area", "stage", "support_kinds",
+    "financing_amount_cents", "support_details",
+)
+REQUIRED_FOR_SUBMISSION = (
+    "contact_name", "structure_name", "legal_form", "phone", "town", "title", "summary",
+    "need", "residents", "neighbourhoods", "priority_area", "stage", "support_kinds",
+)
+
+
+class IncompleteDossier(DomainError):
+    """Submission refused: ``problems`` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, object]) -> None:
+        super().__init__(_l("Il manque des réponses pour envoyer votre idée."))
+        self.problems = problems
+
+
+@dataclass
+class Answers:
+    """What the idea form carries, already parsed (amounts in cents)."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    consent: bool = False
+
+
+def update_answers(dossier: Dossier, answers: Answers, *, now: datetime | None = None) -> None:
+    """Copy the holder's answers onto a draft, keeping the consent's date and version."""
+    if dossier.state != "draft":
+        raise DomainError(_l("Ce dossier a été envoyé : ses réponses ne se modifient plus."))
+    for name in ANSWER_FIELDS:
+        if name in answers.values:
+            setattr(dossier, name, answers.values[name])
+    if SupportKind.FINANCING.value not in (dossier.support_kinds or []):
+        dossier.financing_amount_cents = None
+    if answers.consent and dossier.consent_at is None:
+        dossier.consent_at = now or utcnow()
+        dossier.consent_version = CONSENT_VERSION
+    elif not answers.consent:
+        dossier.consent_at = None
+        dossier.consent_version = None
+
+
+def save_draft(holder: User, answers: Answers, dossier: Dossier | None = None, *,
+               send_link: bool = False) -> Dossier:
+    """Create or update the holder's draft; the link to resume it goes by e-mail on request."""
+    created = dossier is None
+    if dossier is None:
+        dossier = Dossier(holder=holder, state="draft")
+        db.session.add(dossier)
+    update_answers(dossier, answers)
+    db.session.flush()
+    signals.draft_saved.send(dossier, created=created, send_link=send_link)
+    return dossier
+
+
+def submission_problems(dossier: Dossier) -> dict[str, object]:
+    """Every field that keeps ``dossier`` from being submitted, with the reason."""
+    problems: dict[str, object] = {}
+    for name in REQUIRED_FOR_SUBMISSION:
+        value = getattr(dossier, name)
+        if value is None or (isinstance(value, str | list) and not value):
+            problems[name] = _l("Cette réponse est nécessaire pour envoyer votre idée.")
+    if (SupportKind.FINANCING.value in (dossier.support_kinds or [])
+            and not dossier.financing_amount_cents):
+        problems["financing_amount_cents"] = _l(
+            "Indiquez le montant du financement recherché, en euros.")
+    if dossier.consent_at is None:
+        problems["consent"] = _l(
+            "Votre accord sur le traitement de vos données est nécessaire pour envoyer l'idée.")
+    return problems
+
+
+def _dialect_insert():
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def next_number(year: int) -> str:
+    """``MP-<year>-NNNN``: the next number of ``year``, atomically (one statement, no gap
+    between reading and writing the counter, whatever runs in parallel)."""
+    insert = _dialect_insert()
+    statement = insert(DossierCounter).values(year=year, last_value=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[DossierCounter.year],
+        set_={"last_value": DossierCounter.last_value + 1},
+    ).returning(DossierCounter.last_value)
+    value = db.session.execute(statement).scalar_one()
+    return f"MP-{year}-{value:04d}"
+
+
+def submit_dossier(dossier: Dossier, actor: User, *, now: datetime | None = None
+                   ) -> DossierEvent:
+    """Send a complete draft: it gets its number and goes to the animators."""
+    problems = submission_problems(dossier)
+    if problems:
+        raise IncompleteDossier(problems)
+    now = now or utcnow()
+    if dossier.state != "draft":
+        raise TransitionRefused(_l("Ce dossier a déjà été envoyé."))
+    if not may_trigger(TRANSITIONS["submit"], dossier, actor):
+        raise AccessDenied(_l("Seul le porteur peut envoyer son idée."))
+    # Numbered before the transition, so that the receipt queued with it carries the number.
+    dossier.number = next_number(to_paris(now).year)
+    dossier.submitted_at = now
+    return apply_transition(dossier, "submit", actor, at=now)
+
+
+def withdraw_dossier(dossier: Dossier, actor: User, reason: str = "") -> DossierEvent:
+    return apply_transition(dossier, "withdraw", actor, reason)
+
+
+def may_withdraw(dossier: Dossier, user: User | None) -> bool:
+    return user is not None and user.id == dossier.holder_id and dossier.state in UNDECIDED
+
+
+def can_view_dossier(user: User | None, dossier: Dossier) -> bool:
+    """The holder sees their dossier; animators see every submitted one.
+
+    Members of the committee see dossiers on an agenda (the committee issue adds that rule).
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    if user.id == dossier.holder_id:
+        return True
+    return user.role == Role.ANIMATOR and dossier.state != "draft"
+
+
+def attach_staged(dossier: Dossier, staging_key: str) -> list[Document]:
+    """Attach the files uploaded before the dossier existed (or while the form had errors)."""
+    staged = list(db.session.scalars(select(Document).where(
+        Document.staging_key == staging_key, Document.dossier_id.is_(None),
+        Document.removed.is_(False))))
+    for document in staged:
+        document.dossier = dossier
+        document.staging_key = None
+    return staged
+
+
+def staged_documents(staging_key: str) -> list[Document]:
+    return list(db.session.scalars(select(Document).where(
+        Document.staging_key == staging_key, Document.dossier_id.is_(None),
+        Document.removed.is_(False)).order_by(Document.id)))
+
+
+def dossier_documents(dossier: Dossier) -> list[Document]:
+    """The documents of the dossier's answers (not those of messages), kept ones only."""
+    return [d for d in dossier.documents if not d.removed and d.message_id is None]
+
+
+def remove_documents(documents: list[Document], public_ids: list[str]) -> None:
+    """Set aside the documents a holder unticked; the file stays for the history."""
+    wanted = set(public_ids)
+    for document in documents:
+        if document.public_id in wanted:
+            document.removed = True
+
+
+def post_message(dossier: Dossier, author: User, body: str,
+                 attachments: list[Document] | None = None) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Le message est vide."))
+    if not can_view_dossier(author, dossier) or dossier.state == "draft":
+        raise AccessDenied(_l("Vous ne pouvez pas écrire sur ce dossier."))
+    message = Message(dossier=dossier, author=author, body=body)
+    db.session.add(message)
+    for document in attachments or []:
+        document.dossier = dossier
+        document.message = message
+    db.session.flush()
+    signals.message_posted.send(message)
+    return message
+
+
+def dossiers_of(holder: User) -> list[Dossier]:
+    return list(db.session.scalars(
+        select(Dossier).where(Dossier.holder_id == holder.id)
+        .order_by(Dossier.updated_at.desc())))
+
+
+def find_by_public_id(public_id: str) -> Dossier | None:
+    return db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
+
+
+def find_by_number(number: str) -> Dossier | None:
+    return db.session.scalar(select(Dossier).where(Dossier.number == number))
+
+
+def find_document(public_id: str) -> Document | None:
+    return db.session.scalar(select(Document).where(Document.public_id == public_id,
+                                                    Document.removed.is_(False)))

@@ -1,0 +1,141 @@
+"""Uploaded documents: the type is read from the content, the bytes kept outside static/.
+
+Files are stored under ``UPLOAD_DIR`` with random names in two-letter shards; the name the
+person gave is kept, cleaned, in the database only, and used when the file is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from murporteur.core.errors import DomainError
+from murporteur.extensions import db
+from murporteur.submissions.models import Document
+
+MAX_FILES = 5
+MAX_FILE_SIZE = 10 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+#: Accepted types, as sniffed from the first bytes, with the extension they are served under.
+ACCEPTED_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+ACCEPTED_LABEL = "PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG"
+
+
+class UploadRefused(DomainError):
+    """A file was refused; the message names it and says why."""
+
+
+def sniff(head: bytes) -> str | None:
+    """The accepted MIME type of a file starting with ``head``, or None."""
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ACCEPTED_TYPES:
+        return None
+    return kind.mime
+
+
+def clean_name(name: str | None) -> str:
+    """A displayable file name: no directories, no control characters, at most 120 chars."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 110] + dot + ext[:9]) if dot else name[:120]
+    return name or "document"
+
+
+def download_name(document: Document) -> str:
+    """The name a file is downloaded under, its extension matching its real type."""
+    ext = ACCEPTED_TYPES.get(document.content_type, "bin")
+    name = document.original_name
+    if name.lower().endswith("." + ext) or (ext == "jpg" and name.lower().endswith(".jpeg")):
+        return name
+    return f"{name}.{ext}"
+
+
+def _upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def path_of(document: Document) -> Path:
+    return _upload_root() / document.storage_name[:2] / document.storage_name
+
+
+def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
+          dossier_id: int | None = None, staging_key: str | None = None) -> Document:
+    """Check and keep one uploaded file; raises ``UploadRefused`` with a message for the user."""
+    name = clean_name(upload.filename)
+    head = upload.stream.read(8192)
+    if not head:
+        raise UploadRefused(_l("« %(name)s » est vide.", name=name))
+    content_type = sniff(head)
+    if content_type is None:
+        raise UploadRefused(_l("« %(name)s » n'est pas d'un type accepté (%(types)s). Le type "
+                               "est lu dans le contenu du fichier, pas dans son nom.",
+                               name=name, types=ACCEPTED_LABEL))
+    storage_name = secrets.token_hex(16)
+    target = _upload_root() / storage_name[:2] / storage_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > MAX_FILE_SIZE:
+                    raise UploadRefused(_l("« %(name)s » dépasse 10 Mo.", name=name))
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = upload.stream.read(_CHUNK)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    document = Document(original_name=name, storage_name=storage_name,
+                        content_type=content_type, size=size, sha256=digest.hexdigest(),
+                        uploaded_by_id=uploaded_by_id, dossier_id=dossier_id,
+                        staging_key=staging_key)
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def store_many(uploads: list[FileStorage], already: int, **owner) -> tuple[list[Document],
+                                                                             list[str]]:
+    """Keep every acceptable file of ``uploads``; returns the documents and the refusals.
+
+    ``already`` counts the documents the dossier holds: the total may not exceed MAX_FILES.
+    """
+    documents, errors = [], []
+    for upload in uploads:
+        if not upload or not upload.filename:
+            continue
+        if already + len(documents) >= MAX_FILES:
+            errors.append(str(_l("« %(name)s » n'a pas été ajouté : %(n)s fichiers au plus.",
+                                 name=clean_name(upload.filename), n=MAX_FILES)))
+            continue
+        try:
+            documents.append(store(upload, **owner))
+        except UploadRefused as exc:
+            errors.append(str(exc.message))
+    return documents, errors

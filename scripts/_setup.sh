@@ -1,0 +1,16 @@
+# Shared by scripts/demo and scripts/test: a virtual environment with the project installed
+# and the translation catalogues compiled. Sourced, not run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating the virtual environment in $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+echo "==> installing Mur porteur and its dependencies ($1)"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
+if compgen -G "translations/*/LC_MESSAGES/messages.po" > /dev/null; then
+  "$VENV/bin/pybabel" compile --statistics -d translations 2>&1 | grep -v '^compiling' || true
+fi

@@ -1,0 +1,215 @@
+"""Test harness: the real database engine when it answers, one rolled-back transaction per test.
+
+PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 are used when they answer (override
+with TEST_DATABASE_URL / TEST_REDIS_URL); otherwise SQLite and in-process tasks. The header
+and the summary of every run say which.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import socket
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from murporteur import create_app
+from murporteur.extensions import db
+
+PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _answers(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _postgres_available() -> bool:
+    if not _answers(PG_ADMIN_URL):
+        return False
+    try:
+        engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def _redis_available() -> bool:
+    if not _answers(REDIS_URL):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+class Backends:
+    postgres = False
+    redis = False
+    database_url = ""
+    database_label = ""
+    broker_label = ""
+
+
+BACKENDS = Backends()
+
+
+def _admin_engine():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+
+
+def create_database(name: str) -> str:
+    """A new, empty PostgreSQL database; returns its URL."""
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(name: str) -> None:
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def pytest_configure(config):
+    BACKENDS.postgres = _postgres_available()
+    BACKENDS.redis = _redis_available()
+    host = urlsplit(PG_ADMIN_URL)
+    BACKENDS.database_label = (f"PostgreSQL at {host.hostname}:{host.port}" if BACKENDS.postgres
+                               else "SQLite (PostgreSQL did not answer)")
+    BACKENDS.broker_label = (f"Redis at {REDIS_URL} with a real Celery worker"
+                             if BACKENDS.redis
+                             else "in-process tasks (Redis did not answer)")
+
+
+def pytest_report_header(config):
+    return [f"database: {BACKENDS.database_label}", f"broker:   {BACKENDS.broker_label}"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_sep("-", "backends")
+    terminalreporter.write_line(f"database: {BACKENDS.database_label}")
+    terminalreporter.write_line(f"broker:   {BACKENDS.broker_label}")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKENDS.postgres:
+        name = f"murporteur_test_{os.getpid()}"
+        url = create_database(name)
+        yield url
+        drop_database(name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, tmp: Path, **overrides):
+    environ = {"MURPORTEUR_ENV": "test", "DATABASE_URL": database_url,
+               "SECRET_KEY": "test-secret-key", "INSTANCE_PATH": str(tmp / "instance"),
+               "UPLOAD_DIR": str(tmp / "uploads"), "BASE_URL": "http://murporteur.test"}
+    if overrides.get("REDIS_URL"):
+        environ["REDIS_URL"] = overrides.pop("REDIS_URL")
+    app = create_app({"TESTING": True, **overrides}, environ=environ)
+    app.test_client_class = Client
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, tmp_path_factory.mktemp("app"))
+    with app.app_context():
+        upgrade()  # the suite runs on the schema the migrations build
+    return app
+
+
+class _TestSession(scoped_session):
+    """The request's ``db.session.remove()`` rolls back to the test's last savepoint instead of
+    closing: objects a test holds stay usable, and nothing leaks out of the test."""
+
+    def remove(self):
+        if self.registry.has():
+            self.registry().rollback()
+
+
+@pytest.fixture(autouse=True)
+def _db(request):
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = _TestSession(sessionmaker(bind=connection,
+                                               join_transaction_mode="create_savepoint"))
+        try:
+            yield db.session
+        finally:
+            db.session.registry().close()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+class Client(FlaskClient):
+    """A browser: its own app context per request, and the CSRF token filled in every form."""
+
+    _csrf: str | None = None
+
+    def open(self, *args, **kwargs):
+        # A fresh context, as in production: `g` (logged-in user, language) is per request.
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self._csrf is None:
+            page = self.get("/connexion").get_data(as_text=True)
+            self._csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self._csrf
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        elif csrf and data is None:
+            kwargs["data"] = {"csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client: Client, user, password: str = "correct horse battery") -> None:
+    response = client.post("/connexion", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def unique():
+    return lambda: uuid.uuid4().hex[:8]

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -161,6 +162,7 @@ def _db(request):
         yield None
         return
     app = request.getfixturevalue("app")
+    app.extensions["celery"].set_default()
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -182,6 +184,10 @@ class Client(FlaskClient):
     _csrf: str | None = None
 
     def open(self, *args, **kwargs):
+        # What the test prepared exists before the browser acts (committed to the test's
+        # savepoint; the outer transaction is still rolled back at the end).
+        if has_app_context():
+            db.session.commit()
         # A fresh context, as in production: `g` (logged-in user, language) is per request.
         return contextvars.Context().run(super().open, *args, **kwargs)
 

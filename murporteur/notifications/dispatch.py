@@ -37,12 +37,16 @@ def _after_rollback(session: Session) -> None:
 
 def dispatch_ready(session: Session) -> list[int]:
     """Enqueue the send task for every committed row not yet handed over."""
+    from flask import current_app
+
     from murporteur.notifications.tasks import send_outbox_message
 
+    # The task as bound to this application's Celery app (in-process or on the broker).
+    task = current_app.extensions["celery"].tasks[send_outbox_message.name]
     ids = session.info.pop(_READY, [])
     for outbox_id in ids:
         try:
-            send_outbox_message.delay(outbox_id)
+            task.delay(outbox_id)
         except Exception as exc:  # broker unreachable: the row waits in the outbox
             log.warning("outbox %s stays queued, broker unavailable: %s", outbox_id, exc,
                         extra={"outbox_id": outbox_id})

@@ -22,7 +22,7 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent
 
 #: The holder of the dossier itself (an object-level role, not an account role).
-HOLDER = "holder"
+HOLDER = "dossier_holder"
 #: The application acting on its own (a signed convention, a committee being published).
 SYSTEM = "system"
 
@@ -116,7 +116,8 @@ class TransitionRefused(DomainError):
 def _actor_kinds(dossier: Dossier, actor: User | None) -> set[str]:
     if actor is None:
         return {SYSTEM}
-    kinds = {actor.role.value}
+    # An account's role never stands for the object-level "holder of this dossier".
+    kinds = {actor.role.value} - {Role.HOLDER.value}
     if actor.id == dossier.holder_id:
         kinds.add(HOLDER)
     return kinds

@@ -1,0 +1,221 @@
+"""The holder's journey through the idea form, as a browser drives it."""
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from murporteur.extensions import db
+from murporteur.submissions.models import Document, Dossier
+from tests import files
+from tests.factories import AnimatorFactory
+from tests.helpers import link_in, outbox, text
+
+
+def answers(**overrides):
+    data = {
+        "contact_name": "Amina Diallo", "structure_name": "Le Comptoir des Voisins",
+        "legal_form": "scic", "email": "amina@example.org", "phone": "06 12 34 56 78",
+        "town": "Vaulx-en-Velin", "title": "Café solidaire au pied des immeubles",
+        "summary": "Un café coopératif tenu avec les habitants.",
+        "need": "Aucun lieu de rencontre dans le quartier.",
+        "residents": "Les 400 foyers de la résidence.", "neighbourhoods": "Mas du Taureau",
+        "priority_area": "yes", "stage": "development", "support_kinds": ["premises"],
+        "financing_amount": "", "support_details": "", "consent": "y", "action": "submit",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_is_in_french_with_its_sections(client):
+    page = text(client.get("/deposer"))
+    for heading in ("1. Vous et votre structure", "2. Votre idée", "3. Où",
+                    "4. Le stade de votre projet", "5. Le soutien que vous recherchez",
+                    "6. Documents", "7. Votre accord et l'envoi"):
+        assert heading in page
+    assert "Envoyer mon idée" in page and "Enregistrer le brouillon" in page
+
+
+def test_a_complete_idea_with_a_pdf_is_numbered_received_and_announced(app, client):
+    animator = AnimatorFactory()
+    response = client.post("/deposer", data=answers(
+        documents=[files.upload(files.pdf(), "présentation.pdf")]),
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    confirmation = client.get(response.headers["Location"])
+    page = text(confirmation)
+    dossier = db.session.scalars(select(Dossier)).one()
+    assert dossier.number.startswith("MP-2026-") or dossier.number.startswith("MP-20")
+    assert f"Votre numéro de dossier : {dossier.number}" in page
+    assert "amina@example.org" in page
+    # The receipt left the outbox (in-process, written to the log).
+    receipt, = outbox("dossier_receipt")
+    assert receipt.state.value == "sent" and receipt.transport == "log"
+    assert dossier.number in receipt.subject
+    assert "/lien/" in receipt.text_body and "<a href=" in receipt.html_body
+    staff, = outbox("dossier_new_for_staff")
+    assert staff.recipient_email == animator.email and staff.state.value == "sent"
+    # The document is kept outside static/, under a random name.
+    document, = dossier.documents
+    assert document.original_name == "présentation.pdf"
+    assert document.content_type == "application/pdf"
+    stored = Path(app.config["UPLOAD_DIR"]) / document.storage_name[:2] / document.storage_name
+    assert stored.read_bytes() == files.pdf()
+    assert "présentation" not in document.storage_name
+    assert "static" not in str(stored)
+
+
+def test_every_missing_answer_is_named_next_to_its_field_and_nothing_is_lost(client):
+    response = client.post("/deposer", data=answers(
+        title="Atelier vélo", summary="", need="", stage=None, support_kinds=None,
+        consent=None, phone="pas un numéro"), content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    page = text(response)
+    assert "Votre formulaire n'est pas encore complet" in page
+    assert 'id="summary-error"' in html and 'id="need-error"' in html
+    assert 'id="stage-error"' in html and 'id="support_kinds-error"' in html
+    assert 'id="consent-error"' in html and 'id="phone-error"' in html
+    assert "Ce numéro ne semble pas valide" in page
+    assert "Cette réponse est nécessaire pour envoyer votre idée." in page
+    assert 'aria-describedby="summary-hint summary-error"' in html
+    # What was typed is still there.
+    assert 'value="Atelier vélo"' in html and 'value="Le Comptoir des Voisins"' in html
+    assert 'value="pas un numéro"' in html
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+
+
+def test_a_malformed_email_is_explained(client):
+    response = client.post("/deposer", data=answers(email="amina@"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Cette adresse e-mail ne semble pas valide" in text(response)
+    assert 'value="amina@"' in response.get_data(as_text=True)
+
+
+def test_financing_asks_for_an_amount_in_euros(client):
+    response = client.post("/deposer", data=answers(support_kinds=["financing"],
+                                                    financing_amount="beaucoup"),
+                           content_type="multipart/form-data")
+    assert "Indiquez un montant en euros" in text(response)
+    response = client.post("/deposer", data=answers(support_kinds=["financing"]),
+                           content_type="multipart/form-data")
+    assert "Indiquez le montant du financement recherché" in text(response)
+    response = client.post("/deposer", data=answers(support_kinds=["financing"],
+                                                    financing_amount="8 000,50"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalars(select(Dossier)).one().financing_amount_cents == 800050
+
+
+def test_uploads_survive_an_error_in_the_form_and_are_attached_on_success(client):
+    response = client.post("/deposer", data=answers(title="", documents=[
+        files.upload(files.pdf(), "budget.pdf")]), content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "budget.pdf" in text(response)
+    response = client.post("/deposer", data=answers(), content_type="multipart/form-data")
+    assert response.status_code == 302
+    dossier = db.session.scalars(select(Dossier)).one()
+    assert [d.original_name for d in dossier.documents] == ["budget.pdf"]
+
+
+def test_a_file_of_another_type_is_refused_whatever_its_name(client):
+    response = client.post("/deposer", data=answers(documents=[
+        files.upload(files.exe(), "devis.pdf"), files.upload(files.png(), "photo.png")]),
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = text(response)
+    assert "« devis.pdf » n'est pas d'un type accepté" in page
+    assert "photo.png" in page  # the good one is kept for the next try
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+
+
+def test_a_removed_upload_is_not_attached(client):
+    client.post("/deposer", data=answers(title="", documents=[
+        files.upload(files.pdf(), "vieux.pdf")]), content_type="multipart/form-data")
+    staged = db.session.scalars(select(Document)).one()
+    response = client.post("/deposer", data=answers(remove_document=[staged.public_id]),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalars(select(Dossier)).one().documents == [] or all(
+        d.removed for d in db.session.scalars(select(Dossier)).one().documents)
+
+
+def test_a_draft_is_saved_with_an_email_and_resumed_through_the_link(client, app):
+    response = client.post("/deposer", data=answers(
+        action="save", summary="", consent=None,
+        documents=[files.upload(files.odt(), "statuts.odt")]),
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "Brouillon enregistré" in text(client.get(response.headers["Location"]))
+    draft = db.session.scalars(select(Dossier)).one()
+    assert draft.state == "draft" and draft.number is None
+    mail, = outbox("draft_resume_link", to="amina@example.org")
+    assert mail.state.value == "sent"
+    # Later, from another browser: the link opens the draft, answers and file included.
+    browser = app.test_client()
+    assert browser.get(f"/deposer/{draft.public_id}").status_code == 302
+    landing = browser.get(link_in(mail))
+    assert "Reprendre mon brouillon" in text(landing)
+    opened = browser.post(link_in(mail))
+    assert opened.headers["Location"].endswith(f"/deposer/{draft.public_id}")
+    form = browser.get(opened.headers["Location"])
+    html = form.get_data(as_text=True)
+    assert 'value="Café solidaire au pied des immeubles"' in html
+    assert "statuts.odt" in html
+    # And sent from there.
+    sent = browser.post(f"/deposer/{draft.public_id}", data=answers(),
+                        content_type="multipart/form-data")
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert draft.state == "submitted" and draft.documents[0].original_name == "statuts.odt"
+
+
+def test_saving_a_draft_needs_only_an_email(client):
+    response = client.post("/deposer", data={"email": "", "action": "save"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Indiquez votre adresse e-mail" in text(response)
+    response = client.post("/deposer", data={"email": "x@example.org", "action": "save"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_another_browser_cannot_open_a_draft(client, app):
+    client.post("/deposer", data=answers(action="save"), content_type="multipart/form-data")
+    draft = db.session.scalars(select(Dossier)).one()
+    stranger = app.test_client()
+    response = stranger.get(f"/deposer/{draft.public_id}")
+    assert response.status_code == 302 and "/retrouver-mon-dossier" in response.headers["Location"]
+    assert stranger.get(f"/deposer/{draft.public_id}/merci").status_code == 404
+
+
+def test_a_submitted_idea_cannot_be_edited_through_the_form(client):
+    response = client.post("/deposer", data=answers(), content_type="multipart/form-data")
+    dossier = db.session.scalars(select(Dossier)).one()
+    again = client.post(f"/deposer/{dossier.public_id}", data=answers(title="Changé"),
+                        content_type="multipart/form-data")
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert dossier.title == "Café solidaire au pied des immeubles"
+    assert response.status_code == 302
+
+
+def test_too_large_a_body_is_refused_with_a_clear_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    try:
+        response = client.post("/deposer", data=answers(documents=[
+            files.upload(files.pdf() + b"0" * 60_000, "gros.pdf")]),
+            content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 52 * 1024 * 1024
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in text(response)
+    assert "vos réponses y sont encore" in text(response)
+
+
+def test_a_form_without_its_csrf_token_is_refused(client):
+    response = client.post("/deposer", data=answers(), csrf=False,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Formulaire expiré" in text(response)
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0

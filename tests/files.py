@@ -50,3 +50,10 @@ def exe() -> bytes:
 def upload(content: bytes, name: str):
     """A (stream, filename) pair as the Flask test client takes it."""
     return (io.BytesIO(content), name)
+
+
+def upload_storage(content: bytes, name: str):
+    """A Werkzeug FileStorage, as a view receives it."""
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(stream=io.BytesIO(content), filename=name)

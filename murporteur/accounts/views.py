@@ -121,7 +121,8 @@ def set_password():
             form.password.errors = [exc.message]
         else:
             db.session.commit()
-            login_user(current_user)  # the session version changed: keep this one
+            # The session version changed: this browser stays logged in, the others do not.
+            login_user(current_user._get_current_object())
             flash(_("Votre mot de passe est enregistré. Vous pouvez désormais vous connecter "
                     "avec votre adresse e-mail et ce mot de passe."), "success")
             return redirect(home_for(current_user))

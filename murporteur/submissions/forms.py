@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, MultipleFileField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
@@ -148,8 +148,9 @@ FIELD_OF = {"financing_amount_cents": "financing_amount"}
 
 class MessageForm(FlaskForm):
     body = TextAreaField(_l("Votre message"), validators=[
-        InputRequired(_l("Écrivez votre message avant de l'envoyer.")),
-        Length(max=10000, message=TOO_LONG)])
+        DataRequired(_l("Écrivez votre message avant de l'envoyer.")),
+        Length(max=10000, message=TOO_LONG)],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v])
     attachments = MultipleFileField(_l("Pièces jointes (facultatif)"))
 
 

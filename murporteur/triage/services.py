@@ -11,8 +11,9 @@ from murporteur.submissions.models import Document, Dossier
 PAGE_SIZE = 50
 
 
-def inbox_page(page: int = 1, per_page: int = PAGE_SIZE):
+def inbox_page(page: int = 1, per_page: int | None = None):
     """Submitted dossiers, newest first, with their holder and document count in one query."""
+    per_page = per_page or PAGE_SIZE
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())

@@ -1,0 +1,233 @@
+"""The outbox: written with the change, sent after the commit, once, with retries."""
+
+import smtplib
+
+import pytest
+
+from murporteur.extensions import db
+from murporteur.notifications import mailer, services
+from murporteur.notifications.dispatch import dispatch_ready
+from murporteur.notifications.models import OutboxMessage, OutboxState
+from murporteur.notifications.tasks import send_outbox_message
+from tests.conftest import login
+from tests.factories import (AdminFactory, AnimatorFactory, HolderFactory, MemberFactory,
+                             submitted_dossier)
+from tests.helpers import outbox, text
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every message the transport is asked to deliver."""
+    messages = []
+
+    def fake_send(message):
+        messages.append(message)
+        return "smtp"
+
+    monkeypatch.setattr(mailer, "send", fake_send)
+    return messages
+
+
+@pytest.fixture
+def handed_over(app, monkeypatch):
+    ids = []
+    task = app.extensions["celery"].tasks[send_outbox_message.name]
+    monkeypatch.setattr(task, "delay", lambda outbox_id: ids.append(outbox_id))
+    return ids
+
+
+def _queue(user, key="login_link"):
+    return services.queue(key, user, {"login_url": "http://murporteur.test/lien/x",
+                                      "full_name": user.full_name},
+                          idempotency_key=f"test:{user.id}:{key}")
+
+
+def test_a_rolled_back_change_leaves_no_message(app, handed_over):
+    _queue(HolderFactory())
+    db.session.rollback()
+    dispatch_ready(db.session)
+    assert outbox() == [] and handed_over == []
+
+
+def test_messages_are_handed_to_celery_only_after_the_commit(app, handed_over):
+    row = _queue(HolderFactory())
+    dispatch_ready(db.session)
+    assert handed_over == []
+    db.session.commit()
+    dispatch_ready(db.session)
+    assert handed_over == [row.id]
+    dispatch_ready(db.session)
+    assert handed_over == [row.id]  # handed over once
+
+
+def test_the_same_event_is_queued_once(app):
+    user = HolderFactory()
+    assert _queue(user).id == _queue(user).id
+    assert len(outbox()) == 1
+
+
+def test_sending_a_row_twice_sends_one_email(app, sent):
+    row = _queue(HolderFactory())
+    db.session.commit()
+    assert services.deliver(row.id) == OutboxState.SENT
+    assert services.deliver(row.id) is None
+    assert len(sent) == 1
+
+
+def test_a_row_being_sent_elsewhere_is_not_sent_again(app, sent):
+    row = _queue(HolderFactory())
+    row.state = OutboxState.SENDING
+    db.session.commit()
+    assert services.deliver(row.id) is None
+    assert sent == []
+
+
+def test_a_vanished_row_is_no_error(app, sent):
+    assert services.deliver(987654) is None
+
+
+def test_the_mail_has_text_and_html_parts_and_the_signature(app, sent):
+    user = HolderFactory(full_name="Amina Diallo")
+    row = _queue(user)
+    db.session.commit()
+    services.deliver(row.id)
+    message, = sent
+    assert message["To"] == user.email
+    assert message["Subject"] == "Votre lien pour accéder à Mur porteur"
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Bonjour Amina Diallo," in plain and "http://murporteur.test/lien/x" in plain
+    assert "L'équipe d'animation de Mur porteur" in plain
+    assert '<a href="http://murporteur.test/lien/x">' in html
+    assert f"outbox-{row.id}" in message["Message-ID"]
+
+
+def test_the_mail_speaks_the_recipients_language(app, sent):
+    user = HolderFactory(full_name="Jane Doe", locale="en")
+    row = _queue(user)
+    db.session.commit()
+    services.deliver(row.id)
+    assert sent[0]["Subject"] == "Your link to access Mur porteur" or \
+        "Mur porteur" in sent[0]["Subject"] and "Votre" not in sent[0]["Subject"]
+
+
+def test_a_failing_server_is_retried_then_the_row_fails_visibly(app, monkeypatch):
+    attempts = []
+
+    def broken(message):
+        attempts.append(message)
+        raise smtplib.SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr(mailer, "send", broken)
+    row = _queue(HolderFactory())
+    db.session.commit()
+    send_outbox_message.delay(row.id)  # in-process: Celery's retries run at once
+    db.session.expire_all()
+    assert len(attempts) == services.MAX_ATTEMPTS
+    assert row.state == OutboxState.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert "connection lost" in row.last_error
+
+
+def test_retries_back_off_exponentially():
+    assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+
+
+def test_an_admin_sees_the_outbox_and_resends_a_failed_row(app, sent):
+    row = _queue(HolderFactory())
+    row.state, row.attempts, row.last_error = OutboxState.FAILED, 5, "SMTP down"
+    client = app.test_client()
+    login(client, AdminFactory())
+    page = text(client.get("/admin/outbox/?state=failed"))
+    assert row.recipient_email in page and "En échec (1)" in page
+    detail = text(client.get(f"/admin/outbox/{row.id}"))
+    assert "SMTP down" in detail
+    response = client.post(f"/admin/outbox/{row.id}/renvoyer")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert row.state == OutboxState.SENT and len(sent) == 1
+    again = client.post(f"/admin/outbox/{row.id}/renvoyer")
+    assert "Seul un message en échec peut être renvoyé." in text(
+        client.get(again.headers["Location"]))
+
+
+def test_the_outbox_page_shows_logged_mails_but_hides_links_when_a_server_delivers(app):
+    dossier = submitted_dossier()
+    db.session.commit()
+    receipt, = outbox("dossier_receipt")
+    services.deliver(receipt.id)
+    client = app.test_client()
+    login(client, AdminFactory())
+    assert "/lien/" in text(client.get(f"/admin/outbox/{receipt.id}"))
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    try:
+        page = text(client.get(f"/admin/outbox/{receipt.id}"))
+    finally:
+        app.config["MAIL_SERVER"] = None
+    assert "/lien/" not in page and "il n'est pas affiché" in page
+    assert dossier.number in page
+
+
+@pytest.mark.parametrize("factory", [HolderFactory, AnimatorFactory, MemberFactory])
+def test_only_admins_see_the_outbox(app, factory):
+    row = _queue(HolderFactory())
+    client = app.test_client()
+    user = factory()
+    if user.password_hash is None:
+        user.password_hash = AdminFactory().password_hash
+    login(client, user)
+    assert client.get("/admin/outbox/").status_code == 403
+    assert client.get(f"/admin/outbox/{row.id}").status_code == 403
+    assert client.post(f"/admin/outbox/{row.id}/renvoyer").status_code == 403
+    anonymous = app.test_client()
+    assert anonymous.get("/admin/outbox/").status_code == 302
+
+
+def test_smtp_delivery_uses_the_settings(app, monkeypatch):
+    calls = {}
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            calls["server"] = (host, port)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            calls["tls"] = True
+
+        def login(self, user, password):
+            calls["login"] = (user, password)
+
+        def send_message(self, message):
+            calls["message"] = message
+
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    app.config.update(MAIL_SERVER="smtp.example.org", MAIL_PORT=587, MAIL_USERNAME="mp",
+                      MAIL_PASSWORD="secret")
+    try:
+        row = _queue(HolderFactory())
+        db.session.commit()
+        assert services.deliver(row.id) == OutboxState.SENT
+    finally:
+        app.config.update(MAIL_SERVER=None, MAIL_USERNAME=None, MAIL_PASSWORD=None)
+    assert calls["server"] == ("smtp.example.org", 587)
+    assert calls["tls"] and calls["login"] == ("mp", "secret")
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, row.id).transport == "smtp"
+
+
+def test_a_broker_that_does_not_answer_leaves_rows_queued(app, monkeypatch):
+    task = app.extensions["celery"].tasks[send_outbox_message.name]
+
+    def down(outbox_id):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(task, "delay", down)
+    row = _queue(HolderFactory())
+    db.session.commit()
+    dispatch_ready(db.session)  # no exception reaches the request
+    db.session.expire_all()
+    assert row.state == OutboxState.QUEUED

@@ -162,6 +162,8 @@ def _db(request):
         yield None
         return
     app = request.getfixturevalue("app")
+    # Creating another app (settings or worker tests) makes its Celery app current: not ours.
+    app.extensions["celery"].set_current()
     app.extensions["celery"].set_default()
     with app.app_context():
         connection = db.engine.connect()

@@ -120,7 +120,19 @@ def resend(row: OutboxMessage) -> None:
     remember_for_dispatch(db.session, row.id)
 
 
-def stale_sending_ids(older_than: timedelta = timedelta(hours=1)) -> list[int]:
-    cutoff = utcnow() - older_than
-    return list(db.session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.state == OutboxState.SENDING, OutboxMessage.sending_since < cutoff)))
+def recover_outbox(now=None, *, unsent_after: timedelta = timedelta(minutes=2),
+                   stuck_after: timedelta = timedelta(hours=1)) -> list[int]:
+    """Rows that should have left and did not: queued ones never handed over (the broker was
+    down at commit time, a retry was lost) and ones stuck in ``sending`` by a dead worker.
+    Stuck rows go back to the queue; returns every id to hand to Celery again."""
+    now = now or utcnow()
+    stuck = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.SENDING,
+               OutboxMessage.sending_since < now - stuck_after)
+        .values(state=OutboxState.QUEUED, sending_since=None)
+        .returning(OutboxMessage.id)).scalars().all()
+    waiting = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.state == OutboxState.QUEUED,
+        OutboxMessage.created_at < now - unsent_after).order_by(OutboxMessage.id)).all()
+    return sorted(set(stuck) | set(waiting))

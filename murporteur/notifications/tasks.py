@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from murporteur.extensions import db
 from murporteur.notifications import services
 from murporteur.notifications.models import OutboxState
 
@@ -15,3 +16,13 @@ def send_outbox_message(self, outbox_id: int) -> str | None:
     if state == OutboxState.QUEUED:
         raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
     return state.value if state else None
+
+
+@shared_task(name="murporteur.notifications.recover_outbox", ignore_result=True)
+def recover_outbox() -> int:
+    """Beat, every five minutes: hand over again what the broker never received."""
+    ids = services.recover_outbox()
+    db.session.commit()
+    for outbox_id in ids:
+        send_outbox_message.delay(outbox_id)
+    return len(ids)

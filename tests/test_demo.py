@@ -1,0 +1,40 @@
+"""`flask seed-demo` fills an empty database with a collective an animator recognises."""
+
+from sqlalchemy import func, select
+
+from murporteur.accounts.models import Organisation, Role, User
+from murporteur.accounts.services import authenticate
+from murporteur.extensions import db
+from murporteur.submissions.models import Dossier
+
+
+def test_seed_demo_creates_the_collective_and_thirty_dossiers(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin@murporteur.example" in result.output
+    assert "camille.animatrice@cress.example" in result.output
+    names = set(db.session.scalars(select(Organisation.name)))
+    assert {"Lyon Métropole Habitat", "Vilogia", "Banque des Territoires",
+            "CRESS Auvergne-Rhône-Alpes"} <= names and len(names) == 9
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    assert roles[Role.ADMIN] == 1 and roles[Role.ANIMATOR] == 2 and roles[Role.MEMBER] == 8
+    states = dict(db.session.execute(
+        select(Dossier.state, func.count()).group_by(Dossier.state)).all())
+    assert sum(states.values()) >= 30
+    assert {"draft", "submitted", "qualifying", "needs_info", "retained", "on_agenda",
+            "supported", "conventioned", "closed", "redirected", "declined",
+            "withdrawn"} <= set(states)
+    assert authenticate("camille.animatrice@cress.example", "murporteur-demo") is not None
+    # Every submitted dossier has the history the workflow wrote.
+    for dossier in db.session.scalars(select(Dossier).where(Dossier.state != "draft")):
+        assert dossier.events[0].transition == "submit"
+        assert dossier.events[-1].to_state == dossier.state
+
+
+def test_seed_demo_refuses_a_database_with_data_unless_asked_to_skip(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code != 0 and "already has users" in again.output
+    skipped = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert skipped.exit_code == 0 and "not seeded again" in skipped.output

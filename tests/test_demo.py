@@ -25,6 +25,9 @@ def test_seed_demo_creates_the_collective_and_thirty_dossiers(app):
             "supported", "conventioned", "closed", "redirected", "declined",
             "withdrawn"} <= set(states)
     assert authenticate("camille.animatrice@cress.example", "murporteur-demo") is not None
+    with_documents = [d for d in db.session.scalars(select(Dossier)) if d.documents]
+    assert len(with_documents) >= 15
+    assert with_documents[0].documents[0].content_type == "application/pdf"
     # Every submitted dossier has the history the workflow wrote.
     for dossier in db.session.scalars(select(Dossier).where(Dossier.state != "draft")):
         assert dossier.events[0].transition == "submit"

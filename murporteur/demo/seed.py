@@ -7,6 +7,7 @@ real workflow, so that its history and notifications are those the app itself wo
 
 from __future__ import annotations
 
+import io
 import logging
 import random
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.accounts.services import create_user, holder_for_email
@@ -21,6 +23,7 @@ from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.submissions import services
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
+from murporteur.submissions.uploads import store
 from murporteur.submissions.workflow import apply_transition
 
 DEMO_PASSWORD = "murporteur-demo"
@@ -122,6 +125,29 @@ COMMENTS = {
 }
 
 
+def _presentation_pdf(title: str, structure: str) -> bytes:
+    """A one-page PDF, so that demo dossiers carry a document like real ones."""
+    line = f"{title} - {structure}".encode("latin-1", "replace").decode("latin-1")
+    line = line.replace("\\", "").replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 14 Tf 60 760 Td ({line}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
 def _animator_org() -> Organisation:
     return db.session.scalar(select(Organisation).where(
         Organisation.kind == OrganisationKind.ANIMATOR))
@@ -182,6 +208,11 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
         }, consent=True)
         dossier = services.save_draft(holder, answers)
         dossier.created_at = submitted_at - timedelta(days=2)
+        dossier.consent_at = submitted_at
+        if index % 3 != 2:
+            store(FileStorage(io.BytesIO(_presentation_pdf(title, structure)),
+                              filename=f"Présentation — {structure}.pdf"),
+                  dossier_id=dossier.id, uploaded_by_id=holder.id)
         services.submit_dossier(dossier, holder, now=submitted_at)
         moment = submitted_at
         for step in path:

@@ -1,0 +1,117 @@
+"""Every route × every role: who gets in, who is sent to log in, who is refused.
+
+A route missing from ROUTES fails the test: a new page must say who may open it.
+"""
+
+import pytest
+
+from murporteur.extensions import db
+from murporteur.notifications.services import queue
+from murporteur.submissions.uploads import store
+from tests import files
+from tests.conftest import login
+from tests.factories import (PASSWORD, AdminFactory, AnimatorFactory, DraftFactory,
+                             HolderFactory, MemberFactory, submitted_dossier)
+
+ROLES = ("anonymous", "holder", "other_holder", "animator", "member", "admin")
+LOGIN = "login"  # redirected to the login page
+
+
+def _all(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def _only(allowed, code_others=403, **codes):
+    expected = {role: code_others for role in ROLES}
+    expected["anonymous"] = LOGIN
+    for role in allowed:
+        expected[role] = 200
+    expected.update(codes)
+    return expected
+
+
+# endpoint -> (method, url template, expected status per role)
+ROUTES = {
+    "public.landing": ("GET", "/", _all(200)),
+    "public.privacy": ("GET", "/donnees-personnelles", _all(200)),
+    "public.healthz": ("GET", "/healthz", _all(200)),
+    "public.set_language": ("POST", "/langue", _all(302)),
+    "accounts.login": ("GET", "/connexion", _all(200)),
+    "accounts.logout": ("POST", "/deconnexion", _all(302)),
+    "accounts.request_link": ("GET", "/retrouver-mon-dossier", _all(200)),
+    "accounts.follow_link": ("GET", "/lien/{token}", _all(200)),
+    "accounts.set_password": ("GET", "/compte/mot-de-passe",
+                              _only(ROLES[1:], anonymous=LOGIN)),
+    "submissions.new_idea": ("GET", "/deposer", _all(200)),
+    "submissions.edit_draft": ("GET", "/deposer/{draft}",
+                               {**_all(404), "anonymous": 302, "holder": 200}),
+    "submissions.confirmation": ("GET", "/deposer/{dossier}/merci",
+                                 {**_all(404), "holder": 200}),
+    "submissions.my_dossiers": ("GET", "/mes-dossiers", _only(ROLES[1:])),
+    "submissions.show_dossier": ("GET", "/mes-dossiers/{dossier}",
+                                 {**_all(404), "anonymous": LOGIN, "holder": 200}),
+    "submissions.post_message": ("POST", "/mes-dossiers/{dossier}/messages",
+                                 {**_all(404), "anonymous": LOGIN, "holder": 422}),
+    "submissions.withdraw_dossier": ("GET", "/mes-dossiers/{dossier}/retirer",
+                                     {**_all(404), "anonymous": LOGIN, "holder": 200}),
+    "submissions.download_document": ("GET", "/documents/{document}",
+                                      {**_all(404), "holder": 200, "animator": 200}),
+    "triage.inbox": ("GET", "/instruction/", _only(["animator"])),
+    "triage.show_dossier": ("GET", "/instruction/dossiers/{number}", _only(["animator"])),
+    "triage.post_message": ("POST", "/instruction/dossiers/{number}/messages",
+                            _only([], animator=422)),
+    "notifications.outbox": ("GET", "/admin/outbox/", _only(["admin"])),
+    "notifications.show": ("GET", "/admin/outbox/{outbox}", _only(["admin"])),
+    "notifications.resend": ("POST", "/admin/outbox/{outbox}/renvoyer",
+                             _only([], admin=302)),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints == set(ROUTES)
+
+
+@pytest.fixture
+def world(app):
+    holder = HolderFactory(password_hash=AnimatorFactory().password_hash)
+    dossier = submitted_dossier(holder=holder)
+    draft = DraftFactory(holder=holder)
+    document = store(files.upload_storage(files.pdf(), "plan.pdf"), dossier_id=dossier.id)
+    row = queue("login_link", holder, {"login_url": "x", "full_name": ""},
+                idempotency_key="matrix")
+    from murporteur.accounts.models import TokenPurpose
+    from murporteur.accounts.services import issue_link
+
+    link = issue_link(holder, TokenPurpose.LOGIN)
+    users = {"holder": holder, "other_holder": HolderFactory(
+        password_hash=holder.password_hash), "animator": AnimatorFactory(),
+        "member": MemberFactory(), "admin": AdminFactory()}
+    db.session.flush()
+    values = {"dossier": dossier.public_id, "draft": draft.public_id,
+              "number": dossier.number, "document": document.public_id, "outbox": row.id,
+              "token": link.signed}
+    return users, values
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_answer_on_every_route(app, world, role):
+    users, values = world
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, users[role], PASSWORD)
+    failures = []
+    for endpoint, (method, template, expected) in ROUTES.items():
+        url = template.format(**values)
+        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()}
+                               if method == "POST" else None)
+        want = expected[role]
+        if want == LOGIN:
+            ok = response.status_code == 302 and "/connexion" in response.headers["Location"]
+        else:
+            ok = response.status_code == want
+        if not ok:
+            failures.append(f"{endpoint} {method} {url}: {response.status_code}, want {want}")
+        if endpoint == "accounts.logout" and role != "anonymous":
+            login(client, users[role], PASSWORD)
+    assert failures == []

@@ -74,7 +74,10 @@ def register_extensions(app: Flask) -> None:
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
+    from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
+    from murporteur.triage import models as _triage  # noqa: F401
+    from murporteur.triage import tasks as _triage_tasks  # noqa: F401
 
     @login_manager.user_loader
     def load_user(cookie_id: str):
@@ -92,11 +95,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.core.views import bp as public_bp
+    from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
 
-    for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, notifications_bp):
+    for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, directory_bp,
+               notifications_bp):
         app.register_blueprint(bp)
 
 

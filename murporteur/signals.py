@@ -19,7 +19,9 @@ time) and ``send_link`` (True when the holder asked for the link to resume by e-
 """)
 
 message_posted = _signals.signal("message-posted", doc="""
-A message was added to a dossier's thread. Sender: the ``Message``.
+A message was added to a dossier's thread. Sender: the ``Message``; keyword argument
+``answered`` (True when it was the holder's answer to a request for information, which the
+``answer_info`` transition already announces).
 """)
 
 login_link_requested = _signals.signal("login-link-requested", doc="""

@@ -191,6 +191,8 @@ class Client(FlaskClient):
         if has_app_context():
             db.session.commit()
         # A fresh context, as in production: `g` (logged-in user, language) is per request.
+        # The body is read inside it too (streamed responses run their generators there).
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:

@@ -8,4 +8,14 @@ BEAT_SCHEDULE = {
         "task": "murporteur.notifications.recover_outbox",
         "schedule": crontab(minute="*/5"),
     },
+    # Each animator's planned calls of the day.
+    "remind-calls": {
+        "task": "murporteur.triage.remind_calls",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # The daily digest of those who chose it, at 8:00.
+    "send-digests": {
+        "task": "murporteur.notifications.send_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

@@ -24,7 +24,9 @@ from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.submissions import services
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
 from murporteur.submissions.uploads import store
-from murporteur.submissions.workflow import apply_transition
+from murporteur.demo import walk
+from murporteur.directory.seed import seed_structures
+from murporteur.triage import services as triage
 
 DEMO_PASSWORD = "murporteur-demo"
 
@@ -94,6 +96,9 @@ FIRST_NAMES = ["Amina", "Lucas", "Fatou", "Hugo", "Leïla", "Mathieu", "Samia", 
 LAST_NAMES = ["Diallo", "Martin", "Nguyen", "Bernard", "Traoré", "Moreau", "Benyahia",
               "Durand", "Lambert", "Mendy", "Garcia", "Rousseau", "Haddad", "Fabre", "Petit"]
 
+#: dossier index -> labels put on it (indexes in the alphabetical list of default labels)
+LABELS_OF = {0: (0,), 4: (3,), 7: (2,), 10: (1, 3), 11: (3,), 13: (1,)}
+
 # The path of each demo dossier through the workflow (after submission).
 PATHS = [
     [], [], [], [], ["start_qualification"], ["start_qualification"],
@@ -112,18 +117,6 @@ PATHS = [
     ["start_qualification", "redirect"], ["redirect"], ["start_qualification", "decline"],
     ["decline"], ["withdraw"], ["start_qualification", "withdraw"],
 ]
-
-COMMENTS = {
-    "request_info": "Pourriez-vous nous envoyer un budget prévisionnel, même approximatif ?",
-    "redirect": "Votre projet relève plutôt d'un accompagnement à la création d'activité : "
-                "nous vous orientons vers l'incubateur d'innovation sociale, qui vous "
-                "recontactera.",
-    "decline": "Le projet ne concerne pas les habitants du parc social ; nous ne pouvons pas "
-               "le présenter au comité.",
-    "not_support": "Aucun bailleur ne dispose aujourd'hui d'un local adapté dans ce quartier.",
-    "withdraw": "Nous avons trouvé un local par un autre moyen.",
-}
-
 
 def _presentation_pdf(title: str, structure: str) -> bytes:
     """A one-page PDF, so that demo dossiers carry a document like real ones."""
@@ -179,6 +172,9 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
                              password=DEMO_PASSWORD, organisation=org)
         logins["member"].append(member.email)
 
+    structures = seed_structures()
+    triage.ensure_default_labels()
+    labels = triage.all_labels()
     start = now - timedelta(days=330)
     for index, path in enumerate(PATHS):
         project = PROJECTS[index % len(PROJECTS)]
@@ -215,10 +211,15 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
                   dossier_id=dossier.id, uploaded_by_id=holder.id)
         services.submit_dossier(dossier, holder, now=submitted_at)
         moment = submitted_at
-        for step in path:
+        animator = animators[index % 2]
+        for name in path:
             moment += timedelta(days=rng.randint(3, 20))
-            actor = holder if step in ("answer_info", "withdraw") else rng.choice(animators)
-            apply_transition(dossier, step, actor, COMMENTS.get(step, ""), at=min(moment, now))
+            walk.step(dossier, name, animator, holder, min(moment, now), structures)
+        if index in (2, 3):  # new ideas Camille took on, waiting for their first call
+            triage.assign(dossier, animators[0], animators[0])
+            triage.schedule_call(dossier, animators[0], now + timedelta(days=index - 1))
+        for label_index in LABELS_OF.get(index, ()):
+            triage.add_label([dossier], labels[label_index], animators[0])
         logins["holder"].append(holder.email)
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):

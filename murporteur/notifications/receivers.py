@@ -5,9 +5,13 @@ from __future__ import annotations
 from murporteur import signals
 from murporteur.accounts.models import Role, TokenPurpose
 from murporteur.accounts.services import issue_link
+from murporteur.core.db import utcnow
 from murporteur.core.urls import external_url
 from murporteur.notifications.services import active_animators, queue
+from murporteur.directory.models import SupportStructure
+from murporteur.extensions import db
 from murporteur.submissions.workflow import STATES
+from murporteur.triage.services import staff_recipients
 
 
 def _dossier_context(dossier) -> dict:
@@ -41,10 +45,24 @@ def on_transition(dossier, event, actor, **_):
     elif event.transition == "withdraw":
         queue("dossier_withdrawn_receipt", holder, context,
               idempotency_key=f"withdrawn:{event.id}", dossier_id=dossier.id)
-        for animator in active_animators():
+        for animator in staff_recipients(dossier):
             queue("dossier_withdrawn_for_staff", animator,
                   dict(context, url=_staff_url(dossier)),
                   idempotency_key=f"withdrawn:{event.id}:{animator.id}", dossier_id=dossier.id)
+    elif event.transition == "answer_info":
+        for animator in staff_recipients(dossier):
+            queue("info_answered_for_staff", animator, dict(context, url=_staff_url(dossier)),
+                  idempotency_key=f"answered:{event.id}:{animator.id}", dossier_id=dossier.id)
+    elif event.transition == "redirect" and dossier.redirect_structure_id:
+        structure = db.session.get(SupportStructure, dossier.redirect_structure_id)
+        queue("dossier_redirected", holder, dict(
+            context, tracking_url=_tracking_url(dossier), structure={
+                "name": structure.name, "territory": structure.territory,
+                "contact_name": structure.contact_name,
+                "contact_email": structure.contact_email,
+                "contact_phone": structure.contact_phone, "website": structure.website,
+                "description": structure.description}),
+            idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
     elif actor is None or actor.id != holder.id:
         # Any other move by the animators or the system: the holder hears of it in plain words.
         queue("dossier_state_changed", holder,
@@ -64,12 +82,14 @@ def on_draft_saved(dossier, created, send_link, **_):
 
 
 @signals.message_posted.connect
-def on_message(message, **_):
+def on_message(message, answered=False, **_):
     dossier = message.dossier
     context = dict(_dossier_context(dossier), author=message.author.display_name,
                    body=message.body)
     if message.author_id == dossier.holder_id:
-        for animator in active_animators():
+        if answered:
+            return  # the answer_info transition tells the animators
+        for animator in staff_recipients(dossier):
             queue("message_for_staff", animator, dict(context, url=_staff_url(dossier)),
                   idempotency_key=f"message:{message.id}:{animator.id}", dossier_id=dossier.id)
     elif message.author.role == Role.ANIMATOR:
@@ -80,7 +100,5 @@ def on_message(message, **_):
 
 @signals.login_link_requested.connect
 def on_login_link(user, url, **_):
-    from murporteur.core.db import utcnow
-
     queue("login_link", user, {"login_url": url, "full_name": user.full_name},
           idempotency_key=f"login-link:{user.id}:{utcnow().timestamp()}", sensitive=True)

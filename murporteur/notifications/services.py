@@ -14,7 +14,9 @@ from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications.dispatch import remember_for_dispatch
-from murporteur.notifications.models import OutboxMessage, OutboxState
+from murporteur.notifications.catalogue import KIND_OF_KEY, PREFERENCE_KINDS
+from murporteur.notifications.models import (DeliveryMode, DigestItem, NotificationPreference,
+                                             OutboxMessage, OutboxState)
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +24,57 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+def delivery_mode(user: User, key: str) -> DeliveryMode:
+    """How ``user`` wants notification ``key``: immediately unless they chose otherwise for
+    its kind (and kinds outside the catalogue always go immediately)."""
+    kind = KIND_OF_KEY.get(key)
+    if kind is None:
+        return DeliveryMode.IMMEDIATE
+    mode = db.session.scalar(select(NotificationPreference.mode).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind))
+    return mode or DeliveryMode.IMMEDIATE
+
+
+def preferences_of(user: User) -> dict[str, DeliveryMode]:
+    chosen = dict(db.session.execute(select(
+        NotificationPreference.kind, NotificationPreference.mode).where(
+        NotificationPreference.user_id == user.id)).all())
+    return {kind: chosen.get(kind, DeliveryMode.IMMEDIATE) for kind in PREFERENCE_KINDS}
+
+
+def set_preferences(user: User, modes: dict[str, DeliveryMode]) -> None:
+    existing = {p.kind: p for p in db.session.scalars(select(NotificationPreference).where(
+        NotificationPreference.user_id == user.id))}
+    for kind, mode in modes.items():
+        if kind not in PREFERENCE_KINDS:
+            raise ValueError(kind)
+        if kind in existing:
+            existing[kind].mode = DeliveryMode(mode)
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind,
+                                                  mode=DeliveryMode(mode)))
+    db.session.flush()
+
+
 def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: str,
-          dossier_id: int | None = None, sensitive: bool = False) -> OutboxMessage:
+          dossier_id: int | None = None, sensitive: bool = False
+          ) -> OutboxMessage | DigestItem | None:
     """Write one message to the outbox, in the current transaction.
 
     The row is handed to the Celery task only once the transaction commits; queuing the same
-    ``idempotency_key`` twice returns the row already there.
+    ``idempotency_key`` twice returns the row already there. A recipient who chose the daily
+    digest for this kind of event gets a digest item instead; one who chose nothing, nothing.
     """
+    if isinstance(recipient, User):
+        mode = delivery_mode(recipient, key)
+        if mode == DeliveryMode.NONE:
+            return None
+        if mode == DeliveryMode.DIGEST:
+            item = DigestItem(user_id=recipient.id, key=key, context=context,
+                              dossier_id=dossier_id)
+            db.session.add(item)
+            db.session.flush()
+            return item
     existing = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
     if existing is not None:
@@ -58,6 +104,13 @@ def render(row: OutboxMessage) -> tuple[str, str, str]:
     context = dict(row.context, contact_email=current_app.config["CONTACT_EMAIL"])
     base = f"notifications/{row.key}"
     with force_locale(row.locale):
+        if row.key == "digest":
+            # Each held-back notification appears as its own subject line, with its link.
+            context["entries"] = [
+                {"summary": " ".join(render_template(
+                    f"notifications/{item['key']}.subject.txt", **item["context"]).split()),
+                 "url": item["context"].get("url")}
+                for item in context.get("items", [])]
         subject = render_template(f"{base}.subject.txt", **context).strip()
         text = render_template(f"{base}.txt", **context)
         html = render_template(f"{base}.html", subject=subject, **context)
@@ -136,3 +189,25 @@ def recover_outbox(now=None, *, unsent_after: timedelta = timedelta(minutes=2),
         OutboxMessage.state == OutboxState.QUEUED,
         OutboxMessage.created_at < now - unsent_after).order_by(OutboxMessage.id)).all()
     return sorted(set(stuck) | set(waiting))
+
+
+def queue_digests(now=None) -> list[OutboxMessage]:
+    """One digest message per person with items waiting; the items are marked as included."""
+    now = now or utcnow()
+    items = list(db.session.scalars(select(DigestItem).where(DigestItem.sent_at.is_(None))
+                                    .order_by(DigestItem.user_id, DigestItem.id)))
+    by_user: dict[int, list[DigestItem]] = {}
+    for item in items:
+        by_user.setdefault(item.user_id, []).append(item)
+    messages = []
+    for user_id, user_items in by_user.items():
+        user = db.session.get(User, user_id)
+        entries = [{"key": i.key, "context": i.context} for i in user_items]
+        row = queue("digest", user, {"items": entries},
+                    idempotency_key=f"digest:{user_id}:{user_items[-1].id}")
+        for item in user_items:
+            item.sent_at = now
+        if isinstance(row, OutboxMessage):
+            messages.append(row)
+    db.session.flush()
+    return messages

@@ -26,3 +26,13 @@ def recover_outbox() -> int:
     for outbox_id in ids:
         send_outbox_message.delay(outbox_id)
     return len(ids)
+
+
+@shared_task(name="murporteur.notifications.send_digests", ignore_result=True)
+def send_digests() -> int:
+    """Beat, every morning at 8:00 (Paris): one e-mail per person with their held-back news."""
+    from murporteur.notifications.dispatch import commit_and_dispatch
+
+    count = len(services.queue_digests())
+    commit_and_dispatch()
+    return count

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -10,15 +12,17 @@ from murporteur.accounts.models import Role
 from murporteur.core.access import roles_required
 from murporteur.extensions import db
 from murporteur.notifications import services
-from murporteur.notifications.models import OutboxMessage, OutboxState
+from murporteur.notifications.catalogue import PREFERENCE_KINDS
+from murporteur.notifications.forms import PreferencesForm, ResendForm
+from murporteur.notifications.models import DeliveryMode, OutboxMessage, OutboxState
 
-bp = Blueprint("notifications", __name__, url_prefix="/admin/outbox")
+bp = Blueprint("notifications", __name__)
 
 admins_only = roles_required(Role.ADMIN)
 PAGE_SIZE = 50
 
 
-@bp.get("/")
+@bp.get("/admin/outbox/")
 @admins_only
 def outbox():
     state = request.args.get("state") or None
@@ -42,7 +46,7 @@ def body_visible(row: OutboxMessage) -> bool:
     return not (row.sensitive and current_app.config.get("MAIL_SERVER"))
 
 
-@bp.get("/<int:outbox_id>")
+@bp.get("/admin/outbox/<int:outbox_id>")
 @admins_only
 def show(outbox_id: int):
     row = db.session.get(OutboxMessage, outbox_id) or abort(404)
@@ -50,11 +54,9 @@ def show(outbox_id: int):
                            body_visible=body_visible(row))
 
 
-@bp.post("/<int:outbox_id>/renvoyer")
+@bp.post("/admin/outbox/<int:outbox_id>/renvoyer")
 @admins_only
 def resend(outbox_id: int):
-    from murporteur.notifications.forms import ResendForm
-
     row = db.session.get(OutboxMessage, outbox_id) or abort(404)
     if not ResendForm().validate_on_submit():
         abort(400)
@@ -65,3 +67,22 @@ def resend(outbox_id: int):
         db.session.commit()
         flash(_("Le message est de nouveau en file d'envoi."), "success")
     return redirect(url_for("notifications.show", outbox_id=outbox_id))
+
+
+@bp.route("/compte/notifications", methods=["GET", "POST"])
+@roles_required(Role.ANIMATOR)
+def preferences():
+    """Each kind of event: an e-mail at once, the daily digest, or nothing."""
+    form = PreferencesForm()
+    if request.method == "GET":
+        for kind, mode in services.preferences_of(current_user).items():
+            form[kind].data = mode.value
+    if form.validate_on_submit():
+        services.set_preferences(current_user, {
+            kind: DeliveryMode(form[kind].data) for kind in PREFERENCE_KINDS})
+        db.session.commit()
+        flash(_("Vos préférences de notification sont enregistrées."), "success")
+        return redirect(url_for("notifications.preferences"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("notifications/preferences.html", form=form,
+                           kinds=PREFERENCE_KINDS), status

@@ -61,8 +61,20 @@ class Dossier(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Kept by apply_transition: how long a dossier has waited in its state (deadlines).
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Instruction by the animators
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"),
+                                                       index=True)
+    # When the first phone call with the holder took place (the first deadline).
+    first_call_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where a redirected idea was sent (the directory of support structures).
+    redirect_structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("support_structure.id"), index=True)
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     documents: Mapped[list[Document]] = relationship(
         back_populates="dossier", order_by="Document.created_at")
     messages: Mapped[list[Message]] = relationship(

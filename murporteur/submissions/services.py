@@ -196,7 +196,12 @@ def post_message(dossier: Dossier, author: User, body: str,
         document.dossier = dossier
         document.message = message
     db.session.flush()
-    signals.message_posted.send(message)
+    # The holder's message while information is requested is their answer: the dossier goes
+    # back to the animators (who hear of it through the transition, not twice).
+    answered = author.id == dossier.holder_id and dossier.state == "needs_info"
+    if answered:
+        apply_transition(dossier, "answer_info", author, body)
+    signals.message_posted.send(message, answered=answered)
     return message
 
 

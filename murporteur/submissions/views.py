@@ -184,10 +184,14 @@ def show_dossier(public_id: str):
 
 
 def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 200):
+    from murporteur.directory.services import get_structure
+
+    structure = (get_structure(dossier.redirect_structure_id)
+                 if dossier.state == "redirected" and dossier.redirect_structure_id else None)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
         documents=services.dossier_documents(dossier), message_form=message_form,
-        may_withdraw=services.may_withdraw(dossier, current_user)), status
+        may_withdraw=services.may_withdraw(dossier, current_user), structure=structure), status
 
 
 @bp.post("/mes-dossiers/<public_id>/messages")

@@ -157,6 +157,7 @@ def apply_transition(dossier: Dossier, name: str, actor: User | None, comment: s
                          from_state=dossier.state, to_state=transition.target,
                          comment=comment, created_at=at or utcnow())
     dossier.state = transition.target
+    dossier.state_changed_at = event.created_at
     db.session.add(event)
     db.session.flush()
     signals.dossier_transitioned.send(dossier, event=event, actor=actor)

@@ -1,26 +1,268 @@
-"""Queries of the animators' workspace."""
+"""The animators' rules: assignment, follows, labels, calls, qualification, decisions, notes."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from murporteur.accounts.models import Role, User
+from murporteur.core.db import utcnow
+from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
-from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.models import Dossier, DossierEvent, Message
+from murporteur.submissions.workflow import TRANSITIONS, apply_transition
+from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
+from murporteur.triage.models import (DossierFollow, Label, PhoneCall, PrivateNote,
+                                      Qualification)
 
-PAGE_SIZE = 50
+
+def _require_animator(actor: User) -> None:
+    if actor is None or actor.role != Role.ANIMATOR:
+        raise AccessDenied(_l("Réservé à l'équipe d'animation."))
 
 
-def inbox_page(page: int = 1, per_page: int | None = None):
-    """Submitted dossiers, newest first, with their holder and document count in one query."""
-    per_page = per_page or PAGE_SIZE
-    documents = (select(func.count(Document.id))
-                 .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
-                 .correlate(Dossier).scalar_subquery())
-    query = (select(Dossier, documents.label("document_count"))
-             .where(Dossier.state != "draft")
-             .options(selectinload(Dossier.holder))
-             .order_by(Dossier.submitted_at.desc(), Dossier.id.desc()))
-    total = db.session.scalar(select(func.count(Dossier.id)).where(Dossier.state != "draft"))
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total or 0
+def record_activity(dossier: Dossier, actor: User, kind: str, comment: str = "") -> DossierEvent:
+    """A change that is not a move between states (assignment, qualification, call), kept in
+    the same history as the transitions, with who made it."""
+    event = DossierEvent(dossier=dossier, actor=actor, transition=kind,
+                         from_state=dossier.state, to_state=dossier.state, comment=comment)
+    db.session.add(event)
+    return event
+
+
+def animators() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.ANIMATOR, User.active.is_(True)).order_by(User.full_name)))
+
+
+# --- Assignment and follows ---------------------------------------------------------------
+
+def assign(dossier: Dossier, animator: User | None, actor: User) -> None:
+    """Give the dossier to ``animator`` (None: nobody); the new assignee follows it."""
+    _require_animator(actor)
+    if animator is not None and (animator.role != Role.ANIMATOR or not animator.active):
+        raise DomainError(_l("Un dossier ne peut être confié qu'à une animatrice ou un "
+                             "animateur actif."))
+    if dossier.assigned_to_id == (animator.id if animator else None):
+        return
+    dossier.assigned_to = animator
+    record_activity(dossier, actor, "assign", animator.display_name if animator else "")
+    if animator is not None:
+        follow(dossier, animator)
+
+
+def follow(dossier: Dossier, user: User) -> None:
+    _require_animator(user)
+    if not is_following(dossier, user):
+        db.session.add(DossierFollow(dossier_id=dossier.id, user_id=user.id))
+        db.session.flush()
+
+
+def unfollow(dossier: Dossier, user: User) -> None:
+    db.session.execute(delete(DossierFollow).where(DossierFollow.dossier_id == dossier.id,
+                                                   DossierFollow.user_id == user.id))
+
+
+def is_following(dossier: Dossier, user: User) -> bool:
+    return db.session.get(DossierFollow, (dossier.id, user.id)) is not None
+
+
+def staff_recipients(dossier: Dossier) -> list[User]:
+    """Who hears of a dossier's news: its assignee and followers, or every animator while
+    nobody has taken it."""
+    users = {u.id: u for u in db.session.scalars(
+        select(User).join(DossierFollow, DossierFollow.user_id == User.id)
+        .where(DossierFollow.dossier_id == dossier.id, User.active.is_(True)))}
+    if dossier.assigned_to is not None and dossier.assigned_to.active:
+        users[dossier.assigned_to.id] = dossier.assigned_to
+    return list(users.values()) or animators()
+
+
+# --- Labels -----------------------------------------------------------------------------
+
+LABEL_COLOURS = ("grey", "blue", "green", "orange", "red", "purple")
+
+
+def ensure_default_labels() -> None:
+    if db.session.scalar(select(Label.id).limit(1)) is None:
+        for name, colour in DEFAULT_LABELS:
+            db.session.add(Label(name=str(name), colour=colour))
+        db.session.flush()
+
+
+def all_labels() -> list[Label]:
+    return list(db.session.scalars(select(Label).order_by(Label.name)))
+
+
+def create_label(name: str, colour: str, actor: User) -> Label:
+    _require_animator(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise DomainError(_l("Le nom d'une étiquette compte de 1 à 60 caractères."))
+    if colour not in LABEL_COLOURS:
+        raise DomainError(_l("Choisissez une couleur proposée."))
+    if db.session.scalar(select(Label).where(Label.name.ilike(name))) is not None:
+        raise DomainError(_l("L'étiquette « %(name)s » existe déjà.", name=name))
+    label = Label(name=name, colour=colour)
+    db.session.add(label)
+    db.session.flush()
+    return label
+
+
+def set_labels(dossier: Dossier, labels: list[Label], actor: User) -> None:
+    _require_animator(actor)
+    dossier.labels = list(dict.fromkeys(labels))
+
+
+def add_label(dossiers: list[Dossier], label: Label, actor: User) -> None:
+    _require_animator(actor)
+    for dossier in dossiers:
+        if label not in dossier.labels:
+            dossier.labels.append(label)
+
+
+# --- Phone calls --------------------------------------------------------------------------
+
+def schedule_call(dossier: Dossier, animator: User, when: datetime) -> PhoneCall:
+    """Plan a call; its animator is reminded the morning of the call."""
+    _require_animator(animator)
+    call = PhoneCall(dossier=dossier, animator=animator, scheduled_at=when)
+    db.session.add(call)
+    record_activity(dossier, animator, "schedule_call")
+    db.session.flush()
+    return call
+
+
+def record_call(dossier: Dossier, animator: User, outcome: CallOutcome, notes: str,
+                *, at: datetime | None = None, call: PhoneCall | None = None) -> PhoneCall:
+    """Write down a call. The first one that reaches the holder starts the qualification."""
+    _require_animator(animator)
+    at = at or utcnow()
+    if call is None or call.dossier_id != dossier.id:
+        call = PhoneCall(dossier=dossier, animator=animator)
+        db.session.add(call)
+    call.done_at, call.outcome, call.notes = at, outcome, (notes or "").strip()
+    record_activity(dossier, animator, "record_call")
+    if outcome == CallOutcome.REACHED and dossier.first_call_at is None:
+        dossier.first_call_at = at
+        if dossier.state == "submitted":
+            apply_transition(dossier, "start_qualification", animator)
+    db.session.flush()
+    return call
+
+
+def pending_call(dossier: Dossier) -> PhoneCall | None:
+    return db.session.scalar(select(PhoneCall).where(
+        PhoneCall.dossier_id == dossier.id, PhoneCall.done_at.is_(None),
+        PhoneCall.scheduled_at.is_not(None)).order_by(PhoneCall.scheduled_at))
+
+
+def calls_to_remind(day_start: datetime, day_end: datetime) -> list[PhoneCall]:
+    return list(db.session.scalars(select(PhoneCall).where(
+        PhoneCall.done_at.is_(None), PhoneCall.reminder_sent_at.is_(None),
+        PhoneCall.scheduled_at >= day_start, PhoneCall.scheduled_at < day_end)))
+
+
+# --- Qualification ------------------------------------------------------------------------
+
+QUALIFICATION_FIELDS = ("stage", "themes", "neighbourhoods", "priority_area", "legal_form",
+                        "support_kinds", "summary", "opinion")
+
+
+def qualification_values(dossier: Dossier) -> dict:
+    """What the qualification form shows: the saved qualification, or else the holder's own
+    answers to start from."""
+    q = dossier.qualification
+    if q is not None:
+        return {name: _plain(getattr(q, name)) for name in QUALIFICATION_FIELDS}
+    return {"stage": _plain(dossier.stage), "themes": [],
+            "neighbourhoods": dossier.neighbourhoods,
+            "priority_area": _plain(dossier.priority_area),
+            "legal_form": _plain(dossier.legal_form),
+            "support_kinds": list(dossier.support_kinds or []), "summary": dossier.summary,
+            "opinion": ""}
+
+
+def _plain(value):
+    return value.value if hasattr(value, "value") else value
+
+
+def save_qualification(dossier: Dossier, values: dict, actor: User) -> Qualification:
+    """Keep the qualification as it is, complete or not."""
+    _require_animator(actor)
+    if dossier.state == "draft":
+        raise DomainError(_l("Un brouillon ne se qualifie pas."))
+    qualification = dossier.qualification
+    if qualification is None:
+        qualification = Qualification(dossier=dossier)
+        db.session.add(qualification)
+    for name in QUALIFICATION_FIELDS:
+        if name in values:
+            setattr(qualification, name, values[name])
+    qualification.updated_by = actor
+    record_activity(dossier, actor, "qualify")
+    db.session.flush()
+    return qualification
+
+
+def qualification_problems(qualification: Qualification | None) -> dict[str, object]:
+    """What a qualification lacks before the idea can be retained."""
+    required = _l("À renseigner avant de retenir l'idée.")
+    if qualification is None:
+        return {name: required for name in QUALIFICATION_FIELDS}
+    problems: dict[str, object] = {}
+    for name in QUALIFICATION_FIELDS:
+        value = getattr(qualification, name)
+        if value is None or (isinstance(value, str | list) and not value):
+            problems[name] = required
+    return problems
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+class QualificationIncomplete(DomainError):
+    def __init__(self, problems: dict[str, object]) -> None:
+        super().__init__(_l("La qualification doit être complète pour retenir l'idée."))
+        self.problems = problems
+
+
+def decide(dossier: Dossier, transition: str, actor: User, comment: str = "", *,
+           structure=None) -> DossierEvent:
+    """An animator's decision on a dossier, with what each one requires.
+
+    Retaining needs a complete qualification; redirecting needs a structure of the directory;
+    a request for information is also posted in the thread, where the holder answers it.
+    """
+    _require_animator(actor)
+    if transition not in TRANSITIONS:
+        raise DomainError(f"unknown transition {transition!r}")
+    if transition == "retain":
+        problems = qualification_problems(dossier.qualification)
+        if problems:
+            raise QualificationIncomplete(problems)
+    if transition == "redirect":
+        if structure is None or not structure.active:
+            raise DomainError(_l("Choisissez la structure vers laquelle orienter le porteur."))
+        dossier.redirect_structure_id = structure.id
+    event = apply_transition(dossier, transition, actor, comment)
+    if transition == "request_info":
+        message = Message(dossier=dossier, author=actor, body=event.comment)
+        db.session.add(message)
+        db.session.flush()
+    return event
+
+
+# --- Private notes ------------------------------------------------------------------------
+
+def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
+    _require_animator(author)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("La note est vide."))
+    note = PrivateNote(dossier=dossier, author=author, body=body)
+    db.session.add(note)
+    db.session.flush()
+    return note
+

@@ -1,54 +1,145 @@
-"""The animators' inbox and dossier page (the full triage workspace builds on these)."""
+"""The animators' dashboard: tabs, filters, search, bulk actions, exports and labels.
+
+The dossier page and its actions are in ``dossier_views``, on the same blueprint.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   send_file, stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
 from murporteur.accounts.models import Role
 from murporteur.core.access import roles_required
-from murporteur.submissions import services as submissions
-from murporteur.submissions.forms import MessageForm
-from murporteur.submissions.views import post_message_from
+from murporteur.core.errors import DomainError
+from murporteur.core.timeutil import paris_today
+from murporteur.extensions import db
+from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
-from murporteur.triage import services
+from murporteur.triage import dashboard, exports, services
+from murporteur.triage.choices import THEME_LABELS
+from murporteur.triage.forms import NewLabelForm
+from murporteur.triage.models import Label
 
 bp = Blueprint("triage", __name__, url_prefix="/instruction")
-
 animators_only = roles_required(Role.ANIMATOR)
 
 
 @bp.get("/")
 @animators_only
 def inbox():
-    page = request.args.get("page", 1, type=int) or 1
-    rows, total = services.inbox_page(max(page, 1))
-    pages = max(1, -(-total // services.PAGE_SIZE))
-    return render_template("triage/inbox.html", rows=rows, total=total, page=page, pages=pages)
+    filters = dashboard.Filters.from_args(request.args)
+    rows, total = dashboard.dashboard_page(filters, current_user)
+    pages = max(1, -(-total // dashboard.PAGE_SIZE))
+    return render_template(
+        "triage/dashboard.html", rows=rows, total=total, pages=pages, filters=filters,
+        counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
+        animators=services.animators(), labels=services.all_labels(), states=STATES,
+        themes=THEME_LABELS, columns=exports.COLUMNS,
+        chosen=exports.chosen_columns(current_user, None))
 
 
-def _load(number: str):
-    dossier = submissions.find_by_number(number)
-    if dossier is None or dossier.state == "draft":
+def _selected() -> list[Dossier]:
+    ids = [int(x) for x in request.form.getlist("dossier") if x.isdigit()]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Dossier).where(Dossier.id.in_(ids),
+                                                         Dossier.state != "draft")))
+
+
+@bp.post("/lot")
+@animators_only
+def bulk_action():
+    """Assign, label or export the dossiers ticked on the dashboard."""
+    back = request.form.get("back") or url_for("triage.inbox")
+    if not back.startswith("/instruction/"):
+        back = url_for("triage.inbox")
+    selected = _selected()
+    if not selected:
+        flash(_("Cochez au moins un dossier."), "error")
+        return redirect(back)
+    action = request.form.get("action")
+    try:
+        if action == "assign":
+            target = request.form.get("animator", "")
+            animator = None
+            if target == "me":
+                animator = current_user
+            elif target.isdigit():
+                animator = next((a for a in services.animators() if a.id == int(target)), None)
+                if animator is None:
+                    raise DomainError(_("Choisissez une personne de l'équipe."))
+            elif target != "none":
+                raise DomainError(_("Choisissez à qui confier les dossiers."))
+            for dossier in selected:
+                services.assign(dossier, animator, current_user)
+            flash(_("%(n)s dossier(s) confié(s).", n=len(selected)), "success")
+        elif action == "label":
+            label_id = request.form.get("label", "")
+            label = db.session.get(Label, int(label_id)) if label_id.isdigit() else None
+            if label is None:
+                raise DomainError(_("Choisissez l'étiquette à ajouter."))
+            services.add_label(selected, label, current_user)
+            flash(_("Étiquette « %(name)s » ajoutée à %(n)s dossier(s).", name=label.name,
+                    n=len(selected)), "success")
+        elif action == "export":
+            query = select(Dossier).where(Dossier.id.in_([d.id for d in selected])) \
+                .order_by(Dossier.submitted_at.desc())
+            return _export(query, request.form.get("format", "csv"))
+        else:
+            raise DomainError(_("Choisissez une action."))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(back)
+    db.session.commit()
+    return redirect(back)
+
+
+@bp.get("/export.<fmt>")
+@animators_only
+def export(fmt: str):
+    filters = dashboard.Filters.from_args(request.args)
+    query = dashboard.ordered(dashboard.dossier_query(filters, current_user), filters)
+    return _export(query, fmt)
+
+
+def _export(query, fmt: str):
+    if fmt not in ("csv", "xlsx"):
         abort(404)
-    return dossier
+    source = request.form if request.method == "POST" else request.args
+    columns = exports.chosen_columns(current_user, source.getlist("column"))
+    db.session.commit()  # remember the columns before streaming
+    name = f"dossiers-{paris_today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = Response(stream_with_context(exports.csv_stream(query, columns)),
+                            mimetype="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return send_file(exports.xlsx_file(query, columns), as_attachment=True,
+                     download_name=name, mimetype="application/vnd.openxmlformats-"
+                     "officedocument.spreadsheetml.sheet")
 
 
-@bp.get("/dossiers/<number>")
+@bp.route("/etiquettes", methods=["GET", "POST"])
 @animators_only
-def show_dossier(number: str):
-    return _render(_load(number), MessageForm())
+def labels():
+    form = NewLabelForm()
+    if form.validate_on_submit():
+        try:
+            services.create_label(form.name.data, form.colour.data, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            form.name.errors = [exc.message]
+        else:
+            db.session.commit()
+            flash(_("Étiquette créée."), "success")
+            return redirect(url_for("triage.labels"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("triage/labels.html", form=form, labels=services.all_labels()), \
+        status
 
 
-def _render(dossier, form, status=200):
-    return render_template("triage/dossier.html", dossier=dossier, state=STATES[dossier.state],
-                           documents=submissions.dossier_documents(dossier),
-                           message_form=form), status
-
-
-@bp.post("/dossiers/<number>/messages")
-@animators_only
-def post_message(number: str):
-    dossier = _load(number)
-    form = MessageForm()
-    response = post_message_from(form, dossier, "triage.show_dossier", number=number)
-    return response or _render(dossier, form, 422)
+from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)

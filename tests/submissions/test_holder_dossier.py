@@ -36,7 +36,7 @@ def test_the_receipt_link_opens_the_dossier_page(client):
 
 
 def test_opening_the_link_does_not_spend_it_only_the_button_does(client):
-    dossier = submitted_dossier()
+    submitted_dossier()
     db.session.commit()
     from murporteur.notifications.services import deliver
 

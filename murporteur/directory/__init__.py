@@ -1,0 +1,1 @@
+"""The directory of support structures an idea can be redirected to."""

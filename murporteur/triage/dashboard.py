@@ -1,0 +1,274 @@
+"""The animators' dashboard: tabs, filters, search, sort and deadlines, as one query.
+
+``Filters`` reads the URL (every filter lives there, so a view can be bookmarked and shared);
+``dossier_query`` turns it into a SELECT that the page, the counts and the exports share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy.orm import aliased, selectinload
+
+from murporteur.accounts.models import User
+from murporteur.core.db import utcnow
+from murporteur.core.timeutil import PARIS
+from murporteur.extensions import db
+from murporteur.submissions.choices import PriorityArea, Stage
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.workflow import STATES
+from murporteur.triage.choices import Theme
+from murporteur.triage.models import Label, Qualification, QualificationTheme, dossier_label
+
+PAGE_SIZE = 50
+NUMBER = re.compile(r"^\s*MP-\d{4}-\d{4,}\s*$", re.IGNORECASE)
+
+#: tab -> (label, states it shows; None: see tab_condition)
+TABS: dict[str, tuple[object, frozenset[str] | None]] = {
+    "to_qualify": (_l("À qualifier"), None),
+    "mine": (_l("Mes dossiers"), None),
+    "waiting": (_l("En attente du porteur"), frozenset({"needs_info"})),
+    "retained": (_l("Retenus"), frozenset({"retained"})),
+    "on_agenda": (_l("À l'ordre du jour"), frozenset({"on_agenda"})),
+    "supported": (_l("Soutenus"), frozenset({"supported"})),
+    "conventioned": (_l("Conventionnés"), frozenset({"conventioned"})),
+    "finished": (_l("Terminés"), frozenset({"declined", "redirected", "withdrawn", "closed",
+                                             "not_supported"})),
+    "all": (_l("Tous"), None),
+}
+
+SORTS = {
+    "number": Dossier.number, "title": Dossier.title, "structure": Dossier.structure_name,
+    "town": Dossier.town, "submitted": Dossier.submitted_at, "state": Dossier.state,
+}
+
+
+@dataclass
+class Filters:
+    tab: str = "to_qualify"
+    q: str = ""
+    states: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    neighbourhood: str = ""
+    priority_area: str = ""
+    assigned: str = ""  # a user id, "none", or empty
+    labels: list[int] = field(default_factory=list)
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    sort: str = "submitted"
+    direction: str = "desc"
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        """Read the URL; what cannot be understood is ignored and said in ``errors``."""
+        f = cls()
+        f.tab = args.get("tab", "to_qualify")
+        if f.tab not in TABS:
+            f.tab = "to_qualify"
+        f.q = (args.get("q") or "").strip()[:200]
+        f.states = [s for s in args.getlist("state") if s in STATES and s != "draft"]
+        f.themes = [t for t in args.getlist("theme") if t in Theme.__members__.values()]
+        f.stages = [s for s in args.getlist("stage") if s in Stage.__members__.values()]
+        f.neighbourhood = (args.get("neighbourhood") or "").strip()[:100]
+        area = args.get("priority_area", "")
+        f.priority_area = area if area in PriorityArea.__members__.values() else ""
+        assigned = args.get("assigned", "")
+        f.assigned = assigned if assigned == "none" or assigned.isdigit() else ""
+        f.labels = [int(x) for x in args.getlist("label") if x.isdigit()]
+        for name in ("submitted_from", "submitted_to"):
+            raw = args.get(name, "")
+            if raw:
+                try:
+                    setattr(f, name, date.fromisoformat(raw))
+                except ValueError:
+                    f.errors.append(str(_l("La date « %(value)s » n'est pas comprise "
+                                           "(format attendu : AAAA-MM-JJ).", value=raw)))
+        if f.submitted_from and f.submitted_to and f.submitted_from > f.submitted_to:
+            f.errors.append(str(_l("La date de début est après la date de fin : elles ont "
+                                   "été inversées.")))
+            f.submitted_from, f.submitted_to = f.submitted_to, f.submitted_from
+        f.sort = args.get("sort", "submitted")
+        if f.sort not in SORTS and f.sort != "assigned":
+            f.sort = "submitted"
+        f.direction = "asc" if args.get("direction") == "asc" else "desc"
+        page = args.get("page", "1")
+        f.page = max(int(page), 1) if page.isdigit() else 1
+        return f
+
+    def to_args(self, **changes) -> dict:
+        """The URL parameters of these filters (with ``changes``), empty values left out."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "errors"}
+        values.update(changes)
+        args = {"tab": values["tab"], "q": values["q"], "state": values["states"],
+                "theme": values["themes"], "stage": values["stages"],
+                "neighbourhood": values["neighbourhood"],
+                "priority_area": values["priority_area"], "assigned": values["assigned"],
+                "label": values["labels"],
+                "submitted_from": values["submitted_from"].isoformat()
+                if values["submitted_from"] else "",
+                "submitted_to": values["submitted_to"].isoformat()
+                if values["submitted_to"] else "",
+                "sort": values["sort"], "direction": values["direction"],
+                "page": values["page"] if values["page"] != 1 else ""}
+        return {k: v for k, v in args.items() if v not in ("", [], None)}
+
+    @property
+    def active_count(self) -> int:
+        return sum(bool(x) for x in (self.states, self.themes, self.stages, self.neighbourhood,
+                                     self.priority_area, self.assigned, self.labels,
+                                     self.submitted_from, self.submitted_to))
+
+
+def deadlines() -> tuple[int, int]:
+    return (current_app.config.get("FIRST_CALL_DAYS", 10),
+            current_app.config.get("HOLDER_ANSWER_DAYS", 21))
+
+
+def overdue_condition(now: datetime):
+    """Late: no first call within FIRST_CALL_DAYS, or no answer within HOLDER_ANSWER_DAYS."""
+    call_days, answer_days = deadlines()
+    no_call = and_(Dossier.state.in_(("submitted", "qualifying", "needs_info")),
+                   Dossier.first_call_at.is_(None),
+                   Dossier.submitted_at < now - timedelta(days=call_days))
+    no_answer = and_(Dossier.state == "needs_info",
+                     Dossier.state_changed_at < now - timedelta(days=answer_days))
+    return no_call, no_answer
+
+
+def tab_condition(tab: str, user: User, row=Dossier):
+    """The dossiers of ``tab`` (on ``row``: the dossier table or an alias of it)."""
+    states = TABS[tab][1]
+    if states is not None:
+        return row.state.in_(states)
+    if tab == "to_qualify":
+        return and_(row.state == "submitted", row.assigned_to_id.is_(None))
+    if tab == "mine":
+        return and_(row.assigned_to_id == user.id, row.state.not_in(TABS["finished"][1]))
+    return literal(True)
+
+
+def _search_condition(q: str):
+    if NUMBER.match(q):
+        return func.upper(Dossier.number) == q.strip().upper()
+    holder = aliased(User)
+    holder_email = select(holder.email).where(holder.id == Dossier.holder_id) \
+        .correlate(Dossier).scalar_subquery()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Accent-insensitive French full text: "creche" finds "crèche", "cafés" finds "café".
+        document = func.to_tsvector("french", func.unaccent(func.concat_ws(
+            " ", Dossier.title, Dossier.summary, Dossier.structure_name, Dossier.contact_name,
+            holder_email, Dossier.number)))
+        return document.op("@@")(func.plainto_tsquery("french", func.unaccent(q)))
+    words = [w for w in q.lower().split() if w]
+    haystack = func.lower(Dossier.title + " " + Dossier.summary + " " + Dossier.structure_name
+                          + " " + Dossier.contact_name + " " + func.coalesce(holder_email, ""))
+    return and_(*[haystack.contains(word) for word in words]) if words else literal(True)
+
+
+def filter_conditions(f: Filters) -> list:
+    """Every condition of ``f`` except the tab (which the counts vary)."""
+    conditions = [Dossier.state != "draft"]
+    stage = func.coalesce(Qualification.stage, Dossier.stage)
+    area = func.coalesce(Qualification.priority_area, Dossier.priority_area)
+    if f.q:
+        conditions.append(_search_condition(f.q))
+    if f.states:
+        conditions.append(Dossier.state.in_(f.states))
+    if f.themes:
+        conditions.append(exists().where(QualificationTheme.qualification_id == Qualification.id,
+                                         QualificationTheme.theme.in_(f.themes)))
+    if f.stages:
+        conditions.append(stage.in_(f.stages))
+    if f.priority_area:
+        conditions.append(area == f.priority_area)
+    if f.neighbourhood:
+        text = func.lower(func.coalesce(Qualification.neighbourhoods, Dossier.neighbourhoods))
+        conditions.append(text.contains(f.neighbourhood.lower()))
+    if f.assigned == "none":
+        conditions.append(Dossier.assigned_to_id.is_(None))
+    elif f.assigned:
+        conditions.append(Dossier.assigned_to_id == int(f.assigned))
+    if f.labels:
+        conditions.append(exists().where(dossier_label.c.dossier_id == Dossier.id,
+                                         dossier_label.c.label_id.in_(f.labels)))
+    if f.submitted_from:
+        conditions.append(Dossier.submitted_at >= datetime.combine(
+            f.submitted_from, time.min, tzinfo=PARIS))
+    if f.submitted_to:
+        conditions.append(Dossier.submitted_at < datetime.combine(
+            f.submitted_to + timedelta(days=1), time.min, tzinfo=PARIS))
+    return conditions
+
+
+def dossier_query(f: Filters, user: User, *, with_tab: bool = True):
+    """SELECT Dossier for the filters (outer-joined to its qualification), unordered."""
+    query = select(Dossier).outerjoin(Qualification, Qualification.dossier_id == Dossier.id)
+    conditions = filter_conditions(f)
+    if with_tab:
+        conditions.append(tab_condition(f.tab, user))
+    return query.where(*conditions)
+
+
+def ordered(query, f: Filters):
+    if f.sort == "assigned":
+        assignee = aliased(User)
+        query = query.outerjoin(assignee, assignee.id == Dossier.assigned_to_id)
+        column = assignee.full_name
+    else:
+        column = SORTS[f.sort]
+    column = column.asc() if f.direction == "asc" else column.desc()
+    tie = Dossier.id.asc() if f.direction == "asc" else Dossier.id.desc()
+    return query.order_by(column.nulls_last(), tie)
+
+
+def tab_counts(f: Filters, user: User) -> dict[str, int]:
+    """How many dossiers each tab holds under the other filters, in one query."""
+    base = dossier_query(f, user, with_tab=False).subquery()
+    row = aliased(Dossier, base)
+    columns = [func.coalesce(func.sum(case((tab_condition(tab, user, row), 1), else_=0)), 0)
+               .label(tab) for tab in TABS]
+    result = db.session.execute(select(*columns).select_from(base)).one()
+    return dict(zip(TABS, result, strict=True))
+
+
+@dataclass
+class Row:
+    dossier: Dossier
+    document_count: int
+    age_days: int
+    overdue_call: bool
+    overdue_answer: bool
+
+
+def dashboard_page(f: Filters, user: User, now: datetime | None = None
+                   ) -> tuple[list[Row], int]:
+    """The page of rows under ``f`` and the number of dossiers in the tab."""
+    now = now or utcnow()
+    no_call, no_answer = overdue_condition(now)
+    documents = (select(func.count(Document.id))
+                 .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
+                 .correlate(Dossier).scalar_subquery())
+    query = dossier_query(f, user)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = ordered(query.add_columns(documents, no_call, no_answer), f).options(
+        selectinload(Dossier.assigned_to), selectinload(Dossier.labels))
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).all()
+    today = now.astimezone(PARIS).date()
+    return [Row(d, count, (today - d.submitted_at.astimezone(PARIS).date()).days,
+                bool(late_call), bool(late_answer))
+            for d, count, late_call, late_answer in rows], total
+
+
+def labels_by_id(ids: list[int]) -> list[Label]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Label).where(Label.id.in_(ids))))
+

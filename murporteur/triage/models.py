@@ -1,0 +1,140 @@
+"""The animators' instruction: labels, follows, phone calls, qualification, private notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from murporteur.accounts.models import User
+from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.extensions import db
+from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
+from murporteur.submissions.models import Dossier
+from murporteur.triage.choices import CallOutcome, Theme
+
+dossier_label = Table(
+    "dossier_label", db.metadata,
+    Column("dossier_id", ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True),
+    Column("label_id", ForeignKey("label.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Label(db.Model):
+    """A tag the animators define and put on dossiers ("à rappeler", "urgent"…)."""
+
+    __tablename__ = "label"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    colour: Mapped[str] = mapped_column(String(20), default="grey")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossiers: Mapped[list[Dossier]] = relationship(secondary=dossier_label,
+                                                   backref="labels")
+
+
+class DossierFollow(db.Model):
+    """An animator who follows a dossier hears of what happens to it."""
+
+    __tablename__ = "dossier_follow"
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PhoneCall(db.Model):
+    """A call with the holder: scheduled, then recorded with its notes and outcome."""
+
+    __tablename__ = "phone_call"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    animator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[CallOutcome | None] = mapped_column(str_enum(CallOutcome, "call_outcome"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(backref="calls")
+    animator: Mapped[User] = relationship()
+
+
+class Qualification(db.Model):
+    """What the animators make of an idea after the first exchange; saved incomplete at will,
+    complete before the idea is retained."""
+
+    __tablename__ = "qualification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, "qualification_stage"))
+    neighbourhoods: Mapped[str] = mapped_column(Text, default="")
+    priority_area: Mapped[PriorityArea | None] = mapped_column(
+        str_enum(PriorityArea, "qualification_priority_area"))
+    legal_form: Mapped[LegalForm | None] = mapped_column(
+        str_enum(LegalForm, "qualification_legal_form"))
+    support_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    opinion: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    dossier: Mapped[Dossier] = relationship(backref=db.backref("qualification",
+                                                               uselist=False))
+    updated_by: Mapped[User | None] = relationship()
+    theme_rows: Mapped[list[QualificationTheme]] = relationship(
+        cascade="all, delete-orphan", order_by="QualificationTheme.theme")
+
+    @property
+    def themes(self) -> list[str]:
+        return [row.theme.value for row in self.theme_rows]
+
+    @themes.setter
+    def themes(self, values: list[str]) -> None:
+        wanted = list(dict.fromkeys(values))
+        self.theme_rows = [row for row in self.theme_rows if row.theme in wanted] + [
+            QualificationTheme(theme=Theme(v)) for v in wanted
+            if v not in {row.theme for row in self.theme_rows}]
+
+
+class QualificationTheme(db.Model):
+    """One theme of a qualification (a row each, so that dashboards filter on it)."""
+
+    __tablename__ = "qualification_theme"
+
+    qualification_id: Mapped[int] = mapped_column(
+        ForeignKey("qualification.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[Theme] = mapped_column(str_enum(Theme, "theme"), primary_key=True)
+
+
+class PrivateNote(db.Model):
+    """A note between animators; never shown to the holder."""
+
+    __tablename__ = "private_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(backref=db.backref(
+        "private_notes", order_by="PrivateNote.created_at"))
+    author: Mapped[User] = relationship()
+
+
+class ExportPreference(db.Model):
+    """The columns an animator last chose for exports."""
+
+    __tablename__ = "export_preference"
+    __table_args__ = (UniqueConstraint("user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from murporteur import create_app
 from murporteur.extensions import db
+from tests.factories import AnimatorFactory
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -223,3 +224,15 @@ def login(client: Client, user, password: str = "correct horse battery") -> None
 @pytest.fixture
 def unique():
     return lambda: uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def animator(app):
+    return AnimatorFactory(full_name="Camille Dubois")
+
+
+@pytest.fixture
+def animator_client(app, animator):
+    client = app.test_client()
+    login(client, animator)
+    return client

@@ -41,3 +41,17 @@ def test_seed_demo_refuses_a_database_with_data_unless_asked_to_skip(app):
     assert again.exit_code != 0 and "already has users" in again.output
     skipped = runner.invoke(args=["seed-demo", "--if-empty"])
     assert skipped.exit_code == 0 and "not seeded again" in skipped.output
+
+
+def test_the_demo_makes_every_dashboard_tab_non_empty(app):
+    from murporteur.triage.dashboard import TABS, Filters, tab_counts
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    camille = db.session.scalar(select(User).where(
+        User.email == "camille.animatrice@cress.example"))
+    counts = tab_counts(Filters(), camille)
+    assert all(counts[tab] > 0 for tab in TABS), counts
+    redirected = db.session.scalars(select(Dossier).where(Dossier.state == "redirected")).all()
+    assert redirected and all(d.redirect_structure_id for d in redirected)
+    retained = db.session.scalars(select(Dossier).where(Dossier.state == "retained")).all()
+    assert all(d.qualification is not None and d.qualification.themes for d in retained)

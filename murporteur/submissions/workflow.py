@@ -133,13 +133,8 @@ def available_transitions(dossier: Dossier, actor: User | None) -> list[Transiti
             if dossier.state in t.sources and may_trigger(t, dossier, actor)]
 
 
-def apply_transition(dossier: Dossier, name: str, actor: User | None, comment: str = "",
-                     *, at: datetime | None = None) -> DossierEvent:
-    """Move ``dossier`` along ``name``, write its history and announce it.
-
-    Flushes, never commits: the history row and the notifications queued by the signal's
-    receivers belong to the caller's transaction.
-    """
+def ensure_allowed(dossier: Dossier, name: str, actor: User | None) -> Transition:
+    """The transition ``name`` if ``actor`` may apply it to ``dossier`` now; raises otherwise."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionRefused(f"unknown transition {name!r}")
@@ -149,6 +144,17 @@ def apply_transition(dossier: Dossier, name: str, actor: User | None, comment: s
         raise TransitionRefused(
             _l("Ce n'est plus possible : le dossier est à l'état « %(state)s ».",
                state=STATES[dossier.state].holder_label))
+    return transition
+
+
+def apply_transition(dossier: Dossier, name: str, actor: User | None, comment: str = "",
+                     *, at: datetime | None = None) -> DossierEvent:
+    """Move ``dossier`` along ``name``, write its history and announce it.
+
+    Flushes, never commits: the history row and the notifications queued by the signal's
+    receivers belong to the caller's transaction.
+    """
+    transition = ensure_allowed(dossier, name, actor)
     comment = (comment or "").strip()
     if transition.comment_required and not comment:
         raise TransitionRefused(_l("Ce message est obligatoire : %(what)s.",

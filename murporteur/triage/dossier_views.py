@@ -54,6 +54,7 @@ def _render(dossier, status: int = 200, **forms):
         form.structure.choices = _structure_choices()
     return render_template(
         "triage/dossier.html", dossier=dossier, state=STATES[dossier.state],
+        page_errors=forms.get("page_errors", []),
         documents=submissions.dossier_documents(dossier),
         message_form=forms.get("message_form") or MessageForm(),
         note_form=forms.get("note_form") or NoteForm(),
@@ -200,12 +201,11 @@ def decide(number: str, transition: str):
     try:
         services.decide(dossier, transition, current_user, form.comment.data or "",
                         structure=structure)
-    except services.QualificationIncomplete as exc:
-        db.session.rollback()
-        form.comment.errors = [exc.message]
-        return _render(dossier, 422, decision_forms={transition: form})
     except DomainError as exc:
         db.session.rollback()
+        if transition not in {t.name for t in available_transitions(dossier, current_user)}:
+            # Out of turn (someone else decided meanwhile): said at the top of the page.
+            return _render(dossier, 422, page_errors=[exc.message])
         field = form.structure if transition == "redirect" and structure is None \
             else form.comment
         field.errors = [exc.message]

@@ -12,7 +12,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
-from murporteur.submissions.workflow import TRANSITIONS, apply_transition
+from murporteur.submissions.workflow import apply_transition, ensure_allowed
 from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
 from murporteur.triage.models import (DossierFollow, Label, PhoneCall, PrivateNote,
                                       Qualification)
@@ -236,8 +236,7 @@ def decide(dossier: Dossier, transition: str, actor: User, comment: str = "", *,
     a request for information is also posted in the thread, where the holder answers it.
     """
     _require_animator(actor)
-    if transition not in TRANSITIONS:
-        raise DomainError(f"unknown transition {transition!r}")
+    ensure_allowed(dossier, transition, actor)
     if transition == "retain":
         problems = qualification_problems(dossier.qualification)
         if problems:

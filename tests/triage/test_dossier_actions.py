@@ -10,7 +10,6 @@ from murporteur.extensions import db
 from murporteur.submissions.workflow import apply_transition
 from murporteur.triage import services as triage
 from murporteur.triage.tasks import remind_calls
-from tests.conftest import login
 from tests.factories import AnimatorFactory, submitted_dossier
 from tests.helpers import link_in, outbox, text
 

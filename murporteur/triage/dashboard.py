@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from murporteur.accounts.models import User
 from murporteur.core.db import utcnow
+from murporteur.core.text import strip_accents
 from murporteur.core.timeutil import PARIS
 from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
@@ -167,9 +168,12 @@ def _search_condition(q: str):
             " ", Dossier.title, Dossier.summary, Dossier.structure_name, Dossier.contact_name,
             holder_email, Dossier.number)))
         return document.op("@@")(func.plainto_tsquery("french", func.unaccent(q)))
-    words = [w for w in q.lower().split() if w]
-    haystack = func.lower(Dossier.title + " " + Dossier.summary + " " + Dossier.structure_name
-                          + " " + Dossier.contact_name + " " + func.coalesce(holder_email, ""))
+    # SQLite: every word somewhere in those fields, accents and case folded (the app
+    # registers ``unaccent`` on SQLite connections).
+    words = [w for w in strip_accents(q).lower().split() if w]
+    haystack = func.lower(func.unaccent(
+        Dossier.title + " " + Dossier.summary + " " + Dossier.structure_name + " "
+        + Dossier.contact_name + " " + func.coalesce(holder_email, "")))
     return and_(*[haystack.contains(word) for word in words]) if words else literal(True)
 
 

@@ -1,0 +1,13 @@
+"""Text helpers."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def strip_accents(text: str | None) -> str | None:
+    """``"Crèche à Vénissieux"`` → ``"Creche a Venissieux"`` (case kept)."""
+    if text is None:
+        return None
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))

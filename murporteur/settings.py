@@ -20,6 +20,8 @@ This module is the one place that documents the variables; the README's table mi
 | UPLOAD_DIR      | <instance>/uploads                       | where uploaded files are kept (outside static/) |
 | DEFAULT_LOCALE  | fr                                       | language of the interface when nothing else decides |
 | MAGIC_LINK_HOURS| 72                                       | how long a link sent by e-mail stays valid |
+| FIRST_CALL_DAYS | 10                                       | days after submission before a dossier with no first call is overdue |
+| HOLDER_ANSWER_DAYS | 21                                    | days a holder has to answer a request before it is overdue |
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class Settings:
     upload_dir: Path
     default_locale: str
     magic_link_hours: int
+    first_call_days: int
+    holder_answer_days: int
 
     @classmethod
     def from_environ(cls, instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
@@ -102,6 +106,8 @@ class Settings:
         try:
             mail_port = int(e.get("MAIL_PORT", "587"))
             magic_link_hours = int(e.get("MAGIC_LINK_HOURS", "72"))
+            first_call_days = int(e.get("FIRST_CALL_DAYS", "10"))
+            holder_answer_days = int(e.get("HOLDER_ANSWER_DAYS", "21"))
         except ValueError as exc:
             raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
         return cls(
@@ -121,6 +127,8 @@ class Settings:
             upload_dir=Path(e.get("UPLOAD_DIR") or instance_path / "uploads"),
             default_locale=locale,
             magic_link_hours=magic_link_hours,
+            first_call_days=first_call_days,
+            holder_answer_days=holder_answer_days,
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -144,6 +152,8 @@ class Settings:
             "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
             "MAGIC_LINK_HOURS": self.magic_link_hours,
+            "FIRST_CALL_DAYS": self.first_call_days,
+            "HOLDER_ANSWER_DAYS": self.holder_answer_days,
             # Five files of 10 MB plus the form itself: larger bodies are refused before reading.
             "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
             "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,

@@ -129,8 +129,7 @@ class Filters:
 
 
 def deadlines() -> tuple[int, int]:
-    return (current_app.config.get("FIRST_CALL_DAYS", 10),
-            current_app.config.get("HOLDER_ANSWER_DAYS", 21))
+    return current_app.config["FIRST_CALL_DAYS"], current_app.config["HOLDER_ANSWER_DAYS"]
 
 
 def overdue_condition(now: datetime):

@@ -77,6 +77,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
+    from murporteur.committee import models as _committee  # noqa: F401
+    from murporteur.committee import tasks as _committee_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
@@ -118,6 +120,8 @@ def _sqlite_pragmas(engine) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from murporteur.accounts.views import bp as accounts_bp
+    from murporteur.committee.views_members import bp as members_bp
+    from murporteur.committee.views_staff import bp as committee_bp
     from murporteur.core.views import bp as public_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
@@ -125,7 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.triage.views import bp as triage_bp
 
     for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, directory_bp,
-               notifications_bp):
+               committee_bp, members_bp, notifications_bp):
         app.register_blueprint(bp)
 
 

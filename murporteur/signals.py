@@ -28,3 +28,20 @@ login_link_requested = _signals.signal("login-link-requested", doc="""
 Someone asked for a link to reach their dossiers. Sender: the ``User`` the e-mail belongs to;
 keyword argument ``url`` (the single-use link to send).
 """)
+
+session_transitioned = _signals.signal("session-transitioned", doc="""
+A committee session changed state (convened, held, minutes published). Sender: the
+``CommitteeSession``; keyword arguments ``event`` (the ``SessionEvent``) and ``actor``.
+""")
+
+agenda_changed = _signals.signal("agenda-changed", doc="""
+The schedule of a convened session changed. Sender: the ``CommitteeSession``; keyword
+argument ``change``: ``"time"`` (date, time or place changed: everyone invited is told),
+``"slots"`` (items moved: ``items`` lists the ``AgendaItem`` whose slot changed) or
+``"removed"`` (``dossier``: the ``Dossier`` taken off the agenda).
+""")
+
+decisions_published = _signals.signal("decisions-published", doc="""
+The committee's decisions on a session's items were published. Sender: the
+``CommitteeSession``; keyword argument ``items`` (the ``AgendaItem`` just published).
+""")

@@ -142,14 +142,16 @@ def may_withdraw(dossier: Dossier, user: User | None) -> bool:
 
 
 def can_view_dossier(user: User | None, dossier: Dossier) -> bool:
-    """The holder sees their dossier; animators see every submitted one.
-
-    Members of the committee see dossiers on an agenda (the committee issue adds that rule).
-    """
+    """The holder sees their dossier; animators see every submitted one; a committee member
+    sees the dossiers on an agenda of a session their organisation is invited to."""
     if user is None or not user.is_authenticated:
         return False
     if user.id == dossier.holder_id:
         return True
+    if user.role == Role.MEMBER:
+        from murporteur.committee.services import dossier_on_member_agenda
+
+        return dossier_on_member_agenda(user, dossier)
     return user.role == Role.ANIMATOR and dossier.state != "draft"
 
 

@@ -96,6 +96,8 @@ TRANSITIONS: dict[str, Transition] = dict([
        _l("Ne pas retenir"), True, _l("Motivation envoyée au porteur")),
     _t("put_on_agenda", {"retained"}, "on_agenda", {ANIMATOR, SYSTEM},
        _l("Inscrire à l'ordre du jour")),
+    _t("remove_from_agenda", {"on_agenda"}, "retained", {ANIMATOR, SYSTEM},
+       _l("Retirer de l'ordre du jour")),
     _t("support", {"on_agenda"}, "supported", {ANIMATOR, SYSTEM}, _l("Soutenu")),
     _t("postpone", {"on_agenda"}, "retained", {ANIMATOR, SYSTEM}, _l("Reporter")),
     _t("not_support", {"on_agenda"}, "not_supported", {ANIMATOR, SYSTEM}, _l("Non soutenu"),

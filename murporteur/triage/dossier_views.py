@@ -48,7 +48,7 @@ def _render(dossier, status: int = 200, **forms):
         data=services.qualification_values(dossier), formdata=None)
     decision_forms = forms.get("decision_forms") or {}
     transitions = [t for t in available_transitions(dossier, current_user)
-                   if t.name not in ("submit", "answer_info")]
+                   if t.name in services.TRIAGE_DECISIONS]
     for t in transitions:
         form = decision_forms.setdefault(t.name, DecisionForm(prefix=t.name, formdata=None))
         form.structure.choices = _structure_choices()
@@ -189,8 +189,8 @@ def save_qualification(number: str):
 @animators_only
 def decide(number: str, transition: str):
     dossier = _load(number)
-    if transition not in TRANSITIONS:
-        abort(404)
+    if transition not in services.TRIAGE_DECISIONS:
+        abort(404)  # the committee's and the conventions' steps are taken there
     form = DecisionForm(prefix=transition)
     form.structure.choices = _structure_choices()
     if not form.validate_on_submit():

@@ -222,6 +222,12 @@ def qualification_problems(qualification: Qualification | None) -> dict[str, obj
 
 # --- Decisions ----------------------------------------------------------------------------
 
+#: The decisions taken from the dossier page; the others belong to the committee (agenda,
+#: decisions) and to the conventions.
+TRIAGE_DECISIONS = ("start_qualification", "request_info", "retain", "redirect", "decline",
+                    "reopen")
+
+
 class QualificationIncomplete(DomainError):
     def __init__(self, problems: dict[str, object]) -> None:
         super().__init__(_l("La qualification doit être complète pour retenir l'idée."))

@@ -23,6 +23,7 @@ EXPECTED = {  # transition -> actors allowed
     "submit": {"holder"}, "start_qualification": {"animator"}, "request_info": {"animator"},
     "answer_info": {"holder"}, "retain": {"animator"}, "redirect": {"animator"},
     "decline": {"animator"}, "put_on_agenda": {"animator", "system"},
+    "remove_from_agenda": {"animator", "system"},
     "support": {"animator", "system"}, "postpone": {"animator", "system"},
     "not_support": {"animator", "system"}, "convention": {"animator", "system"},
     "close": {"animator", "system"}, "withdraw": {"holder"}, "reopen": {"animator"},

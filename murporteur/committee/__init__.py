@@ -1,0 +1,1 @@
+"""The quarterly committee: sessions, agendas, organisations' positions, decisions, minutes."""

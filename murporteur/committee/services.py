@@ -188,8 +188,7 @@ def remove_item(item: AgendaItem, actor: User) -> None:
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
     later = [i for i in session.items if i.rank > item.rank]
     dossier = item.dossier
-    session.items.remove(item)
-    db.session.delete(item)
+    session.items.remove(item)  # an orphan: deleted at flush, positions with it
     apply_transition(dossier, "remove_from_agenda", actor)
     db.session.flush()
     if session.state == "convened":

@@ -52,9 +52,9 @@ class SessionTransitionRefused(DomainError):
     """The session is not in a state this step starts from."""
 
 
-def apply_session_transition(session: CommitteeSession, name: str, actor: User,
-                             comment: str = "") -> SessionEvent:
-    """Move ``session`` along ``name`` (animators only), write its history, announce it."""
+def ensure_session_transition(session: CommitteeSession, name: str,
+                              actor: User) -> SessionTransition:
+    """The transition ``name`` if ``actor`` may apply it to ``session`` now; raises otherwise."""
     transition = SESSION_TRANSITIONS[name]
     if actor is None or actor.role != Role.ANIMATOR:
         raise AccessDenied(_l("Réservé à l'équipe d'animation."))
@@ -62,6 +62,13 @@ def apply_session_transition(session: CommitteeSession, name: str, actor: User,
         raise SessionTransitionRefused(_l(
             "Ce n'est plus possible : la séance est à l'état « %(state)s ».",
             state=SESSION_STATES[session.state].label))
+    return transition
+
+
+def apply_session_transition(session: CommitteeSession, name: str, actor: User,
+                             comment: str = "") -> SessionEvent:
+    """Move ``session`` along ``name`` (animators only), write its history, announce it."""
+    transition = ensure_session_transition(session, name, actor)
     event = SessionEvent(session_id=session.id, actor=actor, transition=name,
                          from_state=session.state, to_state=transition.target,
                          comment=(comment or "").strip())

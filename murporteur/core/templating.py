@@ -37,7 +37,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["paris_date"] = paris_date
     app.jinja_env.filters["euros"] = euros
+    from murporteur.committee.labels import STANCE_LABELS
+
     app.jinja_env.globals["STATES"] = STATES
+    app.jinja_env.globals["STANCES"] = STANCE_LABELS
     app.jinja_env.globals["LABELS"] = {
         "legal_form": choices.LEGAL_FORM_LABELS, "stage": choices.STAGE_LABELS,
         "support_kind": choices.SUPPORT_KIND_LABELS,

@@ -1,0 +1,58 @@
+"""The minutes of a session: an HTML page rendered to PDF by WeasyPrint, kept with uploads."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from murporteur.accounts.models import User
+from murporteur.committee.models import Attendance, CommitteeSession
+from murporteur.committee.services import grid, invited_members
+from murporteur.committee.workflow import apply_session_transition, ensure_session_transition
+from murporteur.core.db import utcnow
+from murporteur.core.errors import DomainError
+from murporteur.extensions import db
+
+
+def minutes_context(session: CommitteeSession) -> dict:
+    attendance = {a.user_id: a.status for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+    members = invited_members(session)
+    items = []
+    for item in session.items:
+        rows, total, missing = grid(item)
+        items.append({"item": item, "slot": session.slot_of(item), "rows": rows,
+                      "total": total, "missing": missing})
+    return {"session": session, "items": items, "members": members, "attendance": attendance}
+
+
+def minutes_pdf(session: CommitteeSession, locale: str = "fr") -> bytes:
+    from weasyprint import HTML
+
+    with force_locale(locale):
+        html = render_template("committee/minutes_pdf.html", **minutes_context(session))
+    return HTML(string=html, base_url=str(Path(current_app.static_folder))).write_pdf()
+
+
+def minutes_path(session: CommitteeSession) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "minutes" / session.minutes_storage_name
+
+
+def publish_minutes(session: CommitteeSession, actor: User) -> None:
+    """Write the minutes PDF and publish them: the session is then closed for good."""
+    ensure_session_transition(session, "publish_minutes", actor)
+    if any(item.decision_published_at is None for item in session.items):
+        raise DomainError(_l("Publiez d'abord les décisions de tous les points de l'ordre du "
+                             "jour."))
+    pdf = minutes_pdf(session)
+    session.minutes_storage_name = f"{secrets.token_hex(16)}.pdf"
+    target = minutes_path(session)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    session.minutes_published_at = utcnow()
+    apply_session_transition(session, "publish_minutes", actor)

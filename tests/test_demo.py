@@ -55,3 +55,18 @@ def test_the_demo_makes_every_dashboard_tab_non_empty(app):
     assert redirected and all(d.redirect_structure_id for d in redirected)
     retained = db.session.scalars(select(Dossier).where(Dossier.state == "retained")).all()
     assert all(d.qualification is not None and d.qualification.themes for d in retained)
+
+
+def test_the_demo_has_a_published_committee_and_a_convened_one(app):
+    from murporteur.committee.models import CommitteeSession
+    from murporteur.committee.minutes import minutes_path
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    sessions = db.session.scalars(select(CommitteeSession).order_by(
+        CommitteeSession.starts_at)).all()
+    assert [s.state for s in sessions] == ["minutes_published", "convened"]
+    past, upcoming = sessions
+    assert len(past.items) >= 4 and minutes_path(past).exists()
+    assert {i.dossier.state for i in past.items} >= {"supported", "retained", "not_supported"}
+    assert all(i.dossier.state == "on_agenda" for i in upcoming.items)
+    assert any(i.positions for i in upcoming.items)

@@ -25,6 +25,7 @@ from murporteur.submissions import services
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
 from murporteur.submissions.uploads import store
 from murporteur.demo import walk
+from murporteur.demo.committee import seed_committees
 from murporteur.directory.seed import seed_structures
 from murporteur.triage import services as triage
 
@@ -166,15 +167,18 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
                     full_name="Nicolas Faure", password=DEMO_PASSWORD, organisation=cress),
     ]
     logins["animator"] += [a.email for a in animators]
+    members = []
     for (org, slug), full_name in zip(
             [o for o in organisations if o[0].kind != OrganisationKind.ANIMATOR], MEMBER_NAMES):
         member = create_user(f"{slug}@membres.example", Role.MEMBER, full_name=full_name,
                              password=DEMO_PASSWORD, organisation=org)
         logins["member"].append(member.email)
+        members.append(member)
 
     structures = seed_structures()
     triage.ensure_default_labels()
     labels = triage.all_labels()
+    waiting: list[tuple] = []
     start = now - timedelta(days=330)
     for index, path in enumerate(PATHS):
         project = PROJECTS[index % len(PROJECTS)]
@@ -212,7 +216,10 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
         services.submit_dossier(dossier, holder, now=submitted_at)
         moment = submitted_at
         animator = animators[index % 2]
-        for name in path:
+        for position, name in enumerate(path):
+            if name == "put_on_agenda":  # the committee takes it from here
+                waiting.append((dossier, holder, path[position + 1:]))
+                break
             moment += timedelta(days=rng.randint(3, 20))
             walk.step(dossier, name, animator, holder, min(moment, now), structures)
         if index in (2, 3):  # new ideas Camille took on, waiting for their first call
@@ -221,6 +228,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
         for label_index in LABELS_OF.get(index, ()):
             triage.add_label([dossier], labels[label_index], animators[0])
         logins["holder"].append(holder.email)
+    seed_committees(waiting, animators[0], members, now, rng, structures)
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased, selectinload
 
 from murporteur.accounts.models import User
+from murporteur.committee.models import AgendaItem, Position, Stance
 from murporteur.core.db import utcnow
 from murporteur.core.text import strip_accents
 from murporteur.core.timeutil import PARIS
@@ -60,6 +61,8 @@ class Filters:
     priority_area: str = ""
     assigned: str = ""  # a user id, "none", or empty
     labels: list[int] = field(default_factory=list)
+    # An organisation that showed interest in committee (supports, or wants to meet).
+    interested: int | None = None
     submitted_from: date | None = None
     submitted_to: date | None = None
     sort: str = "submitted"
@@ -84,6 +87,8 @@ class Filters:
         assigned = args.get("assigned", "")
         f.assigned = assigned if assigned == "none" or assigned.isdigit() else ""
         f.labels = [int(x) for x in args.getlist("label") if x.isdigit()]
+        interested = args.get("interested", "")
+        f.interested = int(interested) if interested.isdigit() else None
         for name in ("submitted_from", "submitted_to"):
             raw = args.get(name, "")
             if raw:
@@ -112,7 +117,7 @@ class Filters:
                 "theme": values["themes"], "stage": values["stages"],
                 "neighbourhood": values["neighbourhood"],
                 "priority_area": values["priority_area"], "assigned": values["assigned"],
-                "label": values["labels"],
+                "label": values["labels"], "interested": values["interested"] or "",
                 "submitted_from": values["submitted_from"].isoformat()
                 if values["submitted_from"] else "",
                 "submitted_to": values["submitted_to"].isoformat()
@@ -125,7 +130,7 @@ class Filters:
     def active_count(self) -> int:
         return sum(bool(x) for x in (self.states, self.themes, self.stages, self.neighbourhood,
                                      self.priority_area, self.assigned, self.labels,
-                                     self.submitted_from, self.submitted_to))
+                                     self.interested, self.submitted_from, self.submitted_to))
 
 
 def deadlines() -> tuple[int, int]:
@@ -202,6 +207,11 @@ def filter_conditions(f: Filters) -> list:
     if f.labels:
         conditions.append(exists().where(dossier_label.c.dossier_id == Dossier.id,
                                          dossier_label.c.label_id.in_(f.labels)))
+    if f.interested:
+        conditions.append(exists().where(
+            AgendaItem.dossier_id == Dossier.id, Position.item_id == AgendaItem.id,
+            Position.organisation_id == f.interested,
+            Position.stance.in_((Stance.SUPPORTS, Stance.WANTS_TO_MEET))))
     if f.submitted_from:
         conditions.append(Dossier.submitted_at >= datetime.combine(
             f.submitted_from, time.min, tzinfo=PARIS))

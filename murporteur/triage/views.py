@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from murporteur.accounts.models import Role
+from murporteur.committee.services import committee_organisations
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
 from murporteur.core.timeutil import paris_today
@@ -38,6 +39,7 @@ def inbox():
         counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
+        organisations=committee_organisations(),
         chosen=exports.chosen_columns(current_user, None))
 
 

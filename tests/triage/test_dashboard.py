@@ -251,3 +251,28 @@ def test_labels_are_created_once_by_name(animator_client):
     assert again.status_code == 422 and "existe déjà" in text(again)
     empty = animator_client.post("/instruction/etiquettes", data={"name": " ", "colour": "red"})
     assert "Donnez un nom à l'étiquette." in text(empty)
+
+
+def test_filter_by_an_organisation_that_showed_interest_in_committee(animator_client, animator):
+    from murporteur.committee import services as committee
+    from murporteur.committee.models import Stance
+    from tests.factories import OrganisationFactory
+
+    keen, cold = OrganisationFactory(name="Dynacité"), OrganisationFactory(name="Vilogia")
+    session = committee.create_session(animator, starts_at=datetime(2026, 12, 1, 13, tzinfo=UTC),
+                                       place="Lyon", organisations=[keen, cold])
+    liked, ignored = _submit("Idée soutenue"), _submit("Idée ignorée")
+    for dossier in (liked, ignored):
+        dossier.state = "retained"
+        committee.add_item(session, dossier, animator)
+    first, second = session.items
+    committee.record_position(first, MemberFactory(organisation=keen), stance=Stance.SUPPORTS,
+                              offer_kinds=[], amount_cents=None, comment="",
+                              expected_version=None)
+    committee.record_position(second, MemberFactory(organisation=cold),
+                              stance=Stance.NOT_CONCERNED, offer_kinds=[], amount_cents=None,
+                              comment="", expected_version=None)
+    page = text(animator_client.get(f"/instruction/?tab=all&interested={keen.id}"))
+    assert "Idée soutenue" in page and "Idée ignorée" not in page
+    page = text(animator_client.get(f"/instruction/?tab=all&interested={cold.id}"))
+    assert "Idée soutenue" not in page and "Idée ignorée" not in page

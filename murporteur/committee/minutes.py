@@ -5,23 +5,20 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template, send_file
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from murporteur.accounts.models import User
-from murporteur.committee.models import Attendance, CommitteeSession
-from murporteur.committee.services import grid, invited_members
+from murporteur.committee.models import CommitteeSession
+from murporteur.committee.services import attendance_of, grid, invited_members
 from murporteur.committee.workflow import apply_session_transition, ensure_session_transition
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
-from murporteur.extensions import db
 
 
 def minutes_context(session: CommitteeSession) -> dict:
-    attendance = {a.user_id: a.status for a in db.session.scalars(
-        select(Attendance).where(Attendance.session_id == session.id))}
+    attendance = attendance_of(session)
     members = invited_members(session)
     items = []
     for item in session.items:
@@ -45,10 +42,10 @@ def minutes_path(session: CommitteeSession) -> Path:
 
 def publish_minutes(session: CommitteeSession, actor: User) -> None:
     """Write the minutes PDF and publish them: the session is then closed for good."""
-    ensure_session_transition(session, "publish_minutes", actor)
     if any(item.decision_published_at is None for item in session.items):
         raise DomainError(_l("Publiez d'abord les décisions de tous les points de l'ordre du "
                              "jour."))
+    ensure_session_transition(session, "publish_minutes", actor)
     pdf = minutes_pdf(session)
     session.minutes_storage_name = f"{secrets.token_hex(16)}.pdf"
     target = minutes_path(session)
@@ -56,3 +53,13 @@ def publish_minutes(session: CommitteeSession, actor: User) -> None:
     target.write_bytes(pdf)
     session.minutes_published_at = utcnow()
     apply_session_transition(session, "publish_minutes", actor)
+
+
+def send_minutes(session: CommitteeSession):
+    """The published minutes as a download (callers check who may read them)."""
+    if session.minutes_storage_name is None:
+        abort(404)
+    response = send_file(minutes_path(session), mimetype="application/pdf", as_attachment=True,
+                         download_name=f"compte-rendu-comite-{session.quarter}.pdf", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -63,16 +63,19 @@ def committee_organisations() -> list[Organisation]:
 
 def create_session(actor: User, *, starts_at: datetime, place: str = "", video_link: str = "",
                    slot_minutes: int = 20, quarter: str | None = None,
-                   organisations: list[Organisation] | None = None) -> CommitteeSession:
+                   organisations: list[Organisation] | None = None,
+                   positions_open_early: bool = False) -> CommitteeSession:
     _require_animator(actor)
     if not (place or "").strip() and not (video_link or "").strip():
         raise DomainError(_l("Indiquez un lieu, un lien de visioconférence, ou les deux."))
     session = CommitteeSession(
         starts_at=starts_at, place=place.strip(), video_link=video_link.strip(),
         slot_minutes=slot_minutes, quarter=quarter or quarter_of(starts_at), state="planned",
-        positions_open_early=False)
+        positions_open_early=positions_open_early)
     session.organisations = (organisations if organisations is not None
                              else committee_organisations())
+    if not session.organisations:
+        raise DomainError(_l("Invitez au moins une organisation."))
     db.session.add(session)
     db.session.flush()
     return session
@@ -93,6 +96,8 @@ def update_session(session: CommitteeSession, actor: User, **fields) -> None:
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     if not session.place and not session.video_link:
         raise DomainError(_l("Indiquez un lieu, un lien de visioconférence, ou les deux."))
+    if not session.organisations:
+        raise DomainError(_l("Invitez au moins une organisation."))
     db.session.flush()
     after = (session.starts_at, session.place, session.video_link, session.slot_minutes)
     if session.state == "convened" and before != after:
@@ -150,6 +155,21 @@ def invited_members(session: CommitteeSession) -> list[User]:
         .order_by(User.full_name)))
 
 
+def agenda_editable(session: CommitteeSession) -> bool:
+    """Items may still be added, moved and removed (until the session is held)."""
+    return session.state in ("planned", "convened")
+
+
+def decisions_open(session: CommitteeSession) -> bool:
+    """Decisions may be recorded (from the convocation until the minutes)."""
+    return session.state in ("convened", "held")
+
+
+def attendance_of(session: CommitteeSession) -> dict[int, AttendanceStatus]:
+    return {a.user_id: a.status for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+
+
 # --- Agenda --------------------------------------------------------------------------------
 
 def open_item_of(dossier: Dossier) -> AgendaItem | None:
@@ -165,12 +185,12 @@ def retained_dossiers() -> list[Dossier]:
 
 def add_item(session: CommitteeSession, dossier: Dossier, actor: User) -> AgendaItem:
     _require_animator(actor)
-    if session.state not in ("planned", "convened"):
+    if not agenda_editable(session):
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
-    if dossier.state != "retained":
-        raise DomainError(_l("Seul un dossier retenu peut être inscrit à l'ordre du jour."))
     if open_item_of(dossier) is not None:
         raise DomainError(_l("Ce dossier est déjà à l'ordre du jour d'une séance."))
+    if dossier.state != "retained":
+        raise DomainError(_l("Seul un dossier retenu peut être inscrit à l'ordre du jour."))
     rank = (max((i.rank for i in session.items), default=0)) + 1
     item = AgendaItem(session=session, dossier=dossier, rank=rank)
     db.session.add(item)
@@ -184,7 +204,7 @@ def add_item(session: CommitteeSession, dossier: Dossier, actor: User) -> Agenda
 def remove_item(item: AgendaItem, actor: User) -> None:
     _require_animator(actor)
     session = item.session
-    if session.state not in ("planned", "convened"):
+    if not agenda_editable(session):
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
     later = [i for i in session.items if i.rank > item.rank]
     dossier = item.dossier
@@ -201,7 +221,7 @@ def move_item(item: AgendaItem, offset: int, actor: User) -> None:
     """Move ``item`` up (-1) or down (+1); the holders whose slot changes are told."""
     _require_animator(actor)
     session = item.session
-    if session.state not in ("planned", "convened"):
+    if not agenda_editable(session):
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
     items = list(session.items)
     index = items.index(item)
@@ -322,7 +342,7 @@ def record_decision(item: AgendaItem, decision: Decision, actor: User, comment: 
     _require_animator(actor)
     if item.decision_published_at is not None:
         raise DomainError(_l("Cette décision est déjà publiée."))
-    if item.session.state not in ("convened", "held"):
+    if not decisions_open(item.session):
         raise DomainError(_l("Les décisions se prennent en séance, une fois convoquée."))
     decision = Decision(decision)
     comment = (comment or "").strip()

@@ -1,7 +1,346 @@
-"""The animators' side of the committee: sessions, agenda, live grid, decisions, attendance."""
+"""The animators' side of the committee: sessions, agenda, live grid, decisions, attendance.
+
+Each action is a small form posting to its own route: load → call a service → commit →
+flash and redirect; a refused form is shown again (422) with the message where it belongs.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from murporteur.accounts.models import Organisation, Role
+from murporteur.committee import minutes, services
+from murporteur.committee.forms_staff import (ATTENDANCE_LABELS, DECISION_LABELS,
+                                              STANCE_LABELS, UNKNOWN_CHOICE, AddItemForm,
+                                              AttendanceForm, ItemDecisionForm, SessionForm)
+from murporteur.committee.models import AgendaItem, CommitteeSession, Decision
+from murporteur.committee.workflow import (OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS,
+                                           apply_session_transition)
+from murporteur.core.access import roles_required
+from murporteur.core.errors import DomainError
+from murporteur.core.timeutil import paris_today, to_paris
+from murporteur.extensions import db
+from murporteur.submissions.choices import SUPPORT_KIND_LABELS
+from murporteur.submissions.models import Dossier
 
 bp = Blueprint("committee", __name__, url_prefix="/instruction/comites")
+animators_only = roles_required(Role.ANIMATOR)
+
+#: The lifecycle buttons of the session page and where they post (the minutes are published
+#: from their own page).
+LIFECYCLE_STEPS = {"convene": "committee.convene", "hold": "committee.hold",
+                   "publish_minutes": "committee.publish_minutes"}
+
+
+def _load(session_id: int) -> CommitteeSession:
+    session = db.session.get(CommitteeSession, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def _load_item(session: CommitteeSession, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.session_id != session.id:
+        abort(404)
+    return item
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+@bp.get("/")
+@animators_only
+def list_sessions():
+    sessions = services.sessions_for(current_user)  # latest first
+    today = paris_today()
+    upcoming = sorted((s for s in sessions if to_paris(s.starts_at).date() >= today),
+                      key=lambda s: s.starts_at)
+    past = [s for s in sessions if to_paris(s.starts_at).date() < today]
+    return render_template("committee/staff_list.html", upcoming=upcoming, past=past,
+                           states=SESSION_STATES)
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@animators_only
+def new_session():
+    return _session_form(None)
+
+
+@bp.route("/<int:session_id>/modifier", methods=["GET", "POST"])
+@animators_only
+def edit_session(session_id: int):
+    return _session_form(_load(session_id))
+
+
+def _session_form(session: CommitteeSession | None):
+    invitable = services.committee_organisations()
+    if session is None:
+        form = SessionForm(organisations=[o.id for o in invitable])
+    else:
+        invitable += [o for o in session.organisations if o not in invitable]
+        starts = to_paris(session.starts_at)
+        form = SessionForm(data={
+            "day": starts.date(), "hour": starts.time(), "quarter": session.quarter,
+            "place": session.place, "video_link": session.video_link,
+            "slot_minutes": session.slot_minutes,
+            "organisations": [o.id for o in session.organisations],
+            "positions_open_early": session.positions_open_early})
+    form.organisations.choices = [(o.id, o.name) for o in invitable]
+    if form.validate_on_submit():
+        by_id = {o.id: o for o in invitable}
+        fields = {"starts_at": form.starts_at(), "place": form.place.data or "",
+                  "video_link": form.video_link.data or "",
+                  "slot_minutes": form.slot_minutes.data,
+                  "organisations": [by_id[i] for i in form.organisations.data or []]}
+        quarter = form.quarter.data or None
+        try:
+            if session is None:
+                saved = services.create_session(
+                    current_user, quarter=quarter,
+                    positions_open_early=form.positions_open_early.data, **fields)
+            else:
+                saved = session
+                services.update_session(
+                    session, current_user, positions_open_early=form.positions_open_early.data,
+                    quarter=quarter or services.quarter_of(fields["starts_at"]), **fields)
+        except DomainError as exc:
+            db.session.rollback()
+            form.place.errors = [*form.place.errors, exc.message]
+        else:
+            db.session.commit()
+            flash(_("Séance du %(quarter)s enregistrée.", quarter=saved.quarter) if session
+                  else _("Séance du %(quarter)s créée : ajoutez maintenant les dossiers à "
+                         "l'ordre du jour.", quarter=saved.quarter), "success")
+            return redirect(url_for("committee.show_session", session_id=saved.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("committee/staff_form.html", form=form, session=session), status
+
+
+def _render_session(session: CommitteeSession, status: int = 200, **forms):
+    add_form = forms.get("add_form") or AddItemForm(formdata=None)
+    add_form.dossier.choices = _retained_choices()
+    members = services.invited_members(session)
+    attendance_form = forms.get("attendance_form") or AttendanceForm.for_members(
+        members, services.attendance_of(session), formdata=None)
+    steps = [(SESSION_TRANSITIONS[name], endpoint) for name, endpoint in LIFECYCLE_STEPS.items()
+             if session.state in SESSION_TRANSITIONS[name].sources]
+    return render_template(
+        "committee/staff_show.html", session=session, state=SESSION_STATES[session.state],
+        states=SESSION_STATES, transitions=SESSION_TRANSITIONS, steps=steps,
+        page_errors=forms.get("page_errors", []), add_form=add_form,
+        attendance_form=attendance_form, members=members,
+        agenda_editable=services.agenda_editable(session), attendance_labels=ATTENDANCE_LABELS,
+        editable=session.state in OPEN_STATES), status
+
+
+def _retained_choices():
+    return [("", _("— Choisissez —"))] + [
+        (str(d.id), f"{d.number} — {d.title} ({d.structure_name})")
+        for d in services.retained_dossiers()]
+
+
+def _back(session: CommitteeSession, anchor: str = "", endpoint: str = "committee.show_session"):
+    return redirect(url_for(endpoint, session_id=session.id) + anchor)
+
+
+def _done(session: CommitteeSession, message: str, anchor: str = "",
+          endpoint: str = "committee.show_session"):
+    db.session.commit()
+    flash(message, "success")
+    return _back(session, anchor, endpoint)
+
+
+@bp.get("/<int:session_id>")
+@animators_only
+def show_session(session_id: int):
+    return _render_session(_load(session_id))
+
+
+# --- Agenda --------------------------------------------------------------------------------
+
+@bp.post("/<int:session_id>/ajouter")
+@animators_only
+def add_item(session_id: int):
+    session = _load(session_id)
+    form = AddItemForm()
+    form.dossier.choices = _retained_choices()
+    if not form.validate_on_submit():
+        return _render_session(session, 422, add_form=form)
+    dossier = db.session.get(Dossier, int(form.dossier.data))
+    if dossier is None or dossier.state == "draft":
+        form.dossier.errors = [UNKNOWN_CHOICE]
+        return _render_session(session, 422, add_form=form)
+    try:
+        services.add_item(session, dossier, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        form.dossier.errors = [exc.message]
+        return _render_session(session, 422, add_form=form)
+    return _done(session, _("Dossier %(number)s inscrit à l'ordre du jour.",
+                            number=dossier.number), "#agenda")
+
+
+@bp.post("/<int:session_id>/ordre/<int:item_id>/<direction>")
+@animators_only
+def move_item(session_id: int, item_id: int, direction: str):
+    session = _load(session_id)
+    item = _load_item(session, item_id)
+    offsets = {"up": -1, "down": 1}
+    if direction not in offsets:
+        abort(404)
+    try:
+        services.move_item(item, offsets[direction], current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_session(session, 422, page_errors=[exc.message])
+    return _done(session, _("Ordre du jour modifié."), "#agenda")
+
+
+@bp.post("/<int:session_id>/retirer/<int:item_id>")
+@animators_only
+def remove_item(session_id: int, item_id: int):
+    session = _load(session_id)
+    item = _load_item(session, item_id)
+    number = item.dossier.number
+    try:
+        services.remove_item(item, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_session(session, 422, page_errors=[exc.message])
+    return _done(session, _("Dossier %(number)s retiré de l'ordre du jour ; il reste retenu "
+                            "pour un prochain comité.", number=number), "#agenda")
+
+
+# --- Lifecycle -----------------------------------------------------------------------------
+
+@bp.post("/<int:session_id>/convoquer")
+@animators_only
+def convene(session_id: int):
+    session = _load(session_id)
+    try:
+        services.convene(session, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_session(session, 422, page_errors=[exc.message])
+    return _done(session, _("Convocations envoyées aux organisations invitées."))
+
+
+@bp.post("/<int:session_id>/tenir")
+@animators_only
+def hold(session_id: int):
+    session = _load(session_id)
+    try:
+        apply_session_transition(session, "hold", current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_session(session, 422, page_errors=[exc.message])
+    return _done(session, _("La séance est marquée comme tenue."))
+
+
+@bp.post("/<int:session_id>/compte-rendu")
+@animators_only
+def publish_minutes(session_id: int):
+    session = _load(session_id)
+    try:
+        minutes.publish_minutes(session, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_session(session, 422, page_errors=[exc.message])
+    return _done(session, _("Compte rendu publié et envoyé aux membres ; chaque porteur "
+                            "reçoit la décision qui le concerne."))
+
+
+@bp.get("/<int:session_id>/compte-rendu.pdf")
+@animators_only
+def download_minutes(session_id: int):
+    return minutes.send_minutes(_load(session_id))
+
+
+# --- Attendance ----------------------------------------------------------------------------
+
+@bp.post("/<int:session_id>/presences")
+@animators_only
+def set_attendance(session_id: int):
+    session = _load(session_id)
+    members = services.invited_members(session)
+    form = AttendanceForm.for_members(members, services.attendance_of(session))
+    if not form.validate_on_submit():
+        return _render_session(session, 422, attendance_form=form)
+    by_id = {m.id: m for m in members}
+    for user_id, status in form.statuses().items():
+        services.set_attendance(session, by_id[user_id], status, current_user)
+    return _done(session, _("Présences enregistrées."), "#attendance")
+
+
+# --- Live grid and decisions ---------------------------------------------------------------
+
+def _decision_form(item: AgendaItem, formdata=None) -> ItemDecisionForm:
+    prefix = f"item{item.id}"
+    if formdata is None:
+        form = ItemDecisionForm(prefix=prefix, formdata=None, data={
+            "decision": item.decision.value if item.decision else None,
+            "comment": item.decision_comment,
+            "supporters": [o.id for o in item.supporters]})
+    else:
+        form = ItemDecisionForm(prefix=prefix)
+    form.supporters.choices = [(o.id, o.name) for o in item.session.organisations]
+    return form
+
+
+def _render_grid(session: CommitteeSession, status: int = 200, **forms):
+    posted = forms.get("decision_forms", {})
+    items = [(item, services.grid(item), posted.get(item.id) or _decision_form(item))
+             for item in session.items]
+    return render_template(
+        "committee/staff_grid.html", session=session, state=SESSION_STATES[session.state],
+        items=items, stances=STANCE_LABELS, kinds=SUPPORT_KIND_LABELS,
+        decisions=DECISION_LABELS, decisions_open=services.decisions_open(session),
+        pending=any(i.decision and not i.decision_published_at for i in session.items),
+        page_errors=forms.get("page_errors", [])), status
+
+
+@bp.get("/<int:session_id>/grille")
+@animators_only
+def live_grid(session_id: int):
+    return _render_grid(_load(session_id))
+
+
+@bp.post("/<int:session_id>/decision/<int:item_id>")
+@animators_only
+def record_decision(session_id: int, item_id: int):
+    session = _load(session_id)
+    item = _load_item(session, item_id)
+    form = _decision_form(item, request.form)
+    if not form.validate_on_submit():
+        return _render_grid(session, 422, decision_forms={item.id: form})
+    supporters = [db.session.get(Organisation, i) for i in form.supporters.data or []]
+    decision = Decision(form.decision.data)
+    try:
+        services.record_decision(item, decision, current_user, form.comment.data or "",
+                                 supporters=supporters)
+    except DomainError as exc:
+        db.session.rollback()
+        # Shown next to what the chosen decision needs: its motivation, or its supporters.
+        field = {Decision.NOT_SUPPORTED: form.comment,
+                 Decision.SUPPORTED: form.supporters}.get(decision, form.decision)
+        field.errors = [*field.errors, exc.message]
+        return _render_grid(session, 422, decision_forms={item.id: form})
+    return _done(session, _("Décision notée pour le dossier %(number)s ; elle sera envoyée au "
+                            "porteur à la publication.", number=item.dossier.number),
+                 f"#item-{item.id}", "committee.live_grid")
+
+
+@bp.post("/<int:session_id>/publier-decisions")
+@animators_only
+def publish_decisions(session_id: int):
+    session = _load(session_id)
+    try:
+        published = services.publish_decisions(session, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_grid(session, 422, page_errors=[exc.message])
+    return _done(session, _("%(n)s décision(s) publiée(s) : les porteurs sont prévenus.",
+                            n=len(published)), endpoint="committee.live_grid")
+

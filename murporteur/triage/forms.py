@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (DateField, RadioField, SelectField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from murporteur.core.timeutil import PARIS
+from murporteur.core.timeutil import paris_instant
 from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
                                             STAGE_LABELS, SUPPORT_KIND_LABELS, choices)
 from murporteur.submissions.forms import TOO_LONG, MultiCheckboxField
@@ -40,18 +40,13 @@ class NewLabelForm(FlaskForm):
         ("orange", _l("Orange")), ("red", _l("Rouge")), ("purple", _l("Violet"))])
 
 
-def _at(day, hour) -> datetime:
-    """A date and time typed in Paris, as the UTC instant the database keeps."""
-    return datetime.combine(day, hour, tzinfo=PARIS)
-
-
 class ScheduleCallForm(FlaskForm):
     day = DateField(_l("Date de l'appel"), validators=[
         InputRequired(_l("Indiquez la date de l'appel (AAAA-MM-JJ)."))])
     hour = TimeField(_l("Heure"), validators=[InputRequired(_l("Indiquez l'heure de l'appel."))])
 
     def when(self) -> datetime:
-        return _at(self.day.data, self.hour.data)
+        return paris_instant(self.day.data, self.hour.data)
 
 
 class RecordCallForm(FlaskForm):
@@ -64,7 +59,7 @@ class RecordCallForm(FlaskForm):
 
     def when(self) -> datetime | None:
         if self.day.data and self.hour.data:
-            return _at(self.day.data, self.hour.data)
+            return paris_instant(self.day.data, self.hour.data)
         return None
 
 

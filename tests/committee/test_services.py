@@ -64,12 +64,10 @@ def test_slots_follow_the_agenda_order(world):
 
 def test_a_dossier_is_on_one_open_agenda_at_most(world):
     other = services.create_session(world["animator"], starts_at=START, place="Ailleurs")
-    dossier = world["dossiers"][0]
-    with pytest.raises(DomainError, match="Seul un dossier retenu"):
-        services.add_item(other, dossier, world["animator"])
-    dossier.state = "retained"
     with pytest.raises(DomainError, match="déjà à l'ordre du jour"):
-        services.add_item(other, dossier, world["animator"])
+        services.add_item(other, world["dossiers"][0], world["animator"])
+    with pytest.raises(DomainError, match="Seul un dossier retenu"):
+        services.add_item(other, submitted_dossier(), world["animator"])
 
 
 def test_removing_an_item_sends_the_dossier_back_to_retained(world):
@@ -207,3 +205,25 @@ def test_minutes_wait_for_every_decision(world):
     services.publish_decisions(session, animator)
     with pytest.raises(DomainError, match="Publiez d'abord les décisions"):
         publish_minutes(session, animator)
+
+
+def test_animators_publish_and_download_the_minutes_from_the_session_page(world, app):
+    from tests.conftest import login
+    from tests.helpers import text
+
+    animator, session = world["animator"], world["session"]
+    services.convene(session, animator)
+    for item in session.items:
+        services.record_decision(item, Decision.POSTPONED, animator)
+    client = app.test_client()
+    login(client, animator)
+    early = client.post(f"/instruction/comites/{session.id}/compte-rendu")
+    assert early.status_code == 422 and "Publiez d'abord les décisions" in text(early)
+    services.publish_decisions(session, animator)
+    response = client.post(f"/instruction/comites/{session.id}/compte-rendu")
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "Compte rendu publié" in page
+    pdf = client.get(f"/instruction/comites/{session.id}/compte-rendu.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"].startswith("attachment")

@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.notifications import models as _notifications  # noqa: F401
+    from murporteur.notifications import committee_receivers as _c_receivers  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401

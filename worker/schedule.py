@@ -18,4 +18,16 @@ BEAT_SCHEDULE = {
         "task": "murporteur.notifications.send_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Three days before a convened session, the members whose organisation still owes
+    # positions: after the morning digest, early enough in the working day to act on it.
+    "remind-missing-positions": {
+        "task": "murporteur.committee.remind_missing_positions",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    # The eve of a session, once the day's answers are in, the animators see which
+    # organisations still owe a position on which dossier.
+    "digest-missing-positions": {
+        "task": "murporteur.committee.digest_missing_positions",
+        "schedule": crontab(hour=17, minute=0),
+    },
 }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from murporteur import signals
@@ -239,6 +239,25 @@ def move_item(item: AgendaItem, offset: int, actor: User) -> None:
 
 # --- Positions -----------------------------------------------------------------------------
 
+def positions_open(item: AgendaItem) -> bool:
+    """Positions may still be given on ``item`` (until its decision is published)."""
+    return item.session.state in OPEN_STATES and item.decision_published_at is None
+
+
+def proxy_open(session: CommitteeSession) -> bool:
+    """A proxy may still be given (until the session is held)."""
+    return session.state in ("planned", "convened")
+
+
+def proxies_for(session: CommitteeSession, user: User) -> tuple[Proxy | None, list[Proxy]]:
+    """The proxy ``user`` gave for ``session``, and those they received."""
+    given = db.session.scalar(select(Proxy).where(Proxy.session_id == session.id,
+                                                  Proxy.giver_id == user.id))
+    received = list(db.session.scalars(select(Proxy).where(
+        Proxy.session_id == session.id, Proxy.receiver_id == user.id).order_by(Proxy.id)))
+    return given, received
+
+
 def speaking_organisation(user: User, item: AgendaItem, organisation_id: int | None = None
                           ) -> Organisation:
     """The organisation ``user`` records a position for on ``item`` (their own, or one that
@@ -265,7 +284,7 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
     another member of the organisation saved since, ``PositionConflict`` says so.
     """
     organisation = speaking_organisation(member, item, organisation_id)
-    if item.session.state not in ("planned", "convened", "held") or item.decision_published_at:
+    if not positions_open(item):
         raise DomainError(_l("Les positions sur ce dossier sont closes."))
     kinds = [k for k in dict.fromkeys(offer_kinds or []) if k in SupportKind.__members__.values()]
     if len(kinds) != len(set(offer_kinds or [])):
@@ -403,7 +422,7 @@ def give_proxy(session: CommitteeSession, giver: User, receiver: User) -> Proxy:
     if receiver.role != Role.MEMBER or receiver.organisation_id == giver.organisation_id \
             or not receiver.active:
         raise DomainError(_l("La procuration se donne au membre d'une autre organisation."))
-    if session.state not in ("planned", "convened"):
+    if not proxy_open(session):
         raise DomainError(_l("La séance est tenue : il est trop tard pour une procuration."))
     existing = db.session.scalar(select(Proxy).where(Proxy.session_id == session.id,
                                                      Proxy.giver_id == giver.id))
@@ -418,14 +437,11 @@ def give_proxy(session: CommitteeSession, giver: User, receiver: User) -> Proxy:
 
 
 def dossier_on_member_agenda(user: User, dossier: Dossier) -> bool:
-    """A member sees a dossier only while it is on the agenda of a session their
-    organisation is invited to (and afterwards, for that session's record)."""
-    from murporteur.committee.models import session_invitation
-
-    organisation_ids = member_organisation_ids(user)
-    if not organisation_ids:
+    """A member sees a dossier only when it is on the agenda of a session they may open
+    (their organisation is invited, or they hold a proxy for it), and keeps seeing it for
+    that session's record."""
+    if user is None or user.role != Role.MEMBER:
         return False
-    return db.session.scalar(select(func.count(AgendaItem.id)).join(
-        session_invitation, session_invitation.c.session_id == AgendaItem.session_id).where(
-        AgendaItem.dossier_id == dossier.id,
-        session_invitation.c.organisation_id.in_(organisation_ids))) > 0
+    sessions = db.session.scalars(select(CommitteeSession).join(AgendaItem).where(
+        AgendaItem.dossier_id == dossier.id))
+    return any(may_view_session(user, session) for session in sessions)

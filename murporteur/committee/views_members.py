@@ -1,7 +1,209 @@
-"""The members' portal: their organisation's sessions, the agenda items and their positions."""
+"""The members' portal: their organisation's sessions, the agenda items and their positions.
+
+Short pages for people in a hurry, often on a phone. Anything a member may not see answers
+404, so that a session's or an item's existence is never revealed.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from murporteur.accounts.models import Organisation, Role
+from murporteur.committee import services
+from murporteur.committee.forms_members import PositionForm, ProxyForm
+from murporteur.committee.forms_staff import STANCE_LABELS
+from murporteur.committee.models import AgendaItem, CommitteeSession
+from murporteur.committee.services import PositionConflict
+from murporteur.committee.workflow import SESSION_STATES
+from murporteur.core.access import roles_required
+from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.extensions import db
+from murporteur.submissions.choices import SUPPORT_KIND_LABELS
+from murporteur.submissions.services import dossier_documents
+from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("members", __name__, url_prefix="/comite")
+
+members_only = roles_required(Role.MEMBER)
+
+#: Sessions still ahead of the members: the others are listed as past.
+UPCOMING_STATES = ("planned", "convened")
+
+
+# --- Loading -------------------------------------------------------------------------------
+
+def _load_session(session_id: int) -> CommitteeSession:
+    session = db.session.get(CommitteeSession, session_id)
+    if session is None or not services.may_view_session(current_user, session):
+        abort(404)
+    return session
+
+
+def _load_item(session_id: int, item_id: int) -> AgendaItem:
+    session = _load_session(session_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.session_id != session.id:
+        abort(404)
+    return item
+
+
+def _speaking_for(item: AgendaItem) -> list[Organisation]:
+    """The organisations the member may give the position of on ``item`` (their own, and
+    those that gave them a proxy), as services.speaking_organisation decides."""
+    organisations = []
+    for organisation_id in services.member_organisation_ids(current_user, item.session):
+        try:
+            organisations.append(services.speaking_organisation(current_user, item,
+                                                                organisation_id))
+        except AccessDenied:
+            continue
+    return sorted(organisations, key=lambda o: (o.id != current_user.organisation_id, o.name))
+
+
+def _chosen(organisations: list[Organisation], wanted: str | None) -> Organisation:
+    return next((o for o in organisations if str(o.id) == wanted), organisations[0])
+
+
+def _missing_count(session: CommitteeSession) -> int:
+    """How many items the member's own organisation has given no position on yet."""
+    for organisation, items in services.missing_positions(session).items():
+        if organisation.id == current_user.organisation_id:
+            return len(items)
+    return 0
+
+
+def _proxy_choices(session: CommitteeSession) -> list[tuple[str, str]]:
+    others = [m for m in services.invited_members(session)
+              if m.organisation_id != current_user.organisation_id]
+    return [("", _("— Choisissez —"))] + [
+        (str(m.id), f"{m.display_name} ({m.organisation.name})") for m in others]
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+@bp.get("/")
+@members_only
+def sessions():
+    everything = services.sessions_for(current_user)  # newest first
+    upcoming = [s for s in reversed(everything) if s.state in UPCOMING_STATES]
+    past = [s for s in everything if s.state not in UPCOMING_STATES]
+    return render_template("committee/member_sessions.html", upcoming=upcoming, past=past,
+                           missing={s.id: _missing_count(s) for s in upcoming},
+                           session_states=SESSION_STATES)
+
+
+def _render_session(session: CommitteeSession, status: int = 200,
+                    proxy_form: ProxyForm | None = None):
+    given, received = services.proxies_for(session, current_user)
+    if proxy_form is None:
+        proxy_form = ProxyForm(formdata=None,
+                               receiver=str(given.receiver_id) if given else "")
+        proxy_form.receiver.choices = _proxy_choices(session)
+    summaries = []
+    for item in session.items:
+        organisations = _speaking_for(item)
+        summaries.append((item, session.slot_of(item),
+                          [(o, services.position_of(item, o)) for o in organisations]))
+    return render_template(
+        "committee/member_session.html", session=session, summaries=summaries,
+        state=SESSION_STATES[session.state], given=given, received=received,
+        # Display only (whether to offer the form): services.give_proxy enforces it.
+        proxy_form=proxy_form, proxy_open=services.proxy_open(session),
+        stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
+
+
+@bp.get("/seances/<int:session_id>")
+@members_only
+def show_session(session_id: int):
+    return _render_session(_load_session(session_id))
+
+
+@bp.post("/seances/<int:session_id>/procuration")
+@members_only
+def give_proxy(session_id: int):
+    session = _load_session(session_id)
+    form = ProxyForm()
+    form.receiver.choices = _proxy_choices(session)
+    if not form.validate_on_submit():
+        return _render_session(session, 422, form)
+    receiver = next((m for m in services.invited_members(session)
+                     if str(m.id) == form.receiver.data), None)
+    if receiver is None:
+        form.receiver.errors = [_("Choisissez un membre d'une autre organisation invitée.")]
+        return _render_session(session, 422, form)
+    try:
+        services.give_proxy(session, current_user, receiver)
+    except DomainError as exc:
+        db.session.rollback()
+        form.receiver.errors = [exc.message]
+        return _render_session(session, 422, form)
+    db.session.commit()
+    flash(_("Vous avez donné procuration à %(name)s pour cette séance.",
+            name=receiver.display_name), "success")
+    return redirect(url_for("members.show_session", session_id=session.id))
+
+
+# --- Agenda items --------------------------------------------------------------------------
+
+def _render_item(item: AgendaItem, organisations: list[Organisation], form: PositionForm,
+                 status: int = 200, typed: PositionForm | None = None,
+                 page_errors: list | None = None):
+    session = item.session
+    dossier = item.dossier
+    visible = services.positions_visible(current_user, session)
+    rows, total = ([], 0)
+    if visible:
+        rows, total, _missing = services.grid(item)
+    organisation = _chosen(organisations, form.organisation.data)
+    return render_template(
+        "committee/member_item.html", session=session, item=item, dossier=dossier,
+        slot=session.slot_of(item), documents=dossier_documents(dossier),
+        qualification=getattr(dossier, "qualification", None), themes=THEME_LABELS,
+        form=form, organisations=organisations, organisation=organisation,
+        saved=services.position_of(item, organisation), typed=typed,
+        page_errors=page_errors or [], positions_open=services.positions_open(item),
+        visible=visible, rows=rows, total=total,
+        stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
+
+
+@bp.route("/seances/<int:session_id>/points/<int:item_id>", methods=["GET", "POST"])
+@members_only
+def show_item(session_id: int, item_id: int):
+    item = _load_item(session_id, item_id)
+    organisations = _speaking_for(item)
+    choices = [(str(o.id), o.name) for o in organisations]
+    if request.method == "GET":
+        form = PositionForm(formdata=None)
+        form.organisation.choices = choices
+        organisation = _chosen(organisations, request.args.get("organisation"))
+        form.show(services.position_of(item, organisation), organisation.id)
+        return _render_item(item, organisations, form)
+
+    form = PositionForm()
+    form.organisation.choices = choices
+    if not form.validate_on_submit():
+        return _render_item(item, organisations, form, 422)
+    organisation = _chosen(organisations, form.organisation.data)
+    try:
+        services.record_position(item, current_user, **form.values(),
+                                 expected_version=form.expected_version(organisation.id),
+                                 organisation_id=organisation.id)
+    except PositionConflict as exc:
+        db.session.rollback()
+        # The saved version goes in the form (with its version); what the member typed stays
+        # on the page beside it, to re-apply.
+        current = PositionForm(formdata=None)
+        current.organisation.choices = choices
+        current.show(services.position_of(item, organisation), organisation.id)
+        return _render_item(item, organisations, current, 409, typed=form,
+                            page_errors=[exc.message])
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_item(item, organisations, form, 422, page_errors=[exc.message])
+    db.session.commit()
+    flash(_("Position enregistrée pour %(name)s sur « %(title)s ».", name=organisation.name,
+            title=item.dossier.title), "success")
+    return redirect(url_for("members.show_session", session_id=item.session_id)
+                    + f"#point-{item.id}")

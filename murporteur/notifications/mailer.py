@@ -12,7 +12,11 @@ from flask import current_app
 log = logging.getLogger("murporteur.mail")
 
 
-def build_message(row, subject: str, text: str, html: str) -> EmailMessage:
+def build_message(row, subject: str, text: str, html: str,
+                  attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+    """The mail of ``row``: text and HTML alternatives, then each ``(filename, mimetype,
+    bytes)`` attachment (its mimetype may carry parameters: ``text/calendar; method=REQUEST``,
+    which calendars need to offer to accept the invitation)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = row.recipient_email
@@ -24,6 +28,11 @@ def build_message(row, subject: str, text: str, html: str) -> EmailMessage:
     message["Reply-To"] = current_app.config["CONTACT_EMAIL"]
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for filename, mimetype, data in attachments:
+        ctype, *params = (part.strip() for part in mimetype.split(";"))
+        maintype, subtype = ctype.split("/", 1)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename,
+                               params=dict(p.split("=", 1) for p in params if "=" in p))
     return message
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
+from werkzeug.utils import import_string
 
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
@@ -22,6 +23,15 @@ log = logging.getLogger(__name__)
 
 #: Attempts before a row is marked failed and shown to admins.
 MAX_ATTEMPTS = 5
+
+#: What a row may carry besides its text, listed in its context as ids and JSON values
+#: (``{"kind": "session_ics", "session_id": 1, "item_id": None}``) and built when it is sent,
+#: from the objects as they are then. kind -> the function, by import path (read lazily: the
+#: domains that build attachments import this module), taking the other keys and returning
+#: ``(filename, mimetype, bytes)``, or None when its object is gone.
+ATTACHMENTS = {
+    "session_ics": "murporteur.committee.calendar:session_attachment",
+}
 
 
 def delivery_mode(user: User, key: str) -> DeliveryMode:
@@ -56,6 +66,13 @@ def set_preferences(user: User, modes: dict[str, DeliveryMode]) -> None:
     db.session.flush()
 
 
+def locale_of(recipient: User | str) -> str:
+    """The language a recipient's mails are written in."""
+    if isinstance(recipient, User) and recipient.locale:
+        return recipient.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: str,
           dossier_id: int | None = None, sensitive: bool = False
           ) -> OutboxMessage | DigestItem | None:
@@ -81,12 +98,10 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
         return existing
     if isinstance(recipient, User):
         email, recipient_id = recipient.email, recipient.id
-        locale = recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     else:
         email, recipient_id = recipient, None
-        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     row = OutboxMessage(key=key, recipient_email=email, recipient_id=recipient_id,
-                        dossier_id=dossier_id, locale=locale, context=context,
+                        dossier_id=dossier_id, locale=locale_of(recipient), context=context,
                         idempotency_key=idempotency_key, sensitive=sensitive)
     db.session.add(row)
     db.session.flush()
@@ -117,6 +132,18 @@ def render(row: OutboxMessage) -> tuple[str, str, str]:
     return " ".join(subject.split()), text, html
 
 
+def attachments_of(row: OutboxMessage) -> list[tuple[str, str, bytes]]:
+    """The files ``row`` carries, built now, in its recipient's language."""
+    built = []
+    with force_locale(row.locale):
+        for spec in row.context.get("attachments") or []:
+            params = {k: v for k, v in spec.items() if k != "kind"}
+            attachment = import_string(ATTACHMENTS[spec["kind"]])(**params)
+            if attachment is not None:
+                built.append(attachment)
+    return built
+
+
 def deliver(outbox_id: int) -> OutboxState | None:
     """Send one outbox row once. Returns its state afterwards, None when there was nothing to do.
 
@@ -138,7 +165,8 @@ def deliver(outbox_id: int) -> OutboxState | None:
     row = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
     try:
         subject, text, html = render(row)
-        message = mailer.build_message(row, subject, text, html)
+        message = mailer.build_message(row, subject, text, html,
+                                       attachments=attachments_of(row))
         transport = mailer.send(message)
     except Exception as exc:  # the transport's faults are many; each one is recorded
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]

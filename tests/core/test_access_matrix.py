@@ -5,6 +5,7 @@ A route missing from ROUTES fails the test: a new page must say who may open it.
 
 import pytest
 
+from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications.services import queue
 from murporteur.submissions.uploads import store
@@ -88,6 +89,38 @@ ROUTES = {
     "directory.restore_structure": ("POST", "/instruction/structures/{structure}/restaurer",
                                     _only([], animator=302)),
     "notifications.preferences": ("GET", "/compte/notifications", _only(["animator"])),
+    # The committee, animators' side (requests run in this order: the state-changing last).
+    "committee.list_sessions": ("GET", "/instruction/comites/", _only(["animator"])),
+    "committee.new_session": ("GET", "/instruction/comites/nouvelle", _only(["animator"])),
+    "committee.edit_session": ("GET", "/instruction/comites/{session}/modifier",
+                               _only(["animator"])),
+    "committee.show_session": ("GET", "/instruction/comites/{session}", _only(["animator"])),
+    "committee.live_grid": ("GET", "/instruction/comites/{session}/grille", _only(["animator"])),
+    "committee.move_item": ("POST", "/instruction/comites/{session}/ordre/{item}/down",
+                            _only([], animator=302)),
+    "committee.add_item": ("POST", "/instruction/comites/{session}/ajouter",
+                           _only([], animator=422)),
+    "committee.record_decision": ("POST", "/instruction/comites/{session}/decision/{item}",
+                                  _only([], animator=422)),
+    "committee.publish_decisions": ("POST", "/instruction/comites/{session}/publier-decisions",
+                                    _only([], animator=422)),
+    "committee.set_attendance": ("POST", "/instruction/comites/{session}/presences",
+                                 _only([], animator=302)),
+    "committee.publish_minutes": ("POST", "/instruction/comites/{session}/compte-rendu",
+                                  _only([], animator=422)),
+    "committee.download_minutes": ("GET", "/instruction/comites/{session}/compte-rendu.pdf",
+                                   _only([], animator=404)),
+    "committee.hold": ("POST", "/instruction/comites/{session}/tenir", _only([], animator=422)),
+    "committee.convene": ("POST", "/instruction/comites/{session}/convoquer",
+                          _only([], animator=302)),
+    "committee.remove_item": ("POST", "/instruction/comites/{session}/retirer/{item}",
+                              _only([], animator=302)),
+    # The members' portal.
+    "members.sessions": ("GET", "/comite/", _only(["member"])),
+    "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),
+    "members.show_item": ("GET", "/comite/seances/{session}/points/{item}", _only(["member"])),
+    "members.give_proxy": ("POST", "/comite/seances/{session}/procuration",
+                           _only([], member=422)),
     "triage.show_dossier": ("GET", "/instruction/dossiers/{number}", _only(["animator"])),
     "triage.post_message": ("POST", "/instruction/dossiers/{number}/messages",
                             _only([], animator=422)),
@@ -118,11 +151,20 @@ def world(app):
     users = {"holder": holder, "other_holder": HolderFactory(
         password_hash=holder.password_hash), "animator": AnimatorFactory(),
         "member": MemberFactory(), "admin": AdminFactory()}
+    from murporteur.committee import services as committee
+
+    on_agenda = submitted_dossier()
+    on_agenda.state = "retained"
+    session = committee.create_session(users["animator"], starts_at=utcnow(), place="Lyon",
+                                       organisations=[users["member"].organisation])
+    item = committee.add_item(session, on_agenda, users["animator"])
+    committee.add_item(session, DraftFactory(state="retained", number="MP-2026-0777"),
+                       users["animator"])
     db.session.flush()
     from murporteur.directory.seed import seed_structures
 
     structure = seed_structures()[0]
-    values = {"structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
+    values = {"session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed}
     return users, values

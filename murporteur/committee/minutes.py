@@ -15,6 +15,7 @@ from murporteur.committee.services import attendance_of, grid, invited_members
 from murporteur.committee.workflow import apply_session_transition, ensure_session_transition
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
+from murporteur.extensions import db
 
 
 def minutes_context(session: CommitteeSession) -> dict:
@@ -63,3 +64,12 @@ def send_minutes(session: CommitteeSession):
                          download_name=f"compte-rendu-comite-{session.quarter}.pdf", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def minutes_attachment(session_id: int) -> tuple[str, str, bytes] | None:
+    """The outbox attachment ``minutes_pdf``: the published file, read when the mail leaves."""
+    session = db.session.get(CommitteeSession, session_id)
+    if session is None or session.minutes_storage_name is None:
+        return None
+    return (f"compte-rendu-comite-{session.quarter}.pdf", "application/pdf",
+            minutes_path(session).read_bytes())

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
-from murporteur.committee import services
+from murporteur.committee import minutes, services
 from murporteur.committee.forms_members import PositionForm, ProxyForm
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import AgendaItem, CommitteeSession
@@ -118,6 +118,12 @@ def _render_session(session: CommitteeSession, status: int = 200,
 @members_only
 def show_session(session_id: int):
     return _render_session(_load_session(session_id))
+
+
+@bp.get("/seances/<int:session_id>/compte-rendu.pdf")
+@members_only
+def download_minutes(session_id: int):
+    return minutes.send_minutes(_load_session(session_id))
 
 
 @bp.post("/seances/<int:session_id>/procuration")

@@ -129,6 +129,18 @@ def _tell_holder(key: str, session: CommitteeSession, item: AgendaItem, sequence
 
 @signals.session_transitioned.connect
 def on_session_transition(session, event, actor, **_):
+    if event.transition == "publish_minutes":
+        # The minutes go to every invited member; holders had their own outcome already,
+        # when the decisions were published (they never receive the others').
+        for member in invited_members(session):
+            queue("committee_minutes", member, dict(
+                session_context(session, locale_of(member)), full_name=member.display_name,
+                url=committee_url("members.download_minutes",
+                                  f"/comite/seances/{session.id}/compte-rendu.pdf",
+                                  session_id=session.id),
+                attachments=[{"kind": "minutes_pdf", "session_id": session.id}]),
+                idempotency_key=f"committee-minutes:{session.id}:member-{member.id}")
+        return
     if event.transition != "convene":
         return
     sequence, change = next_sequence(session), f"convene-{event.id}"

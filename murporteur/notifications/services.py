@@ -31,6 +31,7 @@ MAX_ATTEMPTS = 5
 #: ``(filename, mimetype, bytes)``, or None when its object is gone.
 ATTACHMENTS = {
     "session_ics": "murporteur.committee.calendar:session_attachment",
+    "minutes_pdf": "murporteur.committee.minutes:minutes_attachment",
 }
 
 

@@ -227,3 +227,30 @@ def test_animators_publish_and_download_the_minutes_from_the_session_page(world,
     pdf = client.get(f"/instruction/comites/{session.id}/compte-rendu.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_published_minutes_reach_every_invited_member_with_the_pdf(world, app):
+    from murporteur.notifications.dispatch import commit_and_dispatch
+    from murporteur.notifications.services import attachments_of
+    from tests.conftest import login
+    from tests.helpers import outbox
+
+    animator, session = world["animator"], world["session"]
+    services.convene(session, animator)
+    for item in session.items:
+        services.record_decision(item, Decision.POSTPONED, animator)
+    services.publish_decisions(session, animator)
+    publish_minutes(session, animator)
+    commit_and_dispatch()
+    mails = outbox("committee_minutes")
+    assert sorted(m.recipient_email for m in mails) == sorted(
+        u.email for u in (world["a"], world["a2"], world["b"]))
+    assert all(m.state.value == "sent" for m in mails)  # sent in-process, attachment built
+    files = attachments_of(mails[0])
+    assert files[0][0] == "compte-rendu-comite-2026-Q4.pdf" and files[0][2].startswith(b"%PDF")
+    member = app.test_client()
+    login(member, world["b"])
+    assert member.get(f"/comite/seances/{session.id}/compte-rendu.pdf").status_code == 200
+    outsider = app.test_client()
+    login(outsider, world["outsider"])
+    assert outsider.get(f"/comite/seances/{session.id}/compte-rendu.pdf").status_code == 404

@@ -119,6 +119,8 @@ ROUTES = {
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),
     "members.show_item": ("GET", "/comite/seances/{session}/points/{item}", _only(["member"])),
+    "members.download_minutes": ("GET", "/comite/seances/{session}/compte-rendu.pdf",
+                                 _only([], member=404)),
     "members.give_proxy": ("POST", "/comite/seances/{session}/procuration",
                            _only([], member=422)),
     "triage.show_dossier": ("GET", "/instruction/dossiers/{number}", _only(["animator"])),

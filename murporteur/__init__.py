@@ -80,6 +80,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.notifications import tasks as _tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
+    from murporteur.conventions import models as _conventions  # noqa: F401
+    from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
@@ -121,6 +123,9 @@ def _sqlite_pragmas(engine) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from murporteur.accounts.views import bp as accounts_bp
+    from murporteur.api.views import bp as api_bp
+    from murporteur.conventions.views import bp as conventions_bp
+    from murporteur.reporting.views import bp as reporting_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
     from murporteur.core.views import bp as public_bp
@@ -130,8 +135,13 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.triage.views import bp as triage_bp
 
     for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, directory_bp,
-               committee_bp, members_bp, notifications_bp):
+               committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp):
         app.register_blueprint(bp)
+    # The API authenticates each request by its token, not a session cookie: no CSRF there.
+    from murporteur.extensions import csrf
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -45,3 +45,8 @@ decisions_published = _signals.signal("decisions-published", doc="""
 The committee's decisions on a session's items were published. Sender: the
 ``CommitteeSession``; keyword argument ``items`` (the ``AgendaItem`` just published).
 """)
+
+convention_transitioned = _signals.signal("convention-transitioned", doc="""
+A convention changed state. Sender: the ``Convention``; keyword arguments ``event`` (the
+``ConventionEvent``) and ``actor``.
+""")

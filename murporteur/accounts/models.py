@@ -107,3 +107,22 @@ class AccessToken(db.Model):
 
     user: Mapped[User] = relationship()
 
+
+
+class ApiToken(db.Model):
+    """A personal token for the read-only API: it sees what its user may see.
+
+    Only a SHA-256 digest of the token is kept; the token itself is shown once, at creation.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -3,77 +3,48 @@ minutes_published. ``apply_session_transition`` is the only code that changes it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 
 from murporteur import signals
 from murporteur.accounts.models import Role, User
 from murporteur.committee.models import CommitteeSession, SessionEvent
-from murporteur.core.errors import AccessDenied, DomainError
-from murporteur.extensions import db
+from murporteur.core.lifecycle import (Lifecycle, LifecycleState, LifecycleTransition,
+                                       TransitionRefused, table)
 
+SESSION_STATES = table(
+    LifecycleState,
+    ("planned", _l("En préparation"), "blue"),
+    ("convened", _l("Convoqué"), "purple"),
+    ("held", _l("Tenu"), "orange"),
+    ("minutes_published", _l("Compte rendu publié"), "green"),
+)
 
-@dataclass(frozen=True)
-class SessionState:
-    name: str
-    label: object
-    colour: str
-
-
-@dataclass(frozen=True)
-class SessionTransition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    label: object
-
-
-SESSION_STATES = {s.name: s for s in (
-    SessionState("planned", _l("En préparation"), "blue"),
-    SessionState("convened", _l("Convoqué"), "purple"),
-    SessionState("held", _l("Tenu"), "orange"),
-    SessionState("minutes_published", _l("Compte rendu publié"), "green"),
-)}
-
-SESSION_TRANSITIONS = {t.name: t for t in (
-    SessionTransition("convene", frozenset({"planned"}), "convened",
-                      _l("Envoyer les convocations")),
-    SessionTransition("hold", frozenset({"convened"}), "held", _l("Marquer comme tenu")),
-    SessionTransition("publish_minutes", frozenset({"held"}), "minutes_published",
-                      _l("Publier le compte rendu")),
-)}
+SESSION_TRANSITIONS = table(
+    LifecycleTransition,
+    ("convene", frozenset({"planned"}), "convened", _l("Envoyer les convocations")),
+    ("hold", frozenset({"convened"}), "held", _l("Marquer comme tenu")),
+    ("publish_minutes", frozenset({"held"}), "minutes_published",
+     _l("Publier le compte rendu")),
+)
 
 #: Sessions whose agenda is still open: a dossier may be on one of them at most.
 OPEN_STATES = frozenset({"planned", "convened", "held"})
 
+SessionTransitionRefused = TransitionRefused
 
-class SessionTransitionRefused(DomainError):
-    """The session is not in a state this step starts from."""
+LIFECYCLE = Lifecycle(
+    noun=_l("la séance"), states=SESSION_STATES, transitions=SESSION_TRANSITIONS,
+    may=lambda _session, _t, actor: actor is not None and actor.role == Role.ANIMATOR,
+    history=lambda session, **row: SessionEvent(session_id=session.id, **row),
+    signal=signals.session_transitioned)
 
 
-def ensure_session_transition(session: CommitteeSession, name: str,
-                              actor: User) -> SessionTransition:
+def ensure_session_transition(session: CommitteeSession, name: str, actor: User):
     """The transition ``name`` if ``actor`` may apply it to ``session`` now; raises otherwise."""
-    transition = SESSION_TRANSITIONS[name]
-    if actor is None or actor.role != Role.ANIMATOR:
-        raise AccessDenied(_l("Réservé à l'équipe d'animation."))
-    if session.state not in transition.sources:
-        raise SessionTransitionRefused(_l(
-            "Ce n'est plus possible : la séance est à l'état « %(state)s ».",
-            state=SESSION_STATES[session.state].label))
-    return transition
+    return LIFECYCLE.ensure(session, name, actor)
 
 
 def apply_session_transition(session: CommitteeSession, name: str, actor: User,
                              comment: str = "") -> SessionEvent:
     """Move ``session`` along ``name`` (animators only), write its history, announce it."""
-    transition = ensure_session_transition(session, name, actor)
-    event = SessionEvent(session_id=session.id, actor=actor, transition=name,
-                         from_state=session.state, to_state=transition.target,
-                         comment=(comment or "").strip())
-    session.state = transition.target
-    db.session.add(event)
-    db.session.flush()
-    signals.session_transitioned.send(session, event=event, actor=actor)
-    return event
+    return LIFECYCLE.apply(session, name, actor, comment)

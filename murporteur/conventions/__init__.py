@@ -1,0 +1,1 @@
+"""Conventions between a supported project and each organisation, and their amounts."""

@@ -1,0 +1,128 @@
+"""Conventions, their payment schedule, amendments and history. Money in integer cents."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from murporteur.accounts.models import Organisation, User
+from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.extensions import db
+from murporteur.submissions.models import Document, Dossier
+
+
+class ConventionKind(enum.StrEnum):
+    PARTNERSHIP = "partnership"
+    PREMISES = "premises"
+    ORDER = "order"
+    FINANCING = "financing"
+
+
+class Convention(db.Model):
+    __tablename__ = "convention"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "organisation_id"),
+        CheckConstraint("committed_cents >= 0", name="committed_not_negative"),
+        CheckConstraint("in_kind_cents >= 0", name="in_kind_not_negative"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ConventionKind] = mapped_column(str_enum(ConventionKind, "convention_kind"))
+    state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The value of what is given in kind (rent waived, staff time…).
+    in_kind_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, index=True)
+    object: Mapped[str] = mapped_column(Text, default="")
+    signatories: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(backref=db.backref("conventions",
+                                                               order_by="Convention.id"))
+    organisation: Mapped[Organisation] = relationship()
+    signed_document: Mapped[Document | None] = relationship()
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="convention", order_by="Payment.planned_date",
+        cascade="all, delete-orphan")
+    amendments: Mapped[list[Amendment]] = relationship(order_by="Amendment.id")
+    events: Mapped[list[ConventionEvent]] = relationship(order_by="ConventionEvent.id")
+
+    @property
+    def scheduled_cents(self) -> int:
+        return sum(p.amount_cents for p in self.payments)
+
+    @property
+    def paid_cents(self) -> int:
+        return sum(p.paid_amount_cents or 0 for p in self.payments if p.paid_date)
+
+    @property
+    def remaining_cents(self) -> int:
+        return self.committed_cents - self.paid_cents
+
+
+class Payment(db.Model):
+    """A planned payment, and when paid, the date and the amount actually paid."""
+
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),
+                      CheckConstraint("paid_amount_cents IS NULL OR paid_amount_cents >= 0",
+                                      name="paid_not_negative"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    planned_date: Mapped[date] = mapped_column(Date, index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_date: Mapped[date | None] = mapped_column(Date)
+    paid_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    reminded_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    convention: Mapped[Convention] = relationship(back_populates="payments")
+
+
+class Amendment(db.Model):
+    """A change of amount after signature: recorded, never a silent edit."""
+
+    __tablename__ = "amendment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # committed | in_kind
+    old_cents: Mapped[int] = mapped_column(BigInteger)
+    new_cents: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class ConventionEvent(db.Model):
+    """The append-only history of a convention's lifecycle."""
+
+    __tablename__ = "convention_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    transition: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

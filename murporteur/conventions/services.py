@@ -1,0 +1,220 @@
+"""The conventions' rules: created from the committee's offers, amounts in cents, payments
+never beyond what is committed, amendments after signature, the dossier following along."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from murporteur.accounts.models import Organisation, Role, User
+from murporteur.committee.models import AgendaItem, Decision, Position
+from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
+from murporteur.conventions.workflow import FINISHED, apply_convention_transition
+from murporteur.core.db import utcnow
+from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.money import format_cents
+from murporteur.extensions import db
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.workflow import apply_transition
+
+#: The kind of convention an offer of the committee leads to, most specific first.
+KIND_OF_OFFER = (("financing", ConventionKind.FINANCING), ("premises", ConventionKind.PREMISES),
+                 ("order", ConventionKind.ORDER))
+EDITABLE_BEFORE_SIGNATURE = ("kind", "committed_cents", "in_kind_cents", "start_date",
+                             "end_date", "object", "signatories", "reference")
+SIGNED_STATES = frozenset({"signed", "active", "completed", "terminated"})
+
+
+def _require_animator(actor: User) -> None:
+    if actor is None or actor.role != Role.ANIMATOR:
+        raise AccessDenied(_l("Réservé à l'équipe d'animation."))
+
+
+def supporting_offers(dossier: Dossier) -> list[tuple[Organisation, Position | None]]:
+    """The organisations the committee recorded as supporting the project, each with the
+    offer it had given (from the latest published decision that supported it)."""
+    item = db.session.scalar(select(AgendaItem).where(
+        AgendaItem.dossier_id == dossier.id, AgendaItem.decision == Decision.SUPPORTED,
+        AgendaItem.decision_published_at.is_not(None))
+        .order_by(AgendaItem.decision_published_at.desc()))
+    if item is None:
+        return []
+    positions = {p.organisation_id: p for p in item.positions}
+    return [(organisation, positions.get(organisation.id)) for organisation in item.supporters]
+
+
+def kind_of(position: Position | None) -> ConventionKind:
+    offered = set(position.offer_kinds if position else [])
+    return next((kind for offer, kind in KIND_OF_OFFER if offer in offered),
+                ConventionKind.PARTNERSHIP)
+
+
+def create_conventions(dossier: Dossier, actor: User) -> list[Convention]:
+    """One draft convention per supporting organisation, pre-filled from its offer."""
+    _require_animator(actor)
+    if dossier.state not in ("supported", "conventioned"):
+        raise DomainError(_l("Seul un projet soutenu par le comité reçoit des conventions."))
+    existing = {c.organisation_id for c in dossier.conventions}
+    created = []
+    for organisation, position in supporting_offers(dossier):
+        if organisation.id in existing:
+            continue
+        amount = position.amount_cents if position and position.amount_cents else 0
+        kind = kind_of(position)
+        convention = Convention(
+            dossier=dossier, organisation=organisation, kind=kind, state="draft",
+            committed_cents=0 if kind == ConventionKind.PREMISES else amount,
+            in_kind_cents=amount if kind == ConventionKind.PREMISES else 0,
+            object=(position.comment if position and position.comment else dossier.title))
+        db.session.add(convention)
+        created.append(convention)
+    if not created and not existing:
+        raise DomainError(_l("Le comité n'a enregistré aucune organisation qui soutienne ce "
+                             "projet."))
+    db.session.flush()
+    return created
+
+
+def update_convention(convention: Convention, actor: User, **fields) -> None:
+    """Edit a convention before its signature; amounts after it go through ``amend``."""
+    _require_animator(actor)
+    unknown = set(fields) - set(EDITABLE_BEFORE_SIGNATURE)
+    if unknown:
+        raise TypeError(sorted(unknown))
+    if convention.state in SIGNED_STATES:
+        changed = {k for k, v in fields.items() if getattr(convention, k) != v}
+        if changed & {"committed_cents", "in_kind_cents"}:
+            raise DomainError(_l("La convention est signée : un montant se modifie par un "
+                                 "avenant motivé."))
+        if changed - {"reference", "signatories"}:
+            raise DomainError(_l("La convention est signée : seuls la référence et les "
+                                 "signataires se modifient encore."))
+    for name, value in fields.items():
+        if name.endswith("_cents") and (value is None or value < 0):
+            raise DomainError(_l("Un montant ne peut pas être négatif."))
+        setattr(convention, name, value)
+    if convention.start_date and convention.end_date and \
+            convention.end_date < convention.start_date:
+        raise DomainError(_l("La date de fin précède la date de début."))
+    if convention.scheduled_cents > convention.committed_cents:
+        raise DomainError(_l("Les versements prévus (%(scheduled)s) dépasseraient le montant "
+                             "engagé.", scheduled=format_cents(convention.scheduled_cents)))
+    db.session.flush()
+
+
+def amend(convention: Convention, actor: User, *, field: str, new_cents: int,
+          reason: str) -> Amendment:
+    """Change an amount after signature: the old and new amounts and the reason are kept."""
+    _require_animator(actor)
+    if field not in ("committed", "in_kind"):
+        raise ValueError(field)
+    if convention.state not in SIGNED_STATES:
+        raise DomainError(_l("Avant la signature, modifiez simplement la convention."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Indiquez la raison de l'avenant."))
+    if new_cents < 0:
+        raise DomainError(_l("Un montant ne peut pas être négatif."))
+    if field == "committed" and new_cents < convention.scheduled_cents:
+        raise DomainError(_l("Le nouveau montant est inférieur aux versements prévus "
+                             "(%(scheduled)s) : retirez d'abord des versements.",
+                             scheduled=format_cents(convention.scheduled_cents)))
+    attribute = f"{field}_cents"
+    amendment = Amendment(convention_id=convention.id, field=field,
+                          old_cents=getattr(convention, attribute), new_cents=new_cents,
+                          reason=reason, actor=actor)
+    setattr(convention, attribute, new_cents)
+    db.session.add(amendment)
+    db.session.flush()
+    return amendment
+
+
+def schedule_payment(convention: Convention, actor: User, planned: date,
+                     amount_cents: int) -> Payment:
+    """Plan a payment; the schedule may not exceed the amount committed."""
+    _require_animator(actor)
+    if convention.state in FINISHED:
+        raise DomainError(_l("La convention est close."))
+    if amount_cents <= 0:
+        raise DomainError(_l("Le montant d'un versement est positif."))
+    total = convention.scheduled_cents + amount_cents
+    if total > convention.committed_cents:
+        raise DomainError(_l(
+            "Ce versement porterait l'échéancier à %(total)s, au-delà du montant engagé "
+            "(%(committed)s). Réduisez-le, ou faites d'abord un avenant.",
+            total=format_cents(total), committed=format_cents(convention.committed_cents)))
+    payment = Payment(convention=convention, planned_date=planned, amount_cents=amount_cents)
+    db.session.add(payment)
+    db.session.flush()
+    return payment
+
+
+def mark_paid(payment: Payment, actor: User, paid: date, amount_cents: int) -> None:
+    _require_animator(actor)
+    if amount_cents < 0:
+        raise DomainError(_l("Un montant ne peut pas être négatif."))
+    convention = payment.convention
+    others = convention.paid_cents - (payment.paid_amount_cents or 0 if payment.paid_date else 0)
+    if others + amount_cents > convention.committed_cents:
+        raise DomainError(_l("Le total versé dépasserait le montant engagé (%(committed)s).",
+                             committed=format_cents(convention.committed_cents)))
+    payment.paid_date, payment.paid_amount_cents = paid, amount_cents
+    db.session.flush()
+
+
+def remove_payment(payment: Payment, actor: User) -> None:
+    _require_animator(actor)
+    if payment.paid_date is not None:
+        raise DomainError(_l("Un versement effectué ne se supprime pas."))
+    payment.convention.payments.remove(payment)
+    db.session.flush()
+
+
+def transition(convention: Convention, name: str, actor: User | None, comment: str = ""):
+    """A convention's step; the first signature makes the dossier conventioned, the end of
+    the last convention closes it."""
+    event = apply_convention_transition(convention, name, actor, comment)
+    dossier = convention.dossier
+    if name == "sign":
+        convention.signed_at = utcnow()
+        if dossier.state == "supported":
+            apply_transition(dossier, "convention", None, str(convention.organisation.name))
+    if convention.state in FINISHED and dossier.state == "conventioned" and all(
+            c.state in FINISHED for c in dossier.conventions):
+        apply_transition(dossier, "close", None)
+    db.session.flush()
+    return event
+
+
+def attach_signed_copy(convention: Convention, document: Document, actor: User) -> None:
+    if not may_sign(actor, convention) and actor.role != Role.ANIMATOR:
+        raise AccessDenied(_l("Vous ne pouvez pas déposer ce document."))
+    document.dossier_id = convention.dossier_id
+    convention.signed_document = document
+    db.session.flush()
+
+
+def may_sign(user: User, convention: Convention) -> bool:
+    return user.role == Role.MEMBER and user.organisation_id == convention.organisation_id
+
+
+def may_view(user: User | None, convention: Convention) -> bool:
+    """Animators see every convention; a member, their organisation's; a holder, theirs."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.ANIMATOR:
+        return True
+    if user.role == Role.MEMBER:
+        return user.organisation_id == convention.organisation_id
+    return convention.dossier.holder_id == user.id
+
+
+def conventions_for(user: User) -> list[Convention]:
+    query = select(Convention).order_by(Convention.created_at.desc())
+    if user.role == Role.MEMBER:
+        query = query.where(Convention.organisation_id == user.organisation_id)
+    elif user.role != Role.ANIMATOR:
+        query = query.join(Dossier).where(Dossier.holder_id == user.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,1 @@
+"""Impact reporting: the collective's figures by period and organisation."""

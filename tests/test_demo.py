@@ -70,3 +70,14 @@ def test_the_demo_has_a_published_committee_and_a_convened_one(app):
     assert {i.dossier.state for i in past.items} >= {"supported", "retained", "not_supported"}
     assert all(i.dossier.state == "on_agenda" for i in upcoming.items)
     assert any(i.positions for i in upcoming.items)
+
+
+def test_the_demo_has_signed_conventions_with_payments(app):
+    from murporteur.conventions.models import Convention
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    conventions = db.session.scalars(select(Convention)).all()
+    assert conventions and all(c.signed_at for c in conventions)
+    assert sum(c.paid_cents for c in conventions) > 0
+    states = {c.dossier.state for c in conventions}
+    assert states == {"conventioned", "closed"}

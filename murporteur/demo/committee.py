@@ -71,12 +71,11 @@ def seed_committees(waiting: list[tuple], animator, members, now: datetime, rng,
     publish_minutes(session, animator)
     for event in session.events:
         event.created_at = held_at
-    for dossier, holder, steps in past:
+    for dossier, _holder, steps in past:
         walk._date_rows(dossier, *marks[dossier.id], held_at)
-        moment = held_at
-        for name in steps[1:]:
-            moment += timedelta(days=rng.randint(7, 15))
-            walk.step(dossier, name, animator, holder, min(moment, now), structures)
+        if "convention" in steps:
+            _conventions(dossier, animator, members, held_at, now, rng,
+                         close="close" in steps)
 
     if upcoming:
         session = committee.create_session(
@@ -86,3 +85,37 @@ def seed_committees(waiting: list[tuple], animator, members, now: datetime, rng,
             committee.add_item(session, dossier, animator)
         committee.convene(session, animator)
         _positions(session, members, rng, answered_share=0.4)
+
+
+def _conventions(dossier, animator, members, held_at, now, rng, *, close: bool) -> None:
+    """The supported project's conventions: signed by each organisation, a schedule of
+    payments, the first ones paid; all completed when the project is over."""
+    from murporteur.conventions import services as conventions
+
+    signed_at = held_at + timedelta(days=rng.randint(15, 25))
+    for convention in conventions.create_conventions(dossier, animator):
+        if convention.committed_cents == 0 and convention.in_kind_cents == 0:
+            convention.committed_cents = 500000
+        convention.start_date = to_paris(signed_at).date()
+        convention.end_date = convention.start_date + timedelta(days=365)
+        convention.signatories = f"{dossier.contact_name} ; {convention.organisation.name}"
+        conventions.transition(convention, "send_for_signature", animator)
+        signer = next(m for m in members if m.organisation_id == convention.organisation_id)
+        conventions.transition(convention, "sign", signer)
+        convention.signed_at = signed_at
+        conventions.transition(convention, "activate", animator)
+        if convention.committed_cents:
+            half = convention.committed_cents // 2
+            first = conventions.schedule_payment(convention, animator,
+                                                 convention.start_date + timedelta(days=10), half)
+            conventions.schedule_payment(convention, animator,
+                                         convention.start_date + timedelta(days=180),
+                                         convention.committed_cents - half)
+            conventions.mark_paid(first, animator, first.planned_date, half)
+        if close:
+            conventions.transition(convention, "complete", animator)
+        for event in convention.events:
+            event.created_at = signed_at
+    for event in dossier.events:
+        if event.transition in ("convention", "close") and event.created_at > signed_at:
+            event.created_at = signed_at

@@ -10,7 +10,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, Fore
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import Organisation, User
-from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 
@@ -76,21 +76,13 @@ class CommitteeSession(db.Model):
         return self.starts_at + timedelta(minutes=self.slot_minutes * max(len(self.items), 1))
 
 
-class SessionEvent(db.Model):
+class SessionEvent(TransitionRecord, db.Model):
     """The append-only history of a session's lifecycle."""
 
     __tablename__ = "committee_session_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    transition: Mapped[str] = mapped_column(String(40))
-    from_state: Mapped[str | None] = mapped_column(String(32))
-    to_state: Mapped[str] = mapped_column(String(32))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class AgendaItem(db.Model):

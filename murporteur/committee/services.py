@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from murporteur import signals
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatus,
-                                         CommitteeSession, Decision, Position, PositionChange,
-                                         Proxy, Stance)
+                                         CommitteeSession, Decision)
 from murporteur.committee.workflow import OPEN_STATES, apply_session_transition
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.submissions.choices import SupportKind
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import apply_transition
 
 #: The dossier transition each published decision applies.
 DECISION_TRANSITIONS = {Decision.SUPPORTED: "support", Decision.POSTPONED: "postpone",
                         Decision.NOT_SUPPORTED: "not_support"}
-
-
-class PositionConflict(DomainError):
-    """Someone of the same organisation saved the position meanwhile; ``current`` is theirs."""
-
-    def __init__(self, current: Position) -> None:
-        super().__init__(_l(
-            "%(name)s a modifié la position de votre organisation pendant que vous la "
-            "saisissiez. Voici la version enregistrée ; vérifiez-la puis enregistrez de "
-            "nouveau si besoin.",
-            name=current.updated_by.display_name if current.updated_by else "?"))
-        self.current = current
 
 
 def _require_animator(actor: User) -> None:
@@ -123,29 +107,6 @@ def sessions_for(user: User) -> list[CommitteeSession]:
     return list(db.session.scalars(query.join(
         session_invitation, session_invitation.c.session_id == CommitteeSession.id).where(
         session_invitation.c.organisation_id.in_(organisation_ids)).distinct()))
-
-
-def member_organisation_ids(user: User, session: CommitteeSession | None = None) -> set[int]:
-    """The organisations a member speaks for: their own, plus those that gave them a proxy
-    for ``session``."""
-    if user is None or user.role != Role.MEMBER or user.organisation_id is None:
-        return set()
-    ids = {user.organisation_id}
-    if session is not None:
-        for proxy in db.session.scalars(select(Proxy).where(
-                Proxy.session_id == session.id, Proxy.receiver_id == user.id)):
-            if proxy.giver.organisation_id:
-                ids.add(proxy.giver.organisation_id)
-    return ids
-
-
-def may_view_session(user: User | None, session: CommitteeSession) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role == Role.ANIMATOR:
-        return True
-    invited = {o.id for o in session.organisations}
-    return bool(member_organisation_ids(user, session) & invited)
 
 
 def invited_members(session: CommitteeSession) -> list[User]:
@@ -237,122 +198,6 @@ def move_item(item: AgendaItem, offset: int, actor: User) -> None:
         signals.agenda_changed.send(session, change="slots", items=[items[index], items[target]])
 
 
-# --- Positions -----------------------------------------------------------------------------
-
-def positions_open(item: AgendaItem) -> bool:
-    """Positions may still be given on ``item`` (until its decision is published)."""
-    return item.session.state in OPEN_STATES and item.decision_published_at is None
-
-
-def proxy_open(session: CommitteeSession) -> bool:
-    """A proxy may still be given (until the session is held)."""
-    return session.state in ("planned", "convened")
-
-
-def proxies_for(session: CommitteeSession, user: User) -> tuple[Proxy | None, list[Proxy]]:
-    """The proxy ``user`` gave for ``session``, and those they received."""
-    given = db.session.scalar(select(Proxy).where(Proxy.session_id == session.id,
-                                                  Proxy.giver_id == user.id))
-    received = list(db.session.scalars(select(Proxy).where(
-        Proxy.session_id == session.id, Proxy.receiver_id == user.id).order_by(Proxy.id)))
-    return given, received
-
-
-def speaking_organisation(user: User, item: AgendaItem, organisation_id: int | None = None
-                          ) -> Organisation:
-    """The organisation ``user`` records a position for on ``item`` (their own, or one that
-    gave them a proxy for this session)."""
-    allowed = member_organisation_ids(user, item.session) & {
-        o.id for o in item.session.organisations}
-    organisation_id = organisation_id or user.organisation_id
-    if organisation_id not in allowed:
-        raise AccessDenied(_l("Vous ne pouvez pas donner la position de cette organisation."))
-    return db.session.get(Organisation, organisation_id)
-
-
-def position_of(item: AgendaItem, organisation: Organisation) -> Position | None:
-    return db.session.scalar(select(Position).where(
-        Position.item_id == item.id, Position.organisation_id == organisation.id))
-
-
-def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kinds: list[str],
-                    amount_cents: int | None, comment: str, expected_version: int | None,
-                    organisation_id: int | None = None) -> Position:
-    """Save an organisation's position and offer on an item; every version is kept.
-
-    ``expected_version`` is the version the member started from (None: there was none). If
-    another member of the organisation saved since, ``PositionConflict`` says so.
-    """
-    organisation = speaking_organisation(member, item, organisation_id)
-    if not positions_open(item):
-        raise DomainError(_l("Les positions sur ce dossier sont closes."))
-    kinds = [k for k in dict.fromkeys(offer_kinds or []) if k in SupportKind.__members__.values()]
-    if len(kinds) != len(set(offer_kinds or [])):
-        raise DomainError(_l("Choisissez parmi les soutiens proposés."))
-    if amount_cents is not None and amount_cents < 0:
-        raise DomainError(_l("Le montant ne peut pas être négatif."))
-    position = position_of(item, organisation)
-    if position is None:
-        if expected_version is not None:
-            raise DomainError(_l("Cette position a été retirée entre-temps."))
-        position = Position(item=item, organisation=organisation)
-        db.session.add(position)
-    elif position.version != expected_version:
-        raise PositionConflict(position)
-    position.stance = Stance(stance)
-    position.offer_kinds = kinds
-    position.amount_cents = amount_cents
-    position.comment = (comment or "").strip()
-    position.updated_by = member
-    position.updated_at = utcnow()
-    try:
-        db.session.flush()  # the version check happens here (UPDATE … WHERE version = n)
-    except StaleDataError:
-        db.session.rollback()
-        current = position_of(item, organisation)
-        raise PositionConflict(current) from None
-    db.session.add(PositionChange(position_id=position.id, stance=position.stance,
-                                  offer_kinds=kinds, amount_cents=amount_cents,
-                                  comment=position.comment, changed_by_id=member.id))
-    db.session.flush()
-    return position
-
-
-def positions_visible(user: User, session: CommitteeSession) -> bool:
-    """Whether ``user`` sees the other organisations' positions of ``session``."""
-    if user.role == Role.ANIMATOR:
-        return True
-    return session.state in ("held", "minutes_published") or session.positions_open_early
-
-
-@dataclass
-class GridRow:
-    organisation: Organisation
-    position: Position | None
-
-
-def grid(item: AgendaItem) -> tuple[list[GridRow], int, list[Organisation]]:
-    """Organisations × positions of an item, the sum of the amounts offered and who has not
-    answered yet."""
-    positions = {p.organisation_id: p for p in item.positions}
-    rows = [GridRow(o, positions.get(o.id)) for o in item.session.organisations]
-    total = sum(p.amount_cents or 0 for p in item.positions)
-    missing = [r.organisation for r in rows if r.position is None]
-    return rows, total, missing
-
-
-def missing_positions(session: CommitteeSession) -> dict[Organisation, list[AgendaItem]]:
-    """For each invited organisation, the items it has given no position on."""
-    answered = {(p.item_id, p.organisation_id) for item in session.items
-                for p in item.positions}
-    result: dict[Organisation, list[AgendaItem]] = {}
-    for organisation in session.organisations:
-        items = [i for i in session.items if (i.id, organisation.id) not in answered]
-        if items:
-            result[organisation] = items
-    return result
-
-
 # --- Decisions, attendance, proxies --------------------------------------------------------
 
 def record_decision(item: AgendaItem, decision: Decision, actor: User, comment: str = "",
@@ -414,28 +259,6 @@ def set_attendance(session: CommitteeSession, user: User, status: AttendanceStat
     db.session.flush()
 
 
-def give_proxy(session: CommitteeSession, giver: User, receiver: User) -> Proxy:
-    """``giver`` lets ``receiver`` (another organisation's member) speak for their
-    organisation in ``session``."""
-    if giver.role != Role.MEMBER or not may_view_session(giver, session):
-        raise AccessDenied(_l("Seul un membre invité peut donner procuration."))
-    if receiver.role != Role.MEMBER or receiver.organisation_id == giver.organisation_id \
-            or not receiver.active:
-        raise DomainError(_l("La procuration se donne au membre d'une autre organisation."))
-    if not proxy_open(session):
-        raise DomainError(_l("La séance est tenue : il est trop tard pour une procuration."))
-    existing = db.session.scalar(select(Proxy).where(Proxy.session_id == session.id,
-                                                     Proxy.giver_id == giver.id))
-    if existing is not None:
-        existing.receiver = receiver
-        db.session.flush()
-        return existing
-    proxy = Proxy(session_id=session.id, giver=giver, receiver=receiver)
-    db.session.add(proxy)
-    db.session.flush()
-    return proxy
-
-
 def dossier_on_member_agenda(user: User, dossier: Dossier) -> bool:
     """A member sees a dossier only when it is on the agenda of a session they may open
     (their organisation is invited, or they hold a proxy for it), and keeps seeing it for
@@ -445,3 +268,12 @@ def dossier_on_member_agenda(user: User, dossier: Dossier) -> bool:
     sessions = db.session.scalars(select(CommitteeSession).join(AgendaItem).where(
         AgendaItem.dossier_id == dossier.id))
     return any(may_view_session(user, session) for session in sessions)
+
+
+# Who speaks for which organisation (``membership``), positions and proxies (``positions``)
+# are part of the committee's rules too.
+from murporteur.committee.membership import (  # noqa: E402,F401
+    may_view_session, member_organisation_ids)
+from murporteur.committee.positions import (  # noqa: E402,F401
+    GridRow, PositionConflict, give_proxy, grid, missing_positions, position_of, positions_open,
+    positions_visible, proxies_for, proxy_open, record_position, speaking_organisation)

@@ -10,7 +10,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import Organisation, User
-from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
 
@@ -111,18 +111,10 @@ class Amendment(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ConventionEvent(db.Model):
+class ConventionEvent(TransitionRecord, db.Model):
     """The append-only history of a convention's lifecycle."""
 
     __tablename__ = "convention_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    transition: Mapped[str] = mapped_column(String(40))
-    from_state: Mapped[str | None] = mapped_column(String(32))
-    to_state: Mapped[str] = mapped_column(String(32))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()

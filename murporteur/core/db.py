@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 # Stable constraint names, so that Alembic can drop and rename them on every engine.
 NAMING_CONVENTION = {
@@ -58,3 +58,19 @@ def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, length=32,
                 values_callable=lambda e: [m.value for m in e], create_constraint=True,
                 validate_strings=True)
+
+
+class TransitionRecord:
+    """The columns of an append-only history row: who moved the object, when, from which
+    state to which, and why. Each lifecycle's history table mixes this in."""
+
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    transition: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def actor(cls):
+        return relationship("User")

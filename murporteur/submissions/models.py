@@ -10,7 +10,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
-from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 
@@ -90,22 +90,15 @@ class Dossier(db.Model):
         return f"<Dossier {self.reference} {self.state}>"
 
 
-class DossierEvent(db.Model):
+class DossierEvent(TransitionRecord, db.Model):
     """One transition of a dossier: the append-only history (never updated, never deleted)."""
 
     __tablename__ = "dossier_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    transition: Mapped[str] = mapped_column(String(40))
-    from_state: Mapped[str | None] = mapped_column(String(32))
-    to_state: Mapped[str] = mapped_column(String(32))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
 
 
 class DossierCounter(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from murporteur.accounts.models import Organisation, OrganisationKind
 from murporteur.core.urls import safe_next
@@ -64,9 +64,19 @@ def broker_state() -> str:
         return "down"
 
 
+def outbox_counts() -> dict[str, int]:
+    from murporteur.notifications.models import OutboxMessage, OutboxState
+
+    counts = dict(db.session.execute(select(OutboxMessage.state, func.count())
+                                     .group_by(OutboxMessage.state)).all())
+    return {state.value: counts.get(state, 0) for state in OutboxState}
+
+
 @bp.get("/healthz")
 def healthz():
     state = {"database": database_state(), "broker": broker_state()}
+    if state["database"] == "ok":
+        state["outbox"] = outbox_counts()
     # A broker that is down delays e-mails (they wait in the outbox) but loses nothing: the
     # application answers, degraded; without its database it cannot.
     state["status"] = "ok" if state["broker"] != "down" and state["database"] == "ok" \

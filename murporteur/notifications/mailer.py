@@ -9,6 +9,9 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from murporteur.core.urls import external_url
+from murporteur.notifications.catalogue import KIND_OF_KEY
+
 log = logging.getLogger("murporteur.mail")
 
 
@@ -26,6 +29,11 @@ def build_message(row, subject: str, text: str, html: str,
     domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
     message["Reply-To"] = current_app.config["CONTACT_EMAIL"]
+    if row.key in KIND_OF_KEY:
+        # A notification its recipient may switch off says where (RFC 2369).
+        message["List-Unsubscribe"] = (
+            f"<{external_url('notifications.preferences')}>, "
+            f"<mailto:{current_app.config['CONTACT_EMAIL']}?subject=unsubscribe>")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for filename, mimetype, data in attachments:

@@ -4,7 +4,8 @@ from tests.conftest import BACKENDS
 def test_healthz_reports_database_and_in_process_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"database": "ok", "broker": "in-process", "status": "ok"}
+    assert response.json == {"database": "ok", "broker": "in-process", "status": "ok",
+                             "outbox": {"queued": 0, "sending": 0, "sent": 0, "failed": 0}}
 
 
 def test_healthz_reports_a_broker_that_does_not_answer(app, client):

@@ -231,3 +231,18 @@ def test_a_broker_that_does_not_answer_leaves_rows_queued(app, monkeypatch):
     dispatch_ready(db.session)  # no exception reaches the request
     db.session.expire_all()
     assert row.state == OutboxState.QUEUED
+
+
+def test_a_notification_that_may_be_switched_off_says_where(app, sent):
+    animator = AnimatorFactory()
+    row = services.queue("dossier_new_for_staff", animator, {
+        "number": "MP-2026-0001", "title": "Café", "structure_name": "S", "contact_name": "C",
+        "town": "Lyon", "comment": "", "state_label": "", "url": "http://x"},
+        idempotency_key="unsubscribe-test")
+    receipt = _queue(HolderFactory())
+    db.session.commit()
+    services.deliver(row.id)
+    services.deliver(receipt.id)
+    switchable, essential = sent
+    assert "http://murporteur.test/compte/notifications" in switchable["List-Unsubscribe"]
+    assert essential["List-Unsubscribe"] is None

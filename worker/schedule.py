@@ -30,4 +30,19 @@ BEAT_SCHEDULE = {
         "task": "murporteur.committee.digest_missing_positions",
         "schedule": crontab(hour=17, minute=0),
     },
+    # Conventions, once a day after the calls' reminder and before the digest: payments due
+    # in a week, payments past their date and still not marked as paid, conventions ending in
+    # a month. Each payment or convention is announced once (a second run sends nothing).
+    "remind-convention-payments-due": {
+        "task": "murporteur.conventions.remind_payments_due",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    "remind-convention-payments-overdue": {
+        "task": "murporteur.conventions.remind_payments_overdue",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    "remind-conventions-ending": {
+        "task": "murporteur.conventions.remind_conventions_ending",
+        "schedule": crontab(hour=7, minute=45),
+    },
 }

@@ -1,7 +1,340 @@
-"""Conventions: animators manage them, members see and sign their organisation's."""
+"""Conventions: animators manage them, members see and sign their organisation's.
+
+Each action is a small form posting to its own route: load → check access → call a service →
+commit → flash and redirect; a refused form is shown again (422) with the message next to the
+field it concerns and what was typed kept. A convention a member may not see answers 404, so
+that its existence is never revealed.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from murporteur.accounts.models import Role
+from murporteur.conventions import services
+from murporteur.conventions.forms import (AmendmentForm, ConventionForm, PaidForm, PaymentForm,
+                                          ReferenceForm, SignedCopyForm, StepForm, cents)
+from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
+from murporteur.conventions.models import Convention, Payment
+from murporteur.conventions.workflow import (CONVENTION_STATES, CONVENTION_TRANSITIONS,
+                                             FINISHED, LIFECYCLE)
+from murporteur.core.access import roles_required
+from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.money import cents_to_input, format_cents
+from murporteur.core.timeutil import paris_today
+from murporteur.extensions import db
+from murporteur.submissions import uploads
+from murporteur.submissions.services import find_by_number
 
 bp = Blueprint("conventions", __name__, url_prefix="/conventions")
+
+animators_only = roles_required(Role.ANIMATOR)
+#: The convention's page, the signature and the signed copy: animators, and the members of
+#: the convention's organisation (``services.may_view`` says which convention).
+animators_and_members = roles_required(Role.ANIMATOR, Role.MEMBER)
+
+
+# --- Loading and shared pieces ------------------------------------------------------------
+
+def _load(convention_id: int) -> Convention:
+    convention = db.session.get(Convention, convention_id)
+    if convention is None or not services.may_view(current_user, convention):
+        abort(404)
+    return convention
+
+
+def _load_payment(convention: Convention, payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.convention_id != convention.id:
+        abort(404)
+    return payment
+
+
+def _load_dossier(number: str):
+    dossier = find_by_number(number)
+    if dossier is None or dossier.state == "draft":
+        abort(404)
+    return dossier
+
+
+def totals(conventions) -> dict[str, int]:
+    """The sums shown under a list of conventions, in cents."""
+    names = ("committed_cents", "in_kind_cents", "scheduled_cents", "paid_cents",
+             "remaining_cents")
+    return {name: sum(getattr(c, name) for c in conventions) for name in names}
+
+
+@bp.app_context_processor
+def _convention_labels() -> dict:
+    """The words of the conventions' states and kinds, for every template: the holder's
+    dossier page includes ``conventions/_holder_conventions.html`` too."""
+    return {"CONVENTION_LABELS": {"states": CONVENTION_STATES, "kinds": KIND_LABELS,
+                                  "amended_fields": AMENDED_FIELD_LABELS}}
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+@bp.get("/")
+@animators_only
+def list_conventions():
+    everything = services.conventions_for(current_user)
+    organisations = sorted({c.organisation for c in everything}, key=lambda o: o.name)
+    state = request.args.get("state", "")
+    organisation = request.args.get("organisation", "")
+    conventions = [c for c in everything
+                   if (state not in CONVENTION_STATES or c.state == state)
+                   and (not organisation.isdigit() or c.organisation_id == int(organisation))]
+    return render_template("conventions/list.html", conventions=conventions,
+                           organisations=organisations, totals=totals(conventions),
+                           filters={"state": state, "organisation": organisation},
+                           filtered=len(conventions) != len(everything))
+
+
+@bp.get("/mes-conventions")
+@roles_required(Role.MEMBER)
+def my_conventions():
+    conventions = services.conventions_for(current_user)
+    return render_template("conventions/my_conventions.html", conventions=conventions)
+
+
+# --- A dossier's conventions ---------------------------------------------------------------
+
+def _render_dossier(dossier, status: int = 200, page_errors=()):
+    conventions = list(dossier.conventions)
+    have = {c.organisation_id for c in conventions}
+    pending = [(organisation, position, services.kind_of(position))
+               for organisation, position in services.supporting_offers(dossier)
+               if organisation.id not in have]
+    return render_template("conventions/dossier.html", dossier=dossier,
+                           conventions=conventions, totals=totals(conventions),
+                           pending=pending, page_errors=list(page_errors)), status
+
+
+@bp.get("/dossiers/<number>")
+@animators_only
+def dossier_conventions(number: str):
+    return _render_dossier(_load_dossier(number))
+
+
+@bp.post("/dossiers/<number>/creer")
+@animators_only
+def create_for_dossier(number: str):
+    dossier = _load_dossier(number)
+    try:
+        created = services.create_conventions(dossier, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_dossier(dossier, 422, [exc.message])
+    db.session.commit()
+    if created:
+        flash(ngettext("%(num)d convention créée en brouillon, pré-remplie avec l'offre du "
+                       "comité.",
+                       "%(num)d conventions créées en brouillon, pré-remplies avec les offres "
+                       "du comité.", len(created)), "success")
+    else:
+        flash(_("Chaque organisation qui soutient le projet a déjà sa convention."), "info")
+    return redirect(url_for("conventions.dossier_conventions", number=dossier.number))
+
+
+# --- One convention ------------------------------------------------------------------------
+
+def _signed(convention: Convention) -> bool:
+    return convention.state in services.SIGNED_STATES
+
+
+def _edit_form(convention: Convention):
+    return ReferenceForm if _signed(convention) else ConventionForm
+
+
+def _paid_form(payment: Payment) -> PaidForm:
+    return PaidForm(prefix=f"pay{payment.id}", formdata=None, data={
+        "paid_date": paris_today(), "amount": cents_to_input(payment.amount_cents)})
+
+
+def _render(convention: Convention, status: int = 200, **forms):
+    staff = current_user.role == Role.ANIMATOR
+    steps = LIFECYCLE.available(convention, current_user)
+    step_forms = forms.get("step_forms") or {}
+    for step in steps:
+        step_forms.setdefault(step.name, StepForm(prefix=step.name, formdata=None))
+    context = {}
+    if staff:
+        posted = forms.get("paid_forms") or {}
+        context = {
+            "edit_form": forms.get("edit_form") or _edit_form(convention).of(convention),
+            "amend_form": forms.get("amend_form") or AmendmentForm(formdata=None),
+            "payment_form": forms.get("payment_form") or PaymentForm(formdata=None),
+            "paid_forms": {p.id: posted.get(p.id) or _paid_form(p)
+                           for p in convention.payments if p.paid_date is None},
+        }
+    return render_template(
+        "conventions/show.html", convention=convention, dossier=convention.dossier,
+        state=CONVENTION_STATES[convention.state], transitions=CONVENTION_TRANSITIONS,
+        staff=staff, signed=_signed(convention), finished=convention.state in FINISHED,
+        steps=steps, step_forms=step_forms, page_errors=forms.get("page_errors", []),
+        may_upload=staff or services.may_sign(current_user, convention),
+        upload_form=forms.get("upload_form") or SignedCopyForm(formdata=None),
+        **context), status
+
+
+def _done(convention: Convention, message: str, anchor: str = ""):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("conventions.show_convention", convention_id=convention.id) + anchor)
+
+
+def _refused(form_field, exc: DomainError) -> None:
+    db.session.rollback()
+    form_field.errors = [*form_field.errors, exc.message]
+
+
+@bp.get("/<int:convention_id>")
+@animators_and_members
+def show_convention(convention_id: int):
+    return _render(_load(convention_id))
+
+
+@bp.post("/<int:convention_id>/modifier")
+@animators_only
+def edit_convention(convention_id: int):
+    convention = _load(convention_id)
+    form = _edit_form(convention)()
+    if not form.validate_on_submit():
+        return _render(convention, 422, edit_form=form)
+    try:
+        services.update_convention(convention, current_user, **form.values())
+    except DomainError as exc:
+        _refused(_field_refused(form), exc)
+        return _render(convention, 422, edit_form=form)
+    return _done(convention, _("Convention enregistrée."), "#details")
+
+
+def _field_refused(form):
+    """Where a refusal of ``update_convention`` is shown: the end date when the dates typed
+    are the wrong way round, otherwise the amount committed (the schedule, the signature).
+    The rules themselves are the service's; this only places its message."""
+    if not isinstance(form, ConventionForm):
+        return form.reference
+    start, end = form.start_date.data, form.end_date.data
+    return form.end_date if start and end and end < start else form.committed
+
+
+@bp.post("/<int:convention_id>/avenant")
+@animators_only
+def amend_convention(convention_id: int):
+    convention = _load(convention_id)
+    form = AmendmentForm()
+    if not form.validate_on_submit():
+        return _render(convention, 422, amend_form=form)
+    try:
+        amendment = services.amend(convention, current_user, field=form.field.data,
+                                   new_cents=cents(form.new_amount), reason=form.reason.data)
+    except DomainError as exc:
+        _refused(form.new_amount, exc)
+        return _render(convention, 422, amend_form=form)
+    return _done(convention, _("Avenant enregistré : %(field)s passe de %(old)s à %(new)s.",
+                               field=AMENDED_FIELD_LABELS[amendment.field].lower(),
+                               old=format_cents(amendment.old_cents),
+                               new=format_cents(amendment.new_cents)), "#amendments")
+
+
+@bp.post("/<int:convention_id>/versements")
+@animators_only
+def add_payment(convention_id: int):
+    convention = _load(convention_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _render(convention, 422, payment_form=form)
+    try:
+        payment = services.schedule_payment(convention, current_user, form.planned_date.data,
+                                            cents(form.amount))
+    except DomainError as exc:
+        _refused(form.amount, exc)
+        return _render(convention, 422, payment_form=form)
+    return _done(convention, _("Versement de %(amount)s prévu.",
+                               amount=format_cents(payment.amount_cents)), "#payments")
+
+
+@bp.post("/<int:convention_id>/versements/<int:payment_id>/paye")
+@animators_only
+def mark_payment_paid(convention_id: int, payment_id: int):
+    convention = _load(convention_id)
+    payment = _load_payment(convention, payment_id)
+    form = PaidForm(prefix=f"pay{payment.id}")
+    if not form.validate_on_submit():
+        return _render(convention, 422, paid_forms={payment.id: form})
+    try:
+        services.mark_paid(payment, current_user, form.paid_date.data,
+                           form.paid_cents(payment.amount_cents))
+    except DomainError as exc:
+        _refused(form.amount, exc)
+        return _render(convention, 422, paid_forms={payment.id: form})
+    return _done(convention, _("Versement de %(amount)s noté comme effectué.",
+                               amount=format_cents(payment.paid_amount_cents)), "#payments")
+
+
+@bp.post("/<int:convention_id>/versements/<int:payment_id>/supprimer")
+@animators_only
+def delete_payment(convention_id: int, payment_id: int):
+    convention = _load(convention_id)
+    payment = _load_payment(convention, payment_id)
+    try:
+        services.remove_payment(payment, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render(convention, 422, page_errors=[exc.message])
+    return _done(convention, _("Versement retiré de l'échéancier."), "#payments")
+
+
+@bp.post("/<int:convention_id>/etape/<name>")
+@animators_and_members
+def apply_step(convention_id: int, name: str):
+    convention = _load(convention_id)
+    if name not in CONVENTION_TRANSITIONS:
+        abort(404)
+    form = StepForm(prefix=name)
+    if not form.validate_on_submit():
+        return _render(convention, 422, step_forms={name: form})
+    try:
+        services.transition(convention, name, current_user, form.comment.data or "")
+    except AccessDenied:
+        db.session.rollback()
+        abort(403)
+    except DomainError as exc:
+        db.session.rollback()
+        if name not in {t.name for t in LIFECYCLE.available(convention, current_user)}:
+            # Out of turn (the convention moved meanwhile): said at the top of the page.
+            return _render(convention, 422, page_errors=[exc.message])
+        form.comment.errors = [*form.comment.errors, exc.message]
+        return _render(convention, 422, step_forms={name: form})
+    return _done(convention, _("C'est fait : la convention est maintenant « %(state)s ».",
+                               state=CONVENTION_STATES[convention.state].label))
+
+
+@bp.post("/<int:convention_id>/copie-signee")
+@animators_and_members
+def upload_signed_copy(convention_id: int):
+    convention = _load(convention_id)
+    form = SignedCopyForm()
+    if not form.validate_on_submit():
+        return _render(convention, 422, upload_form=form)
+    upload = form.document.data
+    if not upload or not upload.filename:
+        form.document.errors = [*form.document.errors,
+                                _("Choisissez le fichier de la convention signée.")]
+        return _render(convention, 422, upload_form=form)
+    try:
+        document = uploads.store(upload, uploaded_by_id=current_user.id,
+                                 dossier_id=convention.dossier_id)
+        services.attach_signed_copy(convention, document, current_user)
+    except AccessDenied:
+        db.session.rollback()
+        abort(403)
+    except DomainError as exc:
+        _refused(form.document, exc)
+        return _render(convention, 422, upload_form=form)
+    return _done(convention, _("Copie signée « %(name)s » déposée.",
+                               name=document.original_name), "#signed-copy")

@@ -115,6 +115,31 @@ ROUTES = {
                           _only([], animator=302)),
     "committee.remove_item": ("POST", "/instruction/comites/{session}/retirer/{item}",
                               _only([], animator=302)),
+    # Conventions.
+    "conventions.list_conventions": ("GET", "/conventions/", _only(["animator"])),
+    "conventions.my_conventions": ("GET", "/conventions/mes-conventions", _only(["member"])),
+    "conventions.dossier_conventions": ("GET", "/conventions/dossiers/{supported}",
+                                        _only(["animator"])),
+    "conventions.show_convention": ("GET", "/conventions/{convention}",
+                                    _only(["animator", "member"])),
+    "conventions.edit_convention": ("POST", "/conventions/{convention}/modifier",
+                                    _only([], animator=422)),
+    "conventions.amend_convention": ("POST", "/conventions/{convention}/avenant",
+                                     _only([], animator=422)),
+    "conventions.add_payment": ("POST", "/conventions/{convention}/versements",
+                                _only([], animator=422)),
+    "conventions.mark_payment_paid": ("POST",
+                                      "/conventions/{convention}/versements/{payment}/paye",
+                                      _only([], animator=422)),
+    "conventions.upload_signed_copy": ("POST", "/conventions/{convention}/copie-signee",
+                                       _only([], animator=422, member=422)),
+    "conventions.apply_step": ("POST", "/conventions/{convention}/etape/terminate",
+                               _only([], animator=422, member=403)),
+    "conventions.delete_payment": ("POST",
+                                   "/conventions/{convention}/versements/{payment}/supprimer",
+                                   _only([], animator=302)),
+    "conventions.create_for_dossier": ("POST", "/conventions/dossiers/{supported}/creer",
+                                       _only([], animator=302)),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),
@@ -162,11 +187,23 @@ def world(app):
     item = committee.add_item(session, on_agenda, users["animator"])
     committee.add_item(session, DraftFactory(state="retained", number="MP-2026-0777"),
                        users["animator"])
+    from murporteur.conventions import services as conventions
+    from murporteur.conventions.models import Convention
+
+    supported = submitted_dossier()
+    supported.state = "supported"
+    convention = Convention(dossier=supported, organisation=users["member"].organisation,
+                            kind="financing", state="draft", committed_cents=500000)
+    db.session.add(convention)
+    db.session.flush()
+    payment = conventions.schedule_payment(convention, users["animator"],
+                                           utcnow().date(), 100000)
     db.session.flush()
     from murporteur.directory.seed import seed_structures
 
     structure = seed_structures()[0]
-    values = {"session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
+    values = {"supported": supported.number, "convention": convention.id,
+              "payment": payment.id, "session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed}
     return users, values

@@ -135,8 +135,7 @@ def schedule_payment(convention: Convention, actor: User, planned: date,
                      amount_cents: int) -> Payment:
     """Plan a payment; the schedule may not exceed the amount committed."""
     _require_animator(actor)
-    if convention.state in FINISHED:
-        raise DomainError(_l("La convention est close."))
+    _require_open(convention)
     if amount_cents <= 0:
         raise DomainError(_l("Le montant d'un versement est positif."))
     total = convention.scheduled_cents + amount_cents
@@ -151,8 +150,14 @@ def schedule_payment(convention: Convention, actor: User, planned: date,
     return payment
 
 
+def _require_open(convention: Convention) -> None:
+    if convention.state in FINISHED:
+        raise DomainError(_l("La convention est close."))
+
+
 def mark_paid(payment: Payment, actor: User, paid: date, amount_cents: int) -> None:
     _require_animator(actor)
+    _require_open(payment.convention)
     if amount_cents < 0:
         raise DomainError(_l("Un montant ne peut pas être négatif."))
     convention = payment.convention
@@ -166,6 +171,7 @@ def mark_paid(payment: Payment, actor: User, paid: date, amount_cents: int) -> N
 
 def remove_payment(payment: Payment, actor: User) -> None:
     _require_animator(actor)
+    _require_open(payment.convention)
     if payment.paid_date is not None:
         raise DomainError(_l("Un versement effectué ne se supprime pas."))
     payment.convention.payments.remove(payment)
@@ -191,6 +197,8 @@ def transition(convention: Convention, name: str, actor: User | None, comment: s
 def attach_signed_copy(convention: Convention, document: Document, actor: User) -> None:
     if not may_sign(actor, convention) and actor.role != Role.ANIMATOR:
         raise AccessDenied(_l("Vous ne pouvez pas déposer ce document."))
+    if convention.state in ("draft",):
+        raise DomainError(_l("La convention n'a pas encore été envoyée pour signature."))
     document.dossier_id = convention.dossier_id
     convention.signed_document = document
     db.session.flush()

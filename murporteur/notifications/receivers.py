@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from murporteur import signals
-from murporteur.accounts.models import Role, TokenPurpose
+from sqlalchemy import select
+
+from murporteur.accounts.models import Role, TokenPurpose, User
 from murporteur.accounts.services import issue_link
 from murporteur.core.db import utcnow
 from murporteur.core.urls import external_url
@@ -105,3 +107,25 @@ def on_message(message, answered=False, **_):
 def on_login_link(user, url, **_):
     queue("login_link", user, {"login_url": url, "full_name": user.full_name},
           idempotency_key=f"login-link:{user.id}:{utcnow().timestamp()}", sensitive=True)
+
+
+@signals.convention_transitioned.connect
+def on_convention_transition(convention, event, actor, **_):
+    """The organisation's members are asked to sign; everyone concerned hears of a signature
+    or a termination."""
+    dossier = convention.dossier
+    context = dict(_dossier_context(dossier), organisation=convention.organisation.name,
+                   comment=event.comment,
+                   url=external_url("conventions.show_convention", convention_id=convention.id))
+    if event.transition == "send_for_signature":
+        members = db.session.scalars(select(User).where(
+            User.organisation_id == convention.organisation_id, User.active.is_(True),
+            User.role == Role.MEMBER))
+        for member in members:
+            queue("convention_to_sign", member, context,
+                  idempotency_key=f"convention:{event.id}:{member.id}", dossier_id=dossier.id)
+    elif event.transition in ("sign", "terminate"):
+        for animator in staff_recipients(dossier):
+            queue("convention_signed_for_staff" if event.transition == "sign"
+                  else "convention_terminated_for_staff", animator, context, idempotency_key=f"convention:{event.id}:{animator.id}",
+                  dossier_id=dossier.id)

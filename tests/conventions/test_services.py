@@ -207,3 +207,28 @@ def test_each_member_sees_their_organisation_s_conventions_only(project, animato
         sorted(c.id for c in project["dossier"].conventions)
     assert not services.may_view(lyon_member, project["conventions"]["Dynacité"])
     assert services.may_view(project["dossier"].holder, project["conventions"]["Dynacité"])
+
+
+def test_members_are_asked_to_sign_and_animators_hear_of_the_signature(app):
+    from murporteur.conventions.models import Convention
+    from murporteur.conventions.services import transition
+    from tests.factories import AnimatorFactory, MemberFactory, submitted_dossier
+    from tests.helpers import outbox
+
+    animator = AnimatorFactory()
+    member = MemberFactory()
+    dossier = submitted_dossier()
+    dossier.state = "supported"
+    convention = Convention(dossier=dossier, organisation=member.organisation,
+                            kind="financing", state="draft", committed_cents=100000)
+    from murporteur.extensions import db
+
+    db.session.add(convention)
+    db.session.flush()
+    transition(convention, "send_for_signature", animator)
+    asked, = outbox("convention_to_sign")
+    assert asked.recipient_email == member.email
+    transition(convention, "sign", member)
+    told = outbox("convention_signed_for_staff")
+    assert [m.recipient_email for m in told] == [animator.email]
+    assert dossier.state == "conventioned"

@@ -122,6 +122,7 @@ def _sqlite_pragmas(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from murporteur.accounts.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.views import bp as api_bp
     from murporteur.conventions.views import bp as conventions_bp
@@ -134,7 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
 
-    for bp in (public_bp, accounts_bp, submissions_bp, triage_bp, directory_bp,
+    for bp in (public_bp, accounts_bp, api_tokens_bp, submissions_bp, triage_bp, directory_bp,
                committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp):
         app.register_blueprint(bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.

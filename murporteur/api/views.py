@@ -1,7 +1,185 @@
-"""/api/v1: read-only JSON, personal tokens, cursor pagination, an OpenAPI 3.1 document."""
+"""/api/v1: read-only JSON, personal tokens, cursor pagination, an OpenAPI 3.1 document.
+
+Every request but the public ones (``/stats``, ``/openapi.json``) carries ``Authorization:
+Bearer <token>``; the session cookie is never read, so the blueprint needs no CSRF. Every
+answer under the prefix, errors included, is JSON: ``{"error": {"status", "code",
+"message"}}`` for errors (messages in English, for the developers who call the API).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException
+
+from murporteur.api import openapi, services
+from murporteur.api.serializers import (convention_json, dossier_json, payment_json,
+                                        session_json, stats_json)
+from murporteur.committee.models import AgendaItem, CommitteeSession, Position
+from murporteur.committee.workflow import SESSION_STATES
+from murporteur.conventions.models import Convention, Payment
+from murporteur.conventions.workflow import CONVENTION_STATES
+from murporteur.core.timeutil import paris_today
+from murporteur.extensions import db
+from murporteur.submissions.models import Dossier
+from murporteur.submissions.workflow import STATES as DOSSIER_STATES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Answered without a token: the public figures, the description, and the unknown routes
+#: (a 404 is the same for everyone: the list of routes is public in openapi.json).
+PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "too_large", 500: "server_error",
+               503: "unavailable"}
+READ_METHODS = "GET, HEAD, OPTIONS"
+#: The methods the catch-all route answers, so that they get a JSON 404/405 too.
+ROUTED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+STATS_MAX_AGE = 300
+
+
+def error_response(status: int, message: str, code: str | None = None,
+                   headers: dict | None = None):
+    response = jsonify({"error": {"status": status, "code": code or ERROR_CODES[status],
+                                  "message": message}})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+# --- Authentication and errors -------------------------------------------------------------
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = services.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        db.session.rollback()
+        return error_response(401, "a valid personal token is needed: "
+                              "Authorization: Bearer <token>",
+                              headers={"WWW-Authenticate": 'Bearer realm="murporteur"'})
+    db.session.commit()  # when the token was last used
+    g.api_user = user
+    return None
+
+
+@bp.after_request
+def cache_headers(response):
+    if request.endpoint == "api.show_stats" and response.status_code == 200:
+        response.cache_control.public = True
+        response.cache_control.max_age = STATS_MAX_AGE
+    else:
+        response.cache_control.no_store = True
+    return response
+
+
+@bp.errorhandler(services.InvalidParameter)
+def invalid_parameter(exc: services.InvalidParameter):
+    return error_response(400, exc.message, code="invalid_parameter")
+
+
+def http_error(exc: HTTPException):
+    status = exc.code or 500
+    if status >= 500:
+        db.session.rollback()
+        return error_response(500, "unexpected error; nothing was changed", code="server_error")
+    headers = {"Allow": READ_METHODS} if status == 405 else None
+    return error_response(status, exc.description or "", ERROR_CODES.get(status, "error"),
+                          headers)
+
+
+# By code as well: Flask prefers the application's handlers for a code (its HTML pages) to a
+# blueprint's handler for a class.
+bp.register_error_handler(HTTPException, http_error)
+for _code in (400, 401, 403, 404, 405, 413, 500):
+    bp.register_error_handler(_code, http_error)
+
+
+@bp.route("/", defaults={"path": ""}, methods=ROUTED_METHODS)
+@bp.route("/<path:path>", methods=ROUTED_METHODS)
+def unknown_route(path: str):
+    """Routing errors never reach a blueprint's handlers: this route answers them instead.
+    A path that exists for GET was asked with another method (405); any other is unknown."""
+    try:
+        endpoint, _args = current_app.url_map.bind_to_environ(request.environ).match(
+            request.path, method="GET")
+    except HTTPException:
+        endpoint = None
+    if request.method not in ("GET", "HEAD") and endpoint not in (None, "api.unknown_route"):
+        return error_response(405, f"{request.method} is not allowed: this API is read-only",
+                              headers={"Allow": READ_METHODS})
+    return error_response(404, "no such endpoint; the endpoints are described in "
+                          "/api/v1/openapi.json")
+
+
+# --- Endpoints -----------------------------------------------------------------------------
+
+def _list(query, model, serialize, *, states=None, updated_since: bool = False):
+    params = services.parse_list_params(request.args, states=states,
+                                        updated_since=updated_since)
+    page = services.paginate(services.apply_filters(query, model, params), model.id, params)
+    return jsonify({"data": [serialize(row) for row in page.rows],
+                    "next_cursor": page.next_cursor})
+
+
+@bp.get("/dossiers")
+def list_dossiers():
+    user = g.api_user
+    query = services.dossiers_query(user).options(selectinload(Dossier.holder))
+    return _list(query, Dossier, lambda d: dossier_json(d, user),
+                 states=frozenset(DOSSIER_STATES), updated_since=True)
+
+
+@bp.get("/dossiers/<number>")
+def show_dossier(number: str):
+    services.check_parameters(request.args, set())
+    dossier = services.find_dossier(g.api_user, number)
+    if dossier is None:
+        return error_response(404, f"no dossier {number!r} among those you may see")
+    return jsonify({"data": dossier_json(dossier, g.api_user)})
+
+
+@bp.get("/sessions")
+def list_sessions():
+    user = g.api_user
+    items = selectinload(CommitteeSession.items)
+    query = services.sessions_query(user).options(
+        selectinload(CommitteeSession.organisations),
+        items.selectinload(AgendaItem.dossier), items.selectinload(AgendaItem.supporters),
+        items.selectinload(AgendaItem.positions).selectinload(Position.organisation))
+    return _list(query, CommitteeSession, lambda s: session_json(s, user),
+                 states=frozenset(SESSION_STATES))
+
+
+@bp.get("/conventions")
+def list_conventions():
+    query = services.conventions_query(g.api_user).options(
+        selectinload(Convention.dossier), selectinload(Convention.organisation),
+        selectinload(Convention.payments))
+    return _list(query, Convention, convention_json, states=frozenset(CONVENTION_STATES),
+                 updated_since=True)
+
+
+@bp.get("/payments")
+def list_payments():
+    return _list(services.payments_query(g.api_user), Payment, payment_json)
+
+
+@bp.get("/stats")
+def show_stats():
+    services.check_parameters(request.args, {"year"})
+    year = services.parse_year(request.args.get("year"), paris_today().year)
+    try:
+        # Lazily: the reporting domain is optional for the rest of the API.
+        from murporteur.reporting.services import collective_stats
+    except ImportError:
+        return error_response(503, "the statistics are not available yet")
+    return jsonify({"year": year, "data": stats_json(collective_stats(year))})
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    services.check_parameters(request.args, set())
+    return jsonify(openapi.DOCUMENT)

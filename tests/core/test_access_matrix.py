@@ -140,6 +140,19 @@ ROUTES = {
                                    _only([], animator=302)),
     "conventions.create_for_dossier": ("POST", "/conventions/dossiers/{supported}/creer",
                                        _only([], animator=302)),
+    # The read-only API authenticates by token, never by the session cookie.
+    "api.list_dossiers": ("GET", "/api/v1/dossiers", _all(401)),
+    "api.show_dossier": ("GET", "/api/v1/dossiers/{number}", _all(401)),
+    "api.list_sessions": ("GET", "/api/v1/sessions", _all(401)),
+    "api.list_conventions": ("GET", "/api/v1/conventions", _all(401)),
+    "api.list_payments": ("GET", "/api/v1/payments", _all(401)),
+    "api.show_stats": ("GET", "/api/v1/stats", _all(200)),
+    "api.openapi_document": ("GET", "/api/v1/openapi.json", _all(200)),
+    "api.unknown_route": ("GET", "/api/v1/nothing", _all(404)),
+    "api_tokens.list_tokens": ("GET", "/compte/api", _only(["animator", "member"])),
+    "api_tokens.create_token": ("POST", "/compte/api", _only([], animator=422, member=422)),
+    "api_tokens.revoke_token": ("POST", "/compte/api/{api_token}/revoquer",
+                                _only([], animator=404, member=302)),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),
@@ -187,7 +200,10 @@ def world(app):
     item = committee.add_item(session, on_agenda, users["animator"])
     committee.add_item(session, DraftFactory(state="retained", number="MP-2026-0777"),
                        users["animator"])
+    from murporteur.api.services import create_token
     from murporteur.conventions import services as conventions
+
+    api_token, _plain = create_token(users["member"], "matrix")
     from murporteur.conventions.models import Convention
 
     supported = submitted_dossier()
@@ -202,7 +218,7 @@ def world(app):
     from murporteur.directory.seed import seed_structures
 
     structure = seed_structures()[0]
-    values = {"supported": supported.number, "convention": convention.id,
+    values = {"api_token": api_token.id, "supported": supported.number, "convention": convention.id,
               "payment": payment.id, "session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed}

@@ -1,0 +1,273 @@
+"""The read-only API's rules: personal tokens, what each user may list, and the list
+parameters (limit, cursor, filters).
+
+The scopes below are the per-object rules of the other domains (``can_view_dossier``,
+``may_view_session``, ``conventions.may_view``) written as queries, so that lists are paginated
+in the database; tests/api/test_scoping.py checks that both always agree.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, false, select
+
+from murporteur.accounts.models import ApiToken, Role, User
+from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
+from murporteur.committee.models import AgendaItem, CommitteeSession, Proxy, session_invitation
+from murporteur.conventions.models import Convention, Payment
+from murporteur.core.db import utcnow
+from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.extensions import db
+from murporteur.submissions.models import Dossier
+
+log = logging.getLogger(__name__)
+
+TOKEN_PREFIX = "mp_"
+#: Who may hold a token: holders follow their dossier on the site, admins run the platform.
+TOKEN_ROLES = frozenset({Role.ANIMATOR, Role.MEMBER})
+TOKEN_NAME_MAX = 100
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+# --- Personal tokens -----------------------------------------------------------------------
+
+class TokenRefused(DomainError):
+    """A token may not be created (wrong role, missing name)."""
+
+
+def may_hold_token(user: User | None) -> bool:
+    return user is not None and user.active and user.role in TOKEN_ROLES
+
+
+def create_token(user: User, name: str, *, now: datetime | None = None
+                 ) -> tuple[ApiToken, str]:
+    """A new token for ``user``: the row (its digest only) and the token itself, which is
+    shown once and never again."""
+    if not may_hold_token(user):
+        raise TokenRefused(_l("Les jetons d'accès à l'API sont réservés à l'équipe "
+                              "d'animation et aux membres du comité."))
+    name = (name or "").strip()
+    if not name:
+        raise TokenRefused(_l("Donnez un nom au jeton, par exemple l'outil qui l'utilisera."))
+    if len(name) > TOKEN_NAME_MAX:
+        raise TokenRefused(_l("Le nom du jeton compte au plus %(n)s caractères.",
+                              n=TOKEN_NAME_MAX))
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, digest=_digest(plain), created_at=now or utcnow())
+    db.session.add(token)
+    db.session.flush()
+    log.info("api token %s created by %s", token.id, user.id)
+    return token, plain
+
+
+def revoke_token(token: ApiToken, user: User, *, now: datetime | None = None) -> None:
+    """Stop ``token`` for good; only its owner revokes it, and twice is harmless."""
+    if token.user_id != user.id:
+        raise AccessDenied(_l("Ce jeton ne vous appartient pas."))
+    if token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        db.session.flush()
+        log.info("api token %s revoked by %s", token.id, user.id)
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                   .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def user_for_token(plain: str | None, *, now: datetime | None = None) -> User | None:
+    """The user a token speaks for, or None when it is unknown, revoked, or its user may no
+    longer hold one (deactivated, or now a holder or an admin). Notes when it was used."""
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(plain)))
+    if token is None or token.revoked_at is not None or not may_hold_token(token.user):
+        return None
+    token.last_used_at = now or utcnow()
+    db.session.flush()
+    return token.user
+
+
+# --- List parameters -----------------------------------------------------------------------
+
+class InvalidParameter(DomainError):
+    """A query parameter is unknown or malformed; the message (in English, for the developers
+    who call the API) names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class ListParams:
+    limit: int = DEFAULT_LIMIT
+    after_id: int | None = None
+    state: str | None = None
+    updated_since: datetime | None = None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(str(last_id).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.isascii() or not text.isdigit():
+        raise InvalidParameter("cursor", "cursor is not one this API gave")
+    return int(text)
+
+
+# A "+" typed in a URL arrives as a space: "2026-01-01T00:00:00 01:00" meant "+01:00".
+_OFFSET_AS_SPACE = re.compile(r" (\d{2}:?\d{2})$")
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO 8601 date and time with its offset (``Z`` or ``±hh:mm``), as UTC."""
+    value = _OFFSET_AS_SPACE.sub(r"+\1", value.strip())
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidParameter("updated_since", "updated_since must be an ISO 8601 date and "
+                               "time, e.g. 2026-01-31T09:00:00+01:00") from None
+    if instant.tzinfo is None:
+        raise InvalidParameter("updated_since", "updated_since needs a timezone offset "
+                               "(Z or ±hh:mm)")
+    return instant.astimezone(UTC)
+
+
+def check_parameters(args, allowed: set[str]) -> None:
+    """Refuse any parameter but ``allowed`` rather than ignore it: a misspelt filter would
+    otherwise list everything."""
+    unknown = sorted(set(args) - allowed)
+    if unknown:
+        accepted = ", ".join(sorted(allowed)) or "no parameter"
+        raise InvalidParameter(unknown[0], f"unknown parameter {unknown[0]!r}; this endpoint "
+                               f"accepts {accepted}")
+
+
+def parse_list_params(args, *, states: frozenset[str] | None = None,
+                      updated_since: bool = False) -> ListParams:
+    """Read ``limit``, ``cursor`` and the filters an endpoint offers from ``args``."""
+    check_parameters(args, {"limit", "cursor"} | ({"state"} if states else set()) | (
+        {"updated_since"} if updated_since else set()))
+    limit = DEFAULT_LIMIT
+    if "limit" in args:
+        raw = args["limit"]
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+            raise InvalidParameter("limit", f"limit must be an integer from 1 to {MAX_LIMIT}")
+        limit = int(raw)
+    after_id = decode_cursor(args["cursor"]) if args.get("cursor") else None
+    state = args.get("state") or None
+    if state is not None and state not in states:
+        raise InvalidParameter("state", f"unknown state {state!r}; one of "
+                               f"{', '.join(sorted(states))}")
+    since = parse_instant(args["updated_since"]) if args.get("updated_since") else None
+    return ListParams(limit, after_id, state, since)
+
+
+def parse_year(value: str | None, default: int) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise InvalidParameter("year", "year must be a year such as 2026")
+    return int(value)
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+
+
+def paginate(query: Select, id_column, params: ListParams) -> Page:
+    """One page of ``query`` in the order of ``id_column``, after the cursor's id."""
+    if params.after_id is not None:
+        query = query.where(id_column > params.after_id)
+    rows = list(db.session.scalars(query.order_by(id_column).limit(params.limit + 1)))
+    more = len(rows) > params.limit
+    rows = rows[:params.limit]
+    return Page(rows, encode_cursor(rows[-1].id) if more else None)
+
+
+# --- What a user may list ------------------------------------------------------------------
+
+def visible_session_ids(user: User):
+    """The ids of the sessions ``user`` may open, as a subquery (see ``may_view_session``):
+    all for animators; for a member, those their organisation is invited to and those another
+    invited organisation's member gave them a proxy for."""
+    if user.role == Role.ANIMATOR:
+        return select(CommitteeSession.id)
+    if user.role != Role.MEMBER or user.organisation_id is None:
+        return select(CommitteeSession.id).where(false())
+    invited = select(session_invitation.c.session_id).where(
+        session_invitation.c.organisation_id == user.organisation_id)
+    giver = db.aliased(User)
+    proxied = (select(Proxy.session_id).join(giver, giver.id == Proxy.giver_id)
+               .join(session_invitation, and_(
+                   session_invitation.c.session_id == Proxy.session_id,
+                   session_invitation.c.organisation_id == giver.organisation_id))
+               .where(Proxy.receiver_id == user.id))
+    return invited.union(proxied)
+
+
+def dossiers_query(user: User) -> Select:
+    """Animators: every submitted dossier; members: those on the agenda of a session they may
+    open (``can_view_dossier``)."""
+    query = select(Dossier)
+    if user.role == Role.ANIMATOR:
+        return query.where(Dossier.state != "draft")
+    if user.role == Role.MEMBER:
+        on_agenda = select(AgendaItem.dossier_id).where(
+            AgendaItem.session_id.in_(visible_session_ids(user)))
+        return query.where(Dossier.id.in_(on_agenda))
+    return query.where(false())
+
+
+def sessions_query(user: User) -> Select:
+    return select(CommitteeSession).where(CommitteeSession.id.in_(visible_session_ids(user)))
+
+
+def conventions_query(user: User) -> Select:
+    """Animators: every convention; members: their organisation's (``conventions.may_view``,
+    without the holders', who hold no token)."""
+    query = select(Convention)
+    if user.role == Role.ANIMATOR:
+        return query
+    if user.role == Role.MEMBER and user.organisation_id is not None:
+        return query.where(Convention.organisation_id == user.organisation_id)
+    return query.where(false())
+
+
+def payments_query(user: User) -> Select:
+    """The payments of the conventions ``user`` may see."""
+    conventions = conventions_query(user).with_only_columns(Convention.id)
+    return select(Payment).where(Payment.convention_id.in_(conventions))
+
+
+def apply_filters(query: Select, model, params: ListParams) -> Select:
+    if params.state is not None:
+        query = query.where(model.state == params.state)
+    if params.updated_since is not None:
+        query = query.where(model.updated_at >= params.updated_since)
+    return query
+
+
+def find_dossier(user: User, number: str) -> Dossier | None:
+    """The dossier numbered ``number`` if ``user`` may see it (None also when it exists but
+    is hidden: its existence is not revealed)."""
+    return db.session.scalar(dossiers_query(user).where(Dossier.number == number))
+

@@ -1,7 +1,172 @@
-"""The reporting pages."""
+"""The reporting pages: the figures of a period, their exports and the yearly report.
+
+Animators see everything and may look at one organisation; a member sees their organisation's
+conventions and money next to the collective's totals, never another organisation's detail.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+
+from flask import (Blueprint, Response, abort, render_template, request, send_file,
+                   stream_with_context)
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from murporteur.accounts.models import Organisation, Role
+from murporteur.core.access import roles_required
+from murporteur.core.templating import euros
+from murporteur.core.timeutil import paris_today
+from murporteur.extensions import db
+from murporteur.reporting import charts, exports, services
+from murporteur.reporting.services import STEP_LABELS, STEPS, Figures, Period, PeriodError
+from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
+readers = roles_required(Role.ANIMATOR, Role.MEMBER)
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Scope:
+    """Whose figures: a member's organisation (``restricted``: whatever the URL says), or for
+    an animator, the organisation chosen in the URL, or the whole collective."""
+
+    organisation: Organisation | None
+    restricted: bool
+    errors: list[str]
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.id if self.organisation is not None else None
+
+
+def _scope(args) -> Scope:
+    if current_user.role == Role.MEMBER:
+        return Scope(current_user.organisation, True, [])
+    raw = (args.get("organisation") or "").strip()
+    if not raw:
+        return Scope(None, False, [])
+    organisation = db.session.get(Organisation, int(raw)) if raw.isdigit() else None
+    if organisation is None:
+        return Scope(None, False, [_("Cette organisation n'existe pas : les chiffres affichés "
+                                     "sont ceux de tout le collectif.")])
+    return Scope(organisation, False, [])
+
+
+def _percent(share: float | None) -> str:
+    return format_percent(share) if share is not None else "—"
+
+
+def _days(value: float | None) -> str:
+    return _("%(n)s jours", n=format_decimal(value)) if value is not None else "—"
+
+
+def presentation(figures: Figures) -> dict:
+    """The charts of ``figures`` and the helpers their tables use (page and PDF alike)."""
+    steps = [str(STEP_LABELS[s]) for s in STEPS]
+    rows = figures.by_organisation
+    themes = [r for r in figures.by_theme if r.key is not None]
+    quarters = figures.quarters
+    return {
+        "steps": STEPS, "step_labels": STEP_LABELS, "theme_labels": THEME_LABELS,
+        "percent": _percent, "days": _days,
+        "funnel_chart": charts.funnel(
+            _("Du dépôt de l'idée à la convention, %(period)s", period=figures.period.label),
+            list(zip(steps, [figures.funnel[s] for s in STEPS], strict=True))),
+        "organisation_chart": charts.horizontal_bars(
+            _("Euros engagés, versés et en nature par organisation, %(period)s",
+              period=figures.period.label),
+            [r.organisation.name for r in rows],
+            [charts.Series(_("Engagé"), [r.money.committed_cents for r in rows]),
+             charts.Series(_("Versé"), [r.money.paid_cents for r in rows]),
+             charts.Series(_("En nature"), [r.money.in_kind_cents for r in rows])],
+            fmt=euros) if rows else None,
+        "quarter_chart": charts.columns(
+            _("Idées reçues, projets soutenus et conventionnés par trimestre, %(year)s",
+              year=figures.period.year),
+            [q.period.label for q in quarters],
+            [charts.Series(str(STEP_LABELS[s]), [q.counts[s] for q in quarters])
+             for s in ("received", "supported", "conventioned")]),
+        "theme_chart": charts.horizontal_bars(
+            _("Idées reçues et projets soutenus par thème, %(period)s",
+              period=figures.period.label),
+            [str(THEME_LABELS[r.key]) for r in themes],
+            [charts.Series(str(STEP_LABELS[s]), [r.counts[s] for r in themes])
+             for s in ("received", "supported")]) if themes else None,
+    }
+
+
+def _years(period: Period) -> list[int]:
+    this_year = paris_today().year
+    return sorted(set(range(this_year - 5, this_year + 1)) | {period.year}, reverse=True)
+
+
+@bp.get("/")
+@readers
+def dashboard():
+    period, errors = Period.from_args(request.args)
+    if errors:
+        errors.append(_("Les chiffres affichés sont ceux de l'année %(year)s.", year=period.year))
+    scope = _scope(request.args)
+    figures = services.figures(period, scope.organisation)
+    if scope.restricted and scope.organisation is None:
+        figures.by_organisation = []  # a member without an organisation: the totals only
+    animator = current_user.role == Role.ANIMATOR
+    args = dict(period.to_args())
+    if scope.organisation is not None and not scope.restricted:
+        args["organisation"] = scope.organisation.id
+    return render_template(
+        "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,
+        period=period, args=args, years=_years(period), animator=animator,
+        organisations=services.reporting_organisations() if animator else [],
+        supported=services.supported_projects(period) if animator else None,
+        **presentation(figures))
+
+
+def _export(fmt: str, name: str, sheet, headers, rows):
+    if fmt not in FORMATS:
+        abort(404)
+    period, _errors = Period.from_args(request.args)
+    scope = _scope(request.args)
+    organisation_id = current_user.organisation_id if scope.restricted else scope.organisation_id
+    lines = rows(period, organisation_id, scope.restricted)
+    filename = f"{name}-{period.slug}.{fmt}"
+    if fmt == "csv":
+        response = Response(stream_with_context(exports.csv_stream(headers, lines)),
+                            mimetype="text/csv; charset=utf-8")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return send_file(exports.xlsx_file(sheet, headers, lines), as_attachment=True,
+                     download_name=filename, mimetype=exports.XLSX_MIMETYPE)
+
+
+@bp.get("/conventions.<fmt>")
+@readers
+def export_conventions(fmt: str):
+    return _export(fmt, "conventions", _("Conventions"), exports.CONVENTION_HEADERS,
+                   exports.convention_rows)
+
+
+@bp.get("/versements.<fmt>")
+@readers
+def export_payments(fmt: str):
+    return _export(fmt, "versements", _("Versements"), exports.PAYMENT_HEADERS,
+                   exports.payment_rows)
+
+
+@bp.get("/rapport-<int:year>.pdf")
+@roles_required(Role.ANIMATOR)
+def yearly_report(year: int):
+    try:
+        period = Period.of_year(year)
+    except PeriodError:
+        abort(404)
+    figures = services.figures(period)
+    pdf = exports.yearly_pdf(figures=figures, period=period,
+                             supported=services.supported_projects(period),
+                             **presentation(figures))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="rapport-mur-porteur-{year}.pdf"',
+        "X-Content-Type-Options": "nosniff"})

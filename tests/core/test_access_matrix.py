@@ -153,6 +153,13 @@ ROUTES = {
     "api_tokens.create_token": ("POST", "/compte/api", _only([], animator=422, member=422)),
     "api_tokens.revoke_token": ("POST", "/compte/api/{api_token}/revoquer",
                                 _only([], animator=404, member=302)),
+    # Reporting.
+    "reporting.dashboard": ("GET", "/rapports/", _only(["animator", "member"])),
+    "reporting.export_conventions": ("GET", "/rapports/conventions.csv",
+                                     _only(["animator", "member"])),
+    "reporting.export_payments": ("GET", "/rapports/versements.csv",
+                                  _only(["animator", "member"])),
+    "reporting.yearly_report": ("GET", "/rapports/rapport-2026.pdf", _only(["animator"])),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),

@@ -1,0 +1,141 @@
+"""The reporting's files: conventions and payments of a period (CSV streamed, XLSX in constant
+memory) and the yearly report (PDF).
+
+Columns in French, dates in Europe/Paris, amounts in euros: ``1234,56`` in the CSV, numbers
+formatted in euros in the XLSX (so that a spreadsheet adds them up).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import xlsxwriter
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from murporteur.accounts.models import Organisation
+from murporteur.conventions.models import Convention, Payment
+from murporteur.conventions.workflow import CONVENTION_STATES
+from murporteur.core.timeutil import to_paris
+from murporteur.extensions import db
+from murporteur.reporting.services import Period
+from murporteur.submissions.models import Dossier
+from murporteur.triage.exports import _euros as euros_text
+
+BATCH = 500
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Cents(int):
+    """An amount in a row: text with a comma in the CSV, a number in euros in the XLSX."""
+
+
+CONVENTION_HEADERS = (
+    _l("Dossier"), _l("Projet"), _l("Porteur"), _l("Organisation"), _l("Type"), _l("État"),
+    _l("Référence"), _l("Signée le"), _l("Début"), _l("Fin"), _l("Montant engagé (€)"),
+    _l("Valorisation en nature (€)"), _l("Versé à ce jour (€)"))
+
+PAYMENT_HEADERS = (
+    _l("Dossier"), _l("Projet"), _l("Organisation"), _l("Référence de la convention"),
+    _l("Date prévue"), _l("Montant prévu (€)"), _l("Versé le"), _l("Montant versé (€)"))
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def convention_rows(period: Period, organisation_id: int | None = None,
+                    restricted: bool = False) -> Iterator[list]:
+    """The conventions signed in the period (of one organisation when ``restricted``, or
+    when an animator chose one)."""
+    from murporteur.conventions.labels import KIND_LABELS
+
+    paid = select(Payment.convention_id, func.sum(Payment.paid_amount_cents).label("paid")) \
+        .where(Payment.paid_date.is_not(None)).group_by(Payment.convention_id).subquery()
+    start, until = period.bounds
+    query = (select(Dossier.number, Dossier.title, Dossier.structure_name, Organisation.name,
+                    Convention.kind, Convention.state, Convention.reference,
+                    Convention.signed_at, Convention.start_date, Convention.end_date,
+                    Convention.committed_cents, Convention.in_kind_cents, paid.c.paid)
+             .join(Dossier, Dossier.id == Convention.dossier_id)
+             .join(Organisation, Organisation.id == Convention.organisation_id)
+             .outerjoin(paid, paid.c.convention_id == Convention.id)
+             .where(Convention.signed_at >= start, Convention.signed_at < until)
+             .order_by(Convention.signed_at, Convention.id))
+    if restricted or organisation_id is not None:
+        query = query.where(Convention.organisation_id == organisation_id)
+    for row in db.session.execute(query.execution_options(yield_per=BATCH)):
+        yield [row.number or "", row.title, row.structure_name, row.name,
+               str(KIND_LABELS.get(row.kind, row.kind)),
+               str(CONVENTION_STATES[row.state].label), row.reference,
+               _day(to_paris(row.signed_at).date()), _day(row.start_date), _day(row.end_date),
+               Cents(row.committed_cents), Cents(row.in_kind_cents), Cents(row.paid or 0)]
+
+
+def payment_rows(period: Period, organisation_id: int | None = None,
+                 restricted: bool = False) -> Iterator[list]:
+    """The payments made in the period, and those planned in it and not made yet."""
+    query = (select(Dossier.number, Dossier.title, Organisation.name, Convention.reference,
+                    Payment.planned_date, Payment.amount_cents, Payment.paid_date,
+                    Payment.paid_amount_cents)
+             .join(Convention, Convention.id == Payment.convention_id)
+             .join(Dossier, Dossier.id == Convention.dossier_id)
+             .join(Organisation, Organisation.id == Convention.organisation_id)
+             .where(or_(Payment.paid_date.between(period.start, period.end),
+                        Payment.paid_date.is_(None)
+                        & Payment.planned_date.between(period.start, period.end)))
+             .order_by(func.coalesce(Payment.paid_date, Payment.planned_date), Payment.id))
+    if restricted or organisation_id is not None:
+        query = query.where(Convention.organisation_id == organisation_id)
+    for row in db.session.execute(query.execution_options(yield_per=BATCH)):
+        yield [row.number or "", row.title, row.name, row.reference, _day(row.planned_date),
+               Cents(row.amount_cents), _day(row.paid_date),
+               Cents(row.paid_amount_cents) if row.paid_date else ""]
+
+
+def csv_stream(headers: Iterable, rows: Iterable[list]) -> Iterator[str]:
+    """The CSV a chunk at a time (UTF-8 with BOM and ';', for spreadsheets set to French)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    buffer.write("\ufeff")
+    writer.writerow([str(h) for h in headers])
+    for count, row in enumerate(rows, 1):
+        writer.writerow([euros_text(v) if isinstance(v, Cents) else v for v in row])
+        if count % BATCH == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_file(sheet_name, headers: Iterable, rows: Iterable[list]):
+    """The XLSX in a temporary file (XlsxWriter's constant memory mode), ready to be sent."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (closed by send_file once sent)
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet(str(sheet_name))
+    bold = workbook.add_format({"bold": True})
+    amount = workbook.add_format({"num_format": '#,##0.00 "€"'})
+    sheet.write_row(0, 0, [str(h) for h in headers], bold)
+    for index, row in enumerate(rows, 1):
+        for column, value in enumerate(row):
+            if isinstance(value, Cents):
+                sheet.write_number(index, column, int(value) / 100, amount)
+            else:
+                sheet.write_string(index, column, value)
+    workbook.close()
+    target.seek(0)
+    return target
+
+
+def yearly_pdf(**context) -> bytes:
+    """The yearly report (figures, charts, supported projects) as a PDF, in the reader's
+    language."""
+    from weasyprint import HTML
+
+    html = render_template("reporting/yearly_pdf.html", **context)
+    return HTML(string=html, base_url=str(Path(current_app.static_folder))).write_pdf()

@@ -7,13 +7,9 @@ formatted in euros in the XLSX (so that a spreadsheet adds them up).
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-import xlsxwriter
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -25,14 +21,7 @@ from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.reporting.services import Period
 from murporteur.submissions.models import Dossier
-from murporteur.triage.exports import _euros as euros_text
-
-BATCH = 500
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class Cents(int):
-    """An amount in a row: text with a comma in the CSV, a number in euros in the XLSX."""
+from murporteur.core.tables import BATCH, Cents
 
 
 CONVENTION_HEADERS = (
@@ -96,40 +85,6 @@ def payment_rows(period: Period, organisation_id: int | None = None,
         yield [row.number or "", row.title, row.name, row.reference, _day(row.planned_date),
                Cents(row.amount_cents), _day(row.paid_date),
                Cents(row.paid_amount_cents) if row.paid_date else ""]
-
-
-def csv_stream(headers: Iterable, rows: Iterable[list]) -> Iterator[str]:
-    """The CSV a chunk at a time (UTF-8 with BOM and ';', for spreadsheets set to French)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    buffer.write("\ufeff")
-    writer.writerow([str(h) for h in headers])
-    for count, row in enumerate(rows, 1):
-        writer.writerow([euros_text(v) if isinstance(v, Cents) else v for v in row])
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_file(sheet_name, headers: Iterable, rows: Iterable[list]):
-    """The XLSX in a temporary file (XlsxWriter's constant memory mode), ready to be sent."""
-    target = tempfile.TemporaryFile()  # noqa: SIM115  (closed by send_file once sent)
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(str(sheet_name))
-    bold = workbook.add_format({"bold": True})
-    amount = workbook.add_format({"num_format": '#,##0.00 "€"'})
-    sheet.write_row(0, 0, [str(h) for h in headers], bold)
-    for index, row in enumerate(rows, 1):
-        for column, value in enumerate(row):
-            if isinstance(value, Cents):
-                sheet.write_number(index, column, int(value) / 100, amount)
-            else:
-                sheet.write_string(index, column, value)
-    workbook.close()
-    target.seek(0)
-    return target
 
 
 def yearly_pdf(**context) -> bytes:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import (Blueprint, Response, abort, render_template, request, send_file,
-                   stream_with_context)
+from flask import (Blueprint, Response, abort, render_template, request)
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +17,7 @@ from murporteur.accounts.models import Organisation, Role
 from murporteur.core.access import roles_required
 from murporteur.core.templating import euros
 from murporteur.core.timeutil import paris_today
+from murporteur.core.tables import send_table
 from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
 from murporteur.reporting.services import STEP_LABELS, STEPS, Figures, Period, PeriodError
@@ -127,19 +127,12 @@ def dashboard():
 
 def _export(fmt: str, name: str, sheet, headers, rows):
     if fmt not in FORMATS:
-        abort(404)
+        abort(404)  # before reading the period: an unknown format is not a bad period
     period, _errors = Period.from_args(request.args)
     scope = _scope(request.args)
     organisation_id = current_user.organisation_id if scope.restricted else scope.organisation_id
     lines = rows(period, organisation_id, scope.restricted)
-    filename = f"{name}-{period.slug}.{fmt}"
-    if fmt == "csv":
-        response = Response(stream_with_context(exports.csv_stream(headers, lines)),
-                            mimetype="text/csv; charset=utf-8")
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return send_file(exports.xlsx_file(sheet, headers, lines), as_attachment=True,
-                     download_name=filename, mimetype=exports.XLSX_MIMETYPE)
+    return send_table(fmt, f"{name}-{period.slug}.{fmt}", sheet, headers, lines)
 
 
 @bp.get("/conventions.<fmt>")

@@ -6,16 +6,13 @@ Dates are written in Europe/Paris, amounts in euros.
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Callable, Iterator
 
-import xlsxwriter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from murporteur.core.tables import euros_text
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
@@ -33,10 +30,7 @@ def _date(value) -> str:
 
 
 def _euros(cents) -> str:
-    if cents is None:
-        return ""
-    euros, rest = divmod(cents, 100)
-    return f"{euros},{rest:02d}"
+    return euros_text(cents)
 
 
 def _label(labels, value) -> str:
@@ -129,31 +123,6 @@ def headers(columns: list[str]) -> list[str]:
     return [str(COLUMNS[c][0]) for c in columns]
 
 
-def csv_stream(query, columns: list[str]) -> Iterator[str]:
-    """The CSV, a chunk of rows at a time (UTF-8 with BOM and ';' for spreadsheet software
-    set to French)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    buffer.write("\ufeff")
-    writer.writerow(headers(columns))
-    for count, row in enumerate(_rows(query, columns), 1):
-        writer.writerow(row)
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_file(query, columns: list[str]):
-    """The XLSX in a temporary file (XlsxWriter's constant memory mode), ready to be sent."""
-    target = tempfile.TemporaryFile()
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(str(_l("Dossiers")))
-    bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, headers(columns), bold)
-    for index, row in enumerate(_rows(query, columns), 1):
-        sheet.write_row(index, 0, row)
-    workbook.close()
-    target.seek(0)
-    return target
+def table(query, columns: list[str]) -> tuple[list[str], Iterator[list[str]]]:
+    """The headers and the rows of the export, for ``core.tables.send_table``."""
+    return headers(columns), _rows(query, columns)

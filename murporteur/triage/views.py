@@ -5,8 +5,8 @@ The dossier page and its actions are in ``dossier_views``, on the same blueprint
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, stream_with_context, url_for)
+from flask import (Blueprint, abort, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from murporteur.accounts.models import Role
 from murporteur.committee.services import committee_organisations
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
+from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
@@ -114,15 +115,9 @@ def _export(query, fmt: str):
     source = request.form if request.method == "POST" else request.args
     columns = exports.chosen_columns(current_user, source.getlist("column"))
     db.session.commit()  # remember the columns before streaming
-    name = f"dossiers-{paris_today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        response = Response(stream_with_context(exports.csv_stream(query, columns)),
-                            mimetype="text/csv; charset=utf-8")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
-    return send_file(exports.xlsx_file(query, columns), as_attachment=True,
-                     download_name=name, mimetype="application/vnd.openxmlformats-"
-                     "officedocument.spreadsheetml.sheet")
+    headers, rows = exports.table(query, columns)
+    return send_table(fmt, f"dossiers-{paris_today().isoformat()}.{fmt}", _("Dossiers"),
+                      headers, rows)
 
 
 @bp.route("/etiquettes", methods=["GET", "POST"])

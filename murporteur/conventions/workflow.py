@@ -17,7 +17,7 @@ CONVENTION_STATES = table(
     ("draft", _l("Brouillon"), "grey"),
     ("sent_for_signature", _l("Envoyée pour signature"), "blue"),
     ("signed", _l("Signée"), "purple"),
-    ("active", _l("En cours"), "green"),
+    ("active", _l("En vigueur"), "green"),
     ("completed", _l("Achevée"), "grey"),
     ("terminated", _l("Résiliée"), "red"),
 )

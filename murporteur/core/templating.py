@@ -52,4 +52,16 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {"current_locale": str(get_locale() or "fr"),
-                "contact_email": current_app.config["CONTACT_EMAIL"]}
+                "contact_email": current_app.config["CONTACT_EMAIL"],
+                "unread_notifications": _unread}
+
+
+def _unread() -> int:
+    """The bell's count, read only when a page shows the bell."""
+    from flask_login import current_user
+
+    from murporteur.notifications.services import unread_count
+
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    return unread_count(current_user)

@@ -24,3 +24,11 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def site_path(endpoint: str, **values) -> str:
+    """The path of a page of ours (``/mes-dossiers/…``), with or without a request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values)

@@ -79,3 +79,17 @@ class DigestItem(db.Model):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class InAppNotification(db.Model):
+    """What the bell shows a logged-in user: the subject of a notification and where to go."""
+
+    __tablename__ = "in_app_notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.utils import import_string
 
 from murporteur.accounts.models import Role, User
@@ -16,8 +16,8 @@ from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications.dispatch import remember_for_dispatch
 from murporteur.notifications.catalogue import KIND_OF_KEY, PREFERENCE_KINDS
-from murporteur.notifications.models import (DeliveryMode, DigestItem, NotificationPreference,
-                                             OutboxMessage, OutboxState)
+from murporteur.notifications.models import (DeliveryMode, DigestItem, InAppNotification,
+                                             NotificationPreference, OutboxMessage, OutboxState)
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,7 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
         mode = delivery_mode(recipient, key)
         if mode == DeliveryMode.NONE:
             return None
+        add_in_app(recipient, key, context, dossier_id)
         if mode == DeliveryMode.DIGEST:
             item = DigestItem(user_id=recipient.id, key=key, context=context,
                               dossier_id=dossier_id)
@@ -240,3 +241,55 @@ def queue_digests(now=None) -> list[OutboxMessage]:
             messages.append(row)
     db.session.flush()
     return messages
+
+
+# --- In-app notifications (the bell) -------------------------------------------------------
+
+def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None:
+    """Where the bell's entry leads: a page of the site (never a login link: the user is
+    already logged in when they see it)."""
+    from murporteur.core.urls import site_path
+    from murporteur.submissions.models import Dossier
+
+    if dossier_id is not None and user.role == Role.HOLDER:
+        dossier = db.session.get(Dossier, dossier_id)
+        if dossier is not None and dossier.holder_id == user.id:
+            return site_path("submissions.show_dossier", public_id=dossier.public_id)
+    url = context.get("url")
+    if isinstance(url, str) and url.startswith(current_app.config["BASE_URL"]):
+        return url[len(current_app.config["BASE_URL"]):] or "/"
+    return None
+
+
+def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = None
+               ) -> InAppNotification | None:
+    """The bell's entry for a notification: its subject, in the user's language."""
+    if key in ("login_link", "draft_resume_link", "digest"):
+        return None  # links to log in, and summaries of what the bell already shows
+    with force_locale(locale_of(user)):
+        subject = " ".join(render_template(f"notifications/{key}.subject.txt", **dict(
+            context, contact_email=current_app.config["CONTACT_EMAIL"])).split())
+    entry = InAppNotification(user_id=user.id, key=key, subject=subject[:300],
+                              url=_in_app_url(user, context, dossier_id))
+    db.session.add(entry)
+    return entry
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(InAppNotification.id)).where(
+        InAppNotification.user_id == user.id, InAppNotification.read_at.is_(None))) or 0
+
+
+def in_app_page(user: User, page: int, per_page: int = 30) -> list[InAppNotification]:
+    return list(db.session.scalars(select(InAppNotification).where(
+        InAppNotification.user_id == user.id).order_by(InAppNotification.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)))
+
+
+def mark_read(user: User, entry_id: int | None = None) -> int:
+    """Mark one entry (or all, with None) of ``user`` read; returns how many changed."""
+    query = update(InAppNotification).where(InAppNotification.user_id == user.id,
+                                            InAppNotification.read_at.is_(None))
+    if entry_id is not None:
+        query = query.where(InAppNotification.id == entry_id)
+    return db.session.execute(query.values(read_at=utcnow())).rowcount

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from murporteur.accounts.models import Role
 from murporteur.core.access import roles_required
+from murporteur.core.urls import safe_next
 from murporteur.extensions import db
 from murporteur.notifications import services
 from murporteur.notifications.catalogue import PREFERENCE_KINDS
 from murporteur.notifications.forms import PreferencesForm, ResendForm
-from murporteur.notifications.models import DeliveryMode, OutboxMessage, OutboxState
+from murporteur.notifications.models import (DeliveryMode, InAppNotification, OutboxMessage,
+                                             OutboxState)
 
 bp = Blueprint("notifications", __name__)
 
@@ -86,3 +88,37 @@ def preferences():
     status = 422 if request.method == "POST" else 200
     return render_template("notifications/preferences.html", form=form,
                            kinds=PREFERENCE_KINDS), status
+
+
+@bp.get("/notifications")
+@login_required
+def in_app():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    entries = services.in_app_page(current_user, page)
+    return render_template("notifications/in_app.html", entries=entries, page=page,
+                           has_next=len(entries) == 30, form=ResendForm())
+
+
+@bp.post("/notifications/<int:entry_id>/lu")
+@login_required
+def open_in_app(entry_id: int):
+    """Mark one entry read and go where it leads."""
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    entry = db.session.get(InAppNotification, entry_id)
+    if entry is None or entry.user_id != current_user.id:
+        abort(404)
+    services.mark_read(current_user, entry_id)
+    db.session.commit()
+    return redirect(safe_next(entry.url) or url_for("notifications.in_app"))
+
+
+@bp.post("/notifications/tout-lu")
+@login_required
+def read_all_in_app():
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    count = services.mark_read(current_user)
+    db.session.commit()
+    flash(_("%(n)s notification(s) marquée(s) comme lue(s).", n=count), "success")
+    return redirect(url_for("notifications.in_app"))

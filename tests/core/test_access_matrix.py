@@ -89,6 +89,11 @@ ROUTES = {
     "directory.restore_structure": ("POST", "/instruction/structures/{structure}/restaurer",
                                     _only([], animator=302)),
     "notifications.preferences": ("GET", "/compte/notifications", _only(["animator"])),
+    "notifications.in_app": ("GET", "/notifications", _only(ROLES[1:])),
+    "notifications.read_all_in_app": ("POST", "/notifications/tout-lu", {
+        **_all(302), "anonymous": LOGIN}),
+    "notifications.open_in_app": ("POST", "/notifications/{in_app}/lu", {
+        **_all(404), "anonymous": LOGIN, "holder": 302}),
     # The committee, animators' side (requests run in this order: the state-changing last).
     "committee.list_sessions": ("GET", "/instruction/comites/", _only(["animator"])),
     "committee.new_session": ("GET", "/instruction/comites/nouvelle", _only(["animator"])),
@@ -225,7 +230,12 @@ def world(app):
     from murporteur.directory.seed import seed_structures
 
     structure = seed_structures()[0]
-    values = {"api_token": api_token.id, "supported": supported.number, "convention": convention.id,
+    from murporteur.notifications.models import InAppNotification
+
+    in_app = InAppNotification(user_id=users["holder"].id, key="test", subject="Test", url="/")
+    db.session.add(in_app)
+    db.session.flush()
+    values = {"in_app": in_app.id, "api_token": api_token.id, "supported": supported.number, "convention": convention.id,
               "payment": payment.id, "session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed}

@@ -17,12 +17,11 @@ from sqlalchemy import func, or_, select
 from murporteur.accounts.models import Organisation
 from murporteur.conventions.models import Convention, Payment
 from murporteur.conventions.workflow import CONVENTION_STATES
+from murporteur.core.tables import BATCH, Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.reporting.services import Period
 from murporteur.submissions.models import Dossier
-from murporteur.core.tables import BATCH, Cents
-
 
 CONVENTION_HEADERS = (
     _l("Dossier"), _l("Projet"), _l("Porteur"), _l("Organisation"), _l("Type"), _l("État"),

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import (Blueprint, Response, abort, render_template, request)
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
 from murporteur.core.access import roles_required
+from murporteur.core.tables import send_table
 from murporteur.core.templating import euros
 from murporteur.core.timeutil import paris_today
-from murporteur.core.tables import send_table
 from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
 from murporteur.reporting.services import STEP_LABELS, STEPS, Figures, Period, PeriodError

@@ -41,3 +41,8 @@ class PasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     pass
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail de votre compte"), validators=_EMAIL,
+                       filters=[lambda v: v.strip() if isinstance(v, str) else v])

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
@@ -29,6 +29,7 @@ class OrganisationKind(enum.StrEnum):
 class TokenPurpose(enum.StrEnum):
     LOGIN = "login"
     RESUME_DRAFT = "resume_draft"
+    PASSWORD_RESET = "password_reset"
 
 
 class Organisation(db.Model):
@@ -49,6 +50,12 @@ class Organisation(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    # The dashboard's search by the holder's address (PostgreSQL, migration 0008).
+    __table_args__ = (
+        Index("ix_user_account_email_search", text(
+            "to_tsvector('french'::regconfig, murporteur_unaccent(email::text))"),
+            postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -129,6 +129,16 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+#: What the links sent to log in (or resume a draft) may do; a password reset link is not one.
+LOGIN_PURPOSES = (TokenPurpose.LOGIN, TokenPurpose.RESUME_DRAFT)
+
+
+def _lifetime_hours(purpose: TokenPurpose) -> int:
+    if purpose == TokenPurpose.PASSWORD_RESET:
+        return current_app.config["PASSWORD_RESET_HOURS"]
+    return current_app.config["MAGIC_LINK_HOURS"]
+
+
 def issue_link(user: User, purpose: TokenPurpose, *, dossier_id: int | None = None,
                now: datetime | None = None) -> IssuedLink:
     """A new single-use link for ``user``; the returned string goes into the URL."""
@@ -136,16 +146,19 @@ def issue_link(user: User, purpose: TokenPurpose, *, dossier_id: int | None = No
     secret = secrets.token_urlsafe(32)
     token = AccessToken(user=user, purpose=purpose, dossier_id=dossier_id,
                         secret_digest=_digest(secret), created_at=now,
-                        expires_at=now + timedelta(hours=current_app.config["MAGIC_LINK_HOURS"]))
+                        expires_at=now + timedelta(hours=_lifetime_hours(purpose)))
     db.session.add(token)
     db.session.flush()
     return IssuedLink(token, _serializer().dumps(secret))
 
 
-def check_link(signed: str, *, now: datetime | None = None) -> AccessToken:
-    """The token behind ``signed`` if it may still be used; raises ``LinkInvalid`` otherwise."""
+def check_link(signed: str, *, now: datetime | None = None,
+               purposes: tuple[TokenPurpose, ...] = LOGIN_PURPOSES) -> AccessToken:
+    """The token behind ``signed`` if it may still be used for one of ``purposes``; raises
+    ``LinkInvalid`` otherwise."""
     now = now or utcnow()
-    max_age = current_app.config["MAGIC_LINK_HOURS"] * 3600
+    max_age = max(current_app.config["MAGIC_LINK_HOURS"],
+                  current_app.config["PASSWORD_RESET_HOURS"]) * 3600
     try:
         secret = _serializer().loads(signed, max_age=max_age)
     except SignatureExpired as exc:
@@ -154,7 +167,7 @@ def check_link(signed: str, *, now: datetime | None = None) -> AccessToken:
         raise LinkInvalid(_l("Ce lien n'est pas valide.")) from exc
     token = db.session.scalar(select(AccessToken).where(
         AccessToken.secret_digest == _digest(secret)))
-    if token is None:
+    if token is None or token.purpose not in purposes:
         raise LinkInvalid(_l("Ce lien n'est pas valide."))
     if token.used_at is not None:
         raise LinkInvalid(_l("Ce lien a déjà servi. Demandez-en un nouveau ci-dessous."),
@@ -166,10 +179,11 @@ def check_link(signed: str, *, now: datetime | None = None) -> AccessToken:
     return token
 
 
-def consume_link(signed: str, *, now: datetime | None = None) -> AccessToken:
+def consume_link(signed: str, *, now: datetime | None = None,
+                 purposes: tuple[TokenPurpose, ...] = LOGIN_PURPOSES) -> AccessToken:
     """Check ``signed`` and mark it used, so that it opens the door once only."""
     now = now or utcnow()
-    token = check_link(signed, now=now)
+    token = check_link(signed, now=now, purposes=purposes)
     # A conditional update: of two clicks racing, one wins and the other finds it used.
     won = db.session.execute(
         AccessToken.__table__.update()
@@ -187,3 +201,42 @@ def consume_link(signed: str, *, now: datetime | None = None) -> AccessToken:
 def end_sessions(user: User) -> None:
     """Log ``user`` out everywhere: older session cookies no longer match."""
     user.session_version += 1
+
+
+# --- Password reset -------------------------------------------------------------------------
+
+def request_password_reset(email: str, reset_url) -> AccessToken | None:
+    """Mail a password reset link to the active account at ``email``, if there is one.
+
+    ``reset_url(signed)`` builds the link's address. The caller answers the same either way,
+    so that nobody learns from the page which addresses have an account.
+    """
+    from murporteur.notifications.services import queue
+
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    link = issue_link(user, TokenPurpose.PASSWORD_RESET)
+    queue("password_reset", user, {"reset_url": reset_url(link.signed),
+                                   "full_name": user.full_name,
+                                   "hours": current_app.config["PASSWORD_RESET_HOURS"]},
+          idempotency_key=f"password-reset:{link.token.id}", sensitive=True)
+    return link.token
+
+
+def reset_password(signed: str, password: str, *, now: datetime | None = None) -> User:
+    """Set the password of the link's user and spend the link (and any other reset link of
+    theirs). Every session of theirs ends. Raises ``LinkInvalid`` or ``AccountError``."""
+    now = now or utcnow()
+    token = check_link(signed, now=now, purposes=(TokenPurpose.PASSWORD_RESET,))
+    check_password_strength(password)  # before spending the link: a short password may retry
+    token = consume_link(signed, now=now, purposes=(TokenPurpose.PASSWORD_RESET,))
+    user = token.user
+    set_password(user, password)
+    db.session.execute(
+        AccessToken.__table__.update()
+        .where(AccessToken.user_id == user.id,
+               AccessToken.purpose == TokenPurpose.PASSWORD_RESET,
+               AccessToken.used_at.is_(None))
+        .values(used_at=now))
+    return user

@@ -8,9 +8,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from murporteur import signals
 from murporteur.accounts import services
-from murporteur.accounts.forms import (FollowLinkForm, LinkRequestForm, LoginForm,
-                                       LogoutForm, PasswordForm)
+from murporteur.accounts.forms import (
+    FollowLinkForm,
+    LinkRequestForm,
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    ResetRequestForm,
+)
 from murporteur.accounts.models import Role, TokenPurpose, User
+from murporteur.core.security import link_limit, login_limit
 from murporteur.core.urls import external_url, safe_next
 from murporteur.extensions import db
 
@@ -28,6 +35,7 @@ def home_for(user: User) -> str:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
+@login_limit
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -55,6 +63,7 @@ def logout():
 
 
 @bp.route("/retrouver-mon-dossier", methods=["GET", "POST"])
+@link_limit
 def request_link():
     form = LinkRequestForm()
     if form.validate_on_submit():
@@ -128,3 +137,53 @@ def set_password():
             return redirect(home_for(current_user))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@link_limit
+def forgot_password():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data,
+            lambda signed: external_url("accounts.reset_password", token=signed))
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(_("Si un compte existe pour %(email)s, un lien pour choisir un nouveau mot de "
+                "passe vient d'y être envoyé. Il est valable %(hours)s heures et ne sert "
+                "qu'une fois.", email=form.email.data,
+                hours=current_app.config["PASSWORD_RESET_HOURS"]), "success")
+        return redirect(url_for("accounts.forgot_password"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The link sent by e-mail opens this form; the link is spent by the POST that sets the
+    password, never by opening it (mail scanners open links)."""
+    try:
+        services.check_link(token, purposes=(TokenPurpose.PASSWORD_RESET,))
+    except services.LinkInvalid as exc:
+        return render_template("accounts/reset_invalid.html", message=exc.message,
+                               form=ResetRequestForm(formdata=None)), 410 if exc.expired else 404
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.password.errors = [exc.message]
+        except services.LinkInvalid as exc:
+            db.session.rollback()
+            return render_template("accounts/reset_invalid.html", message=exc.message,
+                                   form=ResetRequestForm(formdata=None)), 410
+        else:
+            db.session.commit()
+            # Every other session of this account has ended; this browser starts a new one.
+            login_user(user)
+            flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
+                    "fermées."), "success")
+            return redirect(home_for(user))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset_password.html", form=form), status

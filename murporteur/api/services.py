@@ -170,17 +170,19 @@ def parse_list_params(args, *, states: frozenset[str] | None = None,
         if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
             raise InvalidParameter("limit", f"limit must be an integer from 1 to {MAX_LIMIT}")
         limit = int(raw)
-    after_id = decode_cursor(args["cursor"]) if args.get("cursor") else None
-    state = args.get("state") or None
+    # A parameter given is read, even empty (as the document says: an empty cursor, state or
+    # instant is not one); a parameter left out filters nothing.
+    after_id = decode_cursor(args["cursor"]) if "cursor" in args else None
+    state = args.get("state")
     if state is not None and state not in states:
         raise InvalidParameter("state", f"unknown state {state!r}; one of "
                                f"{', '.join(sorted(states))}")
-    since = parse_instant(args["updated_since"]) if args.get("updated_since") else None
+    since = parse_instant(args["updated_since"]) if "updated_since" in args else None
     return ListParams(limit, after_id, state, since)
 
 
 def parse_year(value: str | None, default: int) -> int:
-    if value is None or value == "":
+    if value is None:  # left out; given empty, it is refused like any other non-year
         return default
     if not value.isascii() or not value.isdigit() or not 2000 <= int(value) <= 2100:
         raise InvalidParameter("year", "year must be a year such as 2026")

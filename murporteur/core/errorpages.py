@@ -44,6 +44,21 @@ def register(app: Flask) -> None:
                        "10 Mo au plus). Revenez à la page précédente : vos réponses y sont "
                        "encore ; retirez ou allégez un fichier, puis envoyez de nouveau."))
 
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return _page(400, _("Envoi illisible"),
+                     _("Votre envoi contient des caractères ou une forme que nous ne pouvons "
+                       "pas lire, et rien n'a été enregistré. Revenez à la page précédente : "
+                       "vos réponses y sont encore ; vérifiez-les puis envoyez de nouveau."))
+
+    @app.errorhandler(429)
+    def too_many_requests(_e):
+        return _page(429, _("Trop de tentatives"),
+                     _("Vous avez fait beaucoup de demandes en peu de temps : pour protéger "
+                       "les comptes et le formulaire, patientez quelques minutes avant de "
+                       "réessayer. Revenez à la page précédente : ce que vous aviez saisi y "
+                       "est encore."))
+
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
         return _page(400, _("Formulaire expiré"),

@@ -1,0 +1,1 @@
+"""The audit trail: a tamper-evident, hash-chained log of sensitive operations."""

@@ -1,0 +1,172 @@
+"""Write and verify the audit trail.
+
+``record`` is called by the domain functions that do something sensitive (a state change, a
+decision, a position, an amount, an export, a look at a holder's personal data). The entry
+belongs to the caller's transaction: it is chained when that transaction commits, under a
+lock (``pg_advisory_xact_lock`` on PostgreSQL; SQLite has a single writer), so that two
+transactions committing at once never chain to the same predecessor. A rollback forgets it.
+
+Each entry's digest is the SHA-256 of the canonical JSON of (previous digest, created_at,
+actor, action, subject, snapshot): changing, inserting or deleting an entry in the middle
+breaks the chain at that point, which ``verify`` reports. Snapshots keep ids, states, amounts
+and dates; free texts (comments, motivations) only as their SHA-256, so that erasing a
+person's data never has to touch the trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from murporteur.audit.models import AuditEntry
+from murporteur.core.db import utcnow
+from murporteur.extensions import db
+
+#: The "previous digest" of the first entry.
+GENESIS = "0" * 64
+#: The key of the advisory lock that serialises the chaining on PostgreSQL ("mpaudit").
+LOCK_KEY = 0x6D7061756469
+_PENDING = "murporteur.audit.pending"
+
+
+def canonical(value) -> str:
+    """The one JSON spelling of ``value`` that digests are computed over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_json_default)
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return _instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    return str(value)
+
+
+def _instant(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def text_digest(value: str | None) -> str | None:
+    """A free text as the trail keeps it: its SHA-256 (the text itself may be erased)."""
+    if not value:
+        return None
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def compute_digest(entry: AuditEntry) -> str:
+    payload = [entry.prev_digest, _instant(entry.created_at),
+               {"id": entry.actor_id, "label": entry.actor_label}, entry.action,
+               {"type": entry.subject_type, "id": entry.subject_id}, entry.snapshot]
+    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+
+
+def _subject(subject) -> tuple[str, str]:
+    if isinstance(subject, tuple):
+        kind, ident = subject
+        return str(kind), str(ident)
+    return subject.__tablename__, str(subject.id)
+
+
+def actor_label(actor) -> str:
+    """A pseudonymous label (role and account id): no personal data in the trail."""
+    if actor is None:
+        return "system"
+    return f"{getattr(actor.role, 'value', actor.role)}#{actor.id}"
+
+
+def record(actor, action: str, subject, snapshot: dict | None = None, *,
+           at: datetime | None = None) -> AuditEntry:
+    """Note ``action`` by ``actor`` (a User, or None for the application) on ``subject`` (a
+    model instance, or ``(type, id)``), in the current transaction."""
+    subject_type, subject_id = _subject(subject)
+    entry = AuditEntry(
+        created_at=at or utcnow(), actor_id=getattr(actor, "id", None),
+        actor_label=actor_label(actor), action=action, subject_type=subject_type,
+        subject_id=subject_id,
+        # Stored as it was digested: what comes back from the database digests the same.
+        snapshot=json.loads(canonical(snapshot or {})))
+    db.session.info.setdefault(_PENDING, []).append(entry)
+    return entry
+
+
+def pending(session: Session | None = None) -> list[AuditEntry]:
+    """The entries of the current transaction, not chained yet."""
+    return list((session or db.session).info.get(_PENDING, []))
+
+
+def _lock(session: Session) -> None:
+    """Hold the right to append until the commit, before reading the last digest."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    elif dialect == "sqlite":
+        # A write statement takes SQLite's single write lock now (a deferred transaction
+        # that only read so far would take it at the insert, after reading a stale digest).
+        session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    entries = session.info.pop(_PENDING, None)
+    if not entries:
+        return
+    _lock(session)
+    previous = session.scalar(select(AuditEntry.digest).order_by(AuditEntry.id.desc())
+                              .limit(1)) or GENESIS
+    for entry in entries:
+        entry.prev_digest = previous
+        entry.digest = compute_digest(entry)
+        session.add(entry)
+        session.flush()  # ids in chain order
+        previous = entry.digest
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@dataclass
+class Break:
+    entry_id: int
+    reason: str
+
+
+def _entries() -> Iterator[AuditEntry]:
+    yield from db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)
+                                  .execution_options(yield_per=500))
+
+
+def verify() -> tuple[int, Break | None]:
+    """Walk the chain from the start: how many entries hold, and the first that does not."""
+    previous = GENESIS
+    count = 0
+    for entry in _entries():
+        if entry.prev_digest != previous:
+            return count, Break(entry.id, "the entry before it was changed or deleted "
+                                          "(prev_digest does not match)")
+        if compute_digest(entry) != entry.digest:
+            return count, Break(entry.id, "its content was changed (digest does not match)")
+        previous = entry.digest
+        count += 1
+    return count, None
+
+
+def entries_about(subject) -> list[AuditEntry]:
+    subject_type, subject_id = _subject(subject)
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
+        .order_by(AuditEntry.id)))

@@ -6,8 +6,11 @@ and exposes its Celery app; tasks live in each domain's ``tasks.py``, the beat s
 """
 
 from murporteur import create_app
-from worker.schedule import BEAT_SCHEDULE
+from murporteur.core.logging import install_celery_hooks
+from worker.schedule import beat_schedule
 
 flask_app = create_app()
+# The worker's and beat's logs in the web process's format (LOG_FORMAT), task id included.
+install_celery_hooks(flask_app.config["LOG_FORMAT"])
 celery = flask_app.extensions["celery"]
-celery.conf.beat_schedule = BEAT_SCHEDULE
+celery.conf.beat_schedule = beat_schedule(flask_app.config)

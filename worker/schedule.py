@@ -1,17 +1,26 @@
 """What Celery beat runs, and when (times in Europe/Paris). Documented in the README."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
-    # Outbox rows the broker never received (it was down) or a dead worker left half-sent.
+    # Outbox rows the broker never received (it was down) or a dead worker left half-sent:
+    # every five minutes (OUTBOX_RECOVERY_SECONDS, see beat_schedule).
     "recover-outbox": {
         "task": "murporteur.notifications.recover_outbox",
-        "schedule": crontab(minute="*/5"),
+        "schedule": timedelta(minutes=5),
     },
     # Each animator's planned calls of the day.
     "remind-calls": {
         "task": "murporteur.triage.remind_calls",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Holders asked for information a week ago who have not answered: once per request, in
+    # the morning, when people read their mail.
+    "remind-unanswered-requests": {
+        "task": "murporteur.triage.remind_unanswered_requests",
+        "schedule": crontab(hour=9, minute=0),
     },
     # The daily digest of those who chose it, at 8:00.
     "send-digests": {
@@ -45,4 +54,32 @@ BEAT_SCHEDULE = {
         "task": "murporteur.conventions.remind_conventions_ending",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Retention (privacy/retention.py), at night when nobody edits: first the warnings two
+    # weeks ahead, then the drafts whose notice has run, then the finished dossiers' data.
+    "warn-expiring-drafts": {
+        "task": "murporteur.privacy.warn_expiring_drafts",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "delete-expired-drafts": {
+        "task": "murporteur.privacy.delete_expired_drafts",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "anonymise-finished-dossiers": {
+        "task": "murporteur.privacy.anonymise_finished_dossiers",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    # Uploads still waiting for the antivirus's verdict (broker or daemon was down).
+    "rescan-pending-documents": {
+        "task": "murporteur.submissions.rescan_pending",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+
+def beat_schedule(config) -> dict:
+    """The schedule, with the outbox recovery at the configured period."""
+    schedule = dict(BEAT_SCHEDULE)
+    schedule["recover-outbox"] = dict(
+        schedule["recover-outbox"],
+        schedule=timedelta(seconds=config["OUTBOX_RECOVERY_SECONDS"]))
+    return schedule

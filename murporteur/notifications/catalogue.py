@@ -1,19 +1,293 @@
-"""Which notifications a person may hold back or switch off, grouped by kind of event.
+"""Every notification Mur porteur sends, declared once.
 
-Every other notification (receipts, decisions, links sent by e-mail) always leaves at once.
+An entry says who receives it and when, by which channels, whether its recipient may hold it
+back (its preference kind) and an example context, used by the admins' previews and by the
+test that renders every entry in French and in English. Its texts are the templates
+``templates/notifications/<key>.subject.txt``, ``<key>.txt`` and ``<key>.html``, written
+with gettext: one template, both languages. ``queue`` refuses a key that is not here.
+
+Kinds group what a person may switch to a daily digest or off; notifications without a kind
+(receipts, decisions, links to log in, invitations) always leave at once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask_babel import lazy_gettext as _l
+
+from murporteur.accounts.models import Role
+
+EMAIL, IN_APP = "email", "in_app"
+ANYONE = (Role.HOLDER, Role.ANIMATOR, Role.MEMBER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of event a person chooses how to hear about."""
+
+    label: object
+    roles: tuple[Role, ...]
+    #: what may be chosen; holders cannot switch off what the team writes to them
+    modes: tuple[str, ...] = ("immediate", "digest", "none")
+
+
+@dataclass(frozen=True)
+class Notification:
+    key: str
+    recipients: object  # who receives it, in words (the receivers apply the rule)
+    trigger: object  # when it leaves
+    roles: tuple[Role, ...]  # whose accounts it reaches (an address alone: the holder's)
+    example: dict = field(repr=False)
+    kind: str | None = None  # the preference kind; None: always sent at once
+    channels: tuple[str, ...] = (EMAIL, IN_APP)
+    attachment: object = None  # what it carries, in words, when it carries a file
+
+
+KINDS: dict[str, Kind] = {
+    "new_dossier": Kind(_l("Nouveaux dossiers et retraits"), (Role.ANIMATOR,)),
+    "holder_reply": Kind(_l("Réponses et messages des porteurs"), (Role.ANIMATOR,)),
+    "reminders": Kind(_l("Rappels (appels prévus)"), (Role.ANIMATOR,)),
+    "committee_reminders": Kind(_l("Rappels avant les comités (positions attendues)"),
+                                (Role.MEMBER, Role.ANIMATOR)),
+    "conventions": Kind(_l("Suivi des conventions (signatures, versements, échéances)"),
+                        (Role.MEMBER, Role.ANIMATOR)),
+    "team_messages": Kind(_l("Messages de l'équipe d'animation sur mes dossiers"),
+                          (Role.HOLDER,), modes=("immediate", "digest")),
+}
+
+_SITE = "https://murporteur.example"
+_DOSSIER = {
+    "number": "MP-2026-0042", "title": "Café solidaire au pied des immeubles",
+    "structure_name": "Le Comptoir des Voisins", "contact_name": "Amina Diallo",
+    "town": "Vaulx-en-Velin", "comment": "", "state_label": "En cours d'étude",
+}
+_TRACKING = f"{_SITE}/lien/exemple-de-lien-personnel"
+_STAFF_URL = f"{_SITE}/instruction/dossiers/MP-2026-0042"
+_SESSION = {
+    "quarter": "2026-T4", "date": "10 décembre 2026 à 14:00", "day": "10 décembre 2026",
+    "start": "14:00", "end": "16:20", "video_link": "",
+    "place": "Maison de l'économie sociale et solidaire, Lyon 7e",
+}
+_AGENDA = [
+    {"start": "14:00", "end": "14:20", "number": "MP-2026-0042",
+     "title": "Café solidaire au pied des immeubles", "structure_name": "Le Comptoir des Voisins"},
+    {"start": "14:20", "end": "14:40", "number": "MP-2026-0043",
+     "title": "Atelier vélo et vélo-école", "structure_name": "Roue Libre Solidaire"},
+]
+_CONVENTION = {
+    **_DOSSIER, "organisation": "Lyon Métropole Habitat", "kind": "Mise à disposition d'un local",
+    "committed": "12 000,00 €", "paid": "4 000,00 €", "remaining": "8 000,00 €",
+    "url": f"{_SITE}/conventions/7", "full_name": "Claire Fontaine",
+}
+_HOLDER, _STAFF, _MEMBERS = (Role.HOLDER,), (Role.ANIMATOR,), (Role.MEMBER,)
+
+NOTIFICATIONS: tuple[Notification, ...] = (
+    # The holder's journey.
+    Notification(
+        "draft_resume_link", _l("La personne qui a enregistré un brouillon"),
+        _l("Quand un brouillon d'idée est enregistré pour la première fois"), _HOLDER,
+        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
+         "resume_url": f"{_SITE}/lien/exemple-de-lien-personnel"}, channels=(EMAIL,)),
+    Notification(
+        "login_link", _l("La personne qui demande son lien"),
+        _l("Quand quelqu'un demande un lien pour retrouver ses dossiers"), ANYONE,
+        {"full_name": "Amina Diallo", "login_url": _TRACKING}, channels=(EMAIL,)),
+    Notification(
+        "dossier_receipt", _l("Le porteur du dossier"), _l("Quand une idée est envoyée"),
+        _HOLDER, {**_DOSSIER, "state_label": "Envoyé, en attente d'un premier appel",
+                  "tracking_url": _TRACKING}),
+    Notification(
+        "dossier_state_changed", _l("Le porteur du dossier"),
+        _l("Quand son dossier change d'état (étude, demande d'informations, décision…)"),
+        _HOLDER, {**_DOSSIER, "tracking_url": _TRACKING,
+                  "comment": "Pouvez-vous nous envoyer votre budget prévisionnel ?"}),
+    Notification(
+        "answer_reminder", _l("Le porteur du dossier"),
+        _l("Une semaine après une demande d'informations restée sans réponse, à 9 h"), _HOLDER,
+        {**_DOSSIER, "tracking_url": _TRACKING, "asked_on": "17 novembre 2026",
+         "question": "Pouvez-vous nous envoyer votre budget prévisionnel ?"}),
+    Notification(
+        "dossier_redirected", _l("Le porteur du dossier"),
+        _l("Quand son dossier est orienté vers une autre structure"), _HOLDER,
+        {**_DOSSIER, "state_label": "Orienté vers une autre structure", "tracking_url": _TRACKING,
+         "comment": "Votre projet relève plutôt d'un accompagnement à la création d'activité.",
+         "structure": {"name": "Entreprendre au Féminin Lyon", "territory": "Métropole de Lyon",
+                       "contact_name": "Fatou Sarr",
+                       "contact_email": "contact@entreprendre-feminin.example",
+                       "contact_phone": "04 78 42 42 42",
+                       "website": "https://www.entreprendre-feminin.example",
+                       "description": "Ateliers collectifs, mentorat, réseau."}}),
+    Notification(
+        "dossier_withdrawn_receipt", _l("Le porteur du dossier"),
+        _l("Quand il retire son dossier"), _HOLDER,
+        {**_DOSSIER, "state_label": "Retiré par le porteur",
+         "comment": "Nous avons trouvé un local par un autre moyen."}),
+    Notification(
+        "message_for_holder", _l("Le porteur du dossier"),
+        _l("Quand l'équipe d'animation lui écrit"), _HOLDER,
+        {**_DOSSIER, "author": "Claire Fontaine", "tracking_url": _TRACKING,
+         "body": "Pouvez-vous nous dire quelle surface il vous faut ?"},
+        kind="team_messages"),
+    # The animators' workspace.
+    Notification(
+        "dossier_new_for_staff", _l("Chaque animateur ou animatrice active"),
+        _l("Quand une idée est envoyée"), _STAFF,
+        {**_DOSSIER, "url": _STAFF_URL}, kind="new_dossier"),
+    Notification(
+        "dossier_withdrawn_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
+        _l("Quand un porteur retire son dossier"), _STAFF,
+        {**_DOSSIER, "state_label": "Retiré par le porteur", "url": _STAFF_URL,
+         "comment": "Nous avons trouvé un local par un autre moyen."}, kind="new_dossier"),
+    Notification(
+        "message_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
+        _l("Quand un porteur écrit sur son dossier"), _STAFF,
+        {**_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL,
+         "body": "Merci pour votre appel, voici les horaires d'ouverture envisagés."},
+        kind="holder_reply"),
+    Notification(
+        "info_answered_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
+        _l("Quand un porteur répond à une demande d'informations"), _STAFF,
+        {**_DOSSIER, "url": _STAFF_URL,
+         "comment": "Voici notre budget prévisionnel : 18 000 € la première année."},
+        kind="holder_reply"),
+    Notification(
+        "call_reminder", _l("L'animateur ou l'animatrice qui a prévu l'appel"),
+        _l("Chaque matin à 7 h 30, pour les appels prévus dans la journée"), _STAFF,
+        {**_DOSSIER, "time": "10:30", "phone": "06 12 34 56 78", "url": _STAFF_URL},
+        kind="reminders"),
+    # The committee.
+    Notification(
+        "committee_invitation", _l("Les membres des organisations du collectif"),
+        _l("Quand une séance est convoquée"), _MEMBERS,
+        {**_SESSION, "full_name": "Claire Fontaine", "agenda": _AGENDA,
+         "url": f"{_SITE}/comite/seances/3"},
+        attachment=_l("L'invitation au format .ics")),
+    Notification(
+        "committee_holder_slot", _l("Le porteur de chaque dossier à l'ordre du jour"),
+        _l("Quand une séance est convoquée, ou que son passage change"), _HOLDER,
+        {**_SESSION, **_DOSSIER, "slot_start": "14:00", "slot_end": "14:20",
+         "changed": False}, attachment=_l("Son passage au format .ics")),
+    Notification(
+        "committee_schedule_changed", _l("Les membres, et les porteurs à l'ordre du jour"),
+        _l("Quand la date, l'heure ou le lieu d'une séance convoquée change"),
+        _MEMBERS + _HOLDER,
+        {**_SESSION, "full_name": "Claire Fontaine", "agenda": _AGENDA,
+         "url": f"{_SITE}/comite/seances/3"}, attachment=_l("L'invitation mise à jour (.ics)")),
+    Notification(
+        "committee_item_removed", _l("Le porteur du dossier retiré de l'ordre du jour"),
+        _l("Quand un dossier est retiré d'une séance convoquée"), _HOLDER,
+        {**_SESSION, **_DOSSIER}),
+    Notification(
+        "committee_position_reminder",
+        _l("Les membres d'une organisation qui n'a pas donné toutes ses positions"),
+        _l("Trois jours avant la séance, à 8 h 15"), _MEMBERS,
+        {**_SESSION, "full_name": "Claire Fontaine", "organisation": "Grand Lyon Habitat",
+         "items": _AGENDA, "url": f"{_SITE}/comite/seances/3"}, kind="committee_reminders"),
+    Notification(
+        "committee_missing_positions", _l("Les animateurs et animatrices"),
+        _l("La veille de la séance, à 17 h, s'il manque des positions"), _STAFF,
+        {**_SESSION, "url": f"{_SITE}/instruction/comites/3/grille",
+         "organisations": [{"name": "Grand Lyon Habitat", "dossiers": _AGENDA}]},
+        kind="committee_reminders"),
+    Notification(
+        "committee_decision", _l("Le porteur du dossier"),
+        _l("Quand les décisions d'une séance sont publiées"), _HOLDER,
+        {**_DOSSIER, "quarter": "2026-T4", "decision": "supported", "tracking_url": _TRACKING,
+         "supporters": ["Lyon Métropole Habitat", "Grand Lyon Habitat"]}),
+    Notification(
+        "committee_minutes", _l("Les membres des organisations du collectif"),
+        _l("Quand le compte rendu d'une séance est publié"), _MEMBERS,
+        {**_SESSION, "full_name": "Claire Fontaine",
+         "url": f"{_SITE}/comite/seances/3/compte-rendu.pdf"},
+        attachment=_l("Le compte rendu en PDF")),
+    # Conventions.
+    Notification(
+        "convention_to_sign", _l("Les membres de l'organisation signataire"),
+        _l("Quand une convention leur est envoyée pour signature"), _MEMBERS,
+        {**_CONVENTION, "comment": ""}),
+    Notification(
+        "convention_signed_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
+        _l("Quand une organisation signe une convention"), _STAFF,
+        {**_CONVENTION, "comment": ""}, kind="conventions"),
+    Notification(
+        "convention_terminated_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
+        _l("Quand une convention est résiliée"), _STAFF,
+        {**_CONVENTION, "comment": "Le projet s'arrête faute de bénévoles."},
+        kind="conventions"),
+    Notification(
+        "convention_payment_due", _l("Les membres de l'organisation, et l'équipe d'animation"),
+        _l("Une semaine avant un versement prévu, à 7 h 45"), _MEMBERS + _STAFF,
+        {**_CONVENTION, "amount": "4 000,00 €", "planned_date": "1 décembre 2026"},
+        kind="conventions"),
+    Notification(
+        "convention_payment_overdue",
+        _l("Les membres de l'organisation, et l'équipe d'animation"),
+        _l("Le lendemain d'un versement prévu et non noté comme fait, à 7 h 45"),
+        _MEMBERS + _STAFF,
+        {**_CONVENTION, "amount": "4 000,00 €", "planned_date": "1 novembre 2026",
+         "days_late": 3}, kind="conventions"),
+    Notification(
+        "convention_ending", _l("Les membres de l'organisation, et l'équipe d'animation"),
+        _l("Un mois avant la fin d'une convention, à 7 h 45"), _MEMBERS + _STAFF,
+        {**_CONVENTION, "end_date": "31 décembre 2026", "unpaid_count": 1},
+        kind="conventions"),
+    # Accounts and privacy (their texts belong to the accounts and privacy work).
+    Notification(
+        "password_reset", _l("La personne qui demande à changer son mot de passe"),
+        _l("Quand quelqu'un demande un nouveau mot de passe"), ANYONE,
+        {"full_name": "Claire Fontaine", "reset_url": f"{_SITE}/mot-de-passe/exemple",
+         "hours": 2}, channels=(EMAIL,)),
+    Notification(
+        "draft_expiry_warning", _l("La personne qui a enregistré le brouillon"),
+        _l("Deux semaines avant la suppression d'un brouillon laissé de côté"), _HOLDER,
+        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
+         "resume_url": f"{_SITE}/lien/exemple-de-lien-personnel",
+         "delete_on": "8 décembre 2026"}, channels=(EMAIL,)),
+    Notification(
+        "document_infected", _l("La personne qui a envoyé le fichier"),
+        _l("Quand l'analyse antivirus d'un fichier envoyé le met en quarantaine"), _HOLDER,
+        {"contact_name": "Amina Diallo", "file_name": "budget-previsionnel.pdf",
+         "title": "Café solidaire au pied des immeubles", "reference": "MP-2026-0042",
+         "url": f"{_SITE}/mes-dossiers/exemple"}),
+    # The digest gathers what its recipient held back.
+    Notification(
+        "digest", _l("Qui a choisi le résumé quotidien pour au moins un type d'événement"),
+        _l("Chaque matin à 8 h, s'il y a du nouveau"), ANYONE,
+        {"items": [
+            {"key": "dossier_new_for_staff", "context": {**_DOSSIER, "url": _STAFF_URL}},
+            {"key": "message_for_staff", "context": {
+                **_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL, "body": "Merci !"}},
+        ]}, channels=(EMAIL,)),
+)
+
+CATALOGUE: dict[str, Notification] = {n.key: n for n in NOTIFICATIONS}
 
 #: kind -> (what the person reads, the notification keys of that kind)
 PREFERENCE_KINDS: dict[str, tuple[object, tuple[str, ...]]] = {
-    "new_dossier": (_l("Nouveaux dossiers et retraits"),
-                    ("dossier_new_for_staff", "dossier_withdrawn_for_staff")),
-    "holder_reply": (_l("Réponses et messages des porteurs"),
-                     ("message_for_staff", "info_answered_for_staff")),
-    "reminders": (_l("Rappels (appels prévus)"), ("call_reminder",)),
-}
+    kind: (spec.label, tuple(n.key for n in NOTIFICATIONS if n.kind == kind))
+    for kind, spec in KINDS.items()}
 
-KIND_OF_KEY = {key: kind for kind, (_label, keys) in PREFERENCE_KINDS.items() for key in keys}
+KIND_OF_KEY = {n.key: n.kind for n in NOTIFICATIONS if n.kind}
+
+
+class UnknownNotification(KeyError):
+    """A notification key missing from the catalogue."""
+
+
+def entry(key: str) -> Notification:
+    try:
+        return CATALOGUE[key]
+    except KeyError:
+        raise UnknownNotification(
+            f"{key!r} is not in murporteur/notifications/catalogue.py") from None
+
+
+def kinds_for(role: Role) -> dict[str, Kind]:
+    """The kinds a person of ``role`` may choose for, in the catalogue's order."""
+    return {kind: spec for kind, spec in KINDS.items() if role in spec.roles}
+
+
+def always_sent_for(role: Role) -> list[Notification]:
+    """What reaches a person of ``role`` whatever they choose."""
+    return [n for n in NOTIFICATIONS if n.kind is None and role in n.roles]

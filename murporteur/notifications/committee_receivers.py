@@ -25,7 +25,7 @@ from murporteur.core.templating import paris_datetime
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxMessage
-from murporteur.notifications.receivers import _dossier_context, _tracking_url
+from murporteur.notifications.receivers import dossier_context, tracking_url
 from murporteur.notifications.services import locale_of, queue
 
 SCHEDULE_PREFIX = "committee-schedule"
@@ -118,7 +118,7 @@ def _tell_holder(key: str, session: CommitteeSession, item: AgendaItem, sequence
     dossier = item.dossier
     start, end = session.slot_of(item)
     context = dict(session_context(session, locale_of(dossier.holder)),
-                   **_dossier_context(dossier), slot_start=paris_hour(start),
+                   **dossier_context(dossier), slot_start=paris_hour(start),
                    slot_end=paris_hour(end),
                    changed=_was_told_of_slot(session, item),
                    attachments=_ics(session, sequence, item))
@@ -164,7 +164,7 @@ def on_agenda_changed(session, change, items=(), dossier=None, **_):
     elif change == "removed":
         queue("committee_item_removed", dossier.holder,
               dict(session_context(session, locale_of(dossier.holder)),
-                   **_dossier_context(dossier)),
+                   **dossier_context(dossier)),
               idempotency_key=_key(session, sequence, f"removed-{dossier.id}"),
               dossier_id=dossier.id)
 
@@ -177,8 +177,8 @@ def on_decisions_published(session, items, **_):
     for item in items:
         dossier = item.dossier
         queue("committee_decision", dossier.holder, dict(
-            _dossier_context(dossier), quarter=session.quarter, decision=item.decision.value,
+            dossier_context(dossier), quarter=session.quarter, decision=item.decision.value,
             supporters=[o.name for o in item.supporters], comment=item.decision_comment,
-            tracking_url=_tracking_url(dossier)),
+            tracking_url=tracking_url(dossier)),
             idempotency_key=f"committee-decision:{item.id}", dossier_id=dossier.id,
             sensitive=True)

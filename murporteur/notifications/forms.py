@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
-from murporteur.notifications.catalogue import PREFERENCE_KINDS
+from murporteur.notifications.catalogue import kinds_for
 
 MODES = [("immediate", _l("Un e-mail à chaque fois")),
          ("digest", _l("Un résumé quotidien à 8 h")), ("none", _l("Rien"))]
@@ -15,10 +15,14 @@ class ResendForm(FlaskForm):
     """Only the CSRF token: resending is a state change."""
 
 
-class PreferencesForm(FlaskForm):
-    """One choice per kind of event of the catalogue."""
+def preferences_form(role, **kwargs) -> FlaskForm:
+    """One choice per kind of event open to ``role``, offering only the modes the kind allows."""
 
+    class PreferencesForm(FlaskForm):
+        pass
 
-for _kind, (_label, _keys) in PREFERENCE_KINDS.items():
-    setattr(PreferencesForm, _kind, RadioField(_label, choices=MODES, validators=[
-        InputRequired(_l("Choisissez comment être prévenu·e."))]))
+    for kind, spec in kinds_for(role).items():
+        setattr(PreferencesForm, kind, RadioField(
+            spec.label, choices=[m for m in MODES if m[0] in spec.modes],
+            validators=[InputRequired(_l("Choisissez comment être prévenu·e."))]))
+    return PreferencesForm(**kwargs)

@@ -16,13 +16,13 @@ from murporteur.submissions.workflow import STATES
 from murporteur.triage.services import staff_recipients
 
 
-def _dossier_context(dossier) -> dict:
+def dossier_context(dossier) -> dict:
     return {"number": dossier.number, "title": dossier.title,
             "structure_name": dossier.structure_name, "contact_name": dossier.contact_name,
             "town": dossier.town}
 
 
-def _tracking_url(dossier) -> str:
+def tracking_url(dossier) -> str:
     """A single-use link that logs the holder in and opens the dossier."""
     link = issue_link(dossier.holder, TokenPurpose.LOGIN, dossier_id=dossier.id)
     return external_url("accounts.follow_link", token=link.signed)
@@ -35,10 +35,10 @@ def _staff_url(dossier) -> str:
 @signals.dossier_transitioned.connect
 def on_transition(dossier, event, actor, **_):
     holder = dossier.holder
-    context = dict(_dossier_context(dossier), comment=event.comment,
+    context = dict(dossier_context(dossier), comment=event.comment,
                    state_label=str(STATES[event.to_state].holder_label))
     if event.transition == "submit":
-        queue("dossier_receipt", holder, dict(context, tracking_url=_tracking_url(dossier)),
+        queue("dossier_receipt", holder, dict(context, tracking_url=tracking_url(dossier)),
               idempotency_key=f"receipt:{event.id}", dossier_id=dossier.id, sensitive=True)
         for animator in active_animators():
             queue("dossier_new_for_staff", animator, dict(context, url=_staff_url(dossier)),
@@ -58,7 +58,7 @@ def on_transition(dossier, event, actor, **_):
     elif event.transition == "redirect" and dossier.redirect_structure_id:
         structure = db.session.get(SupportStructure, dossier.redirect_structure_id)
         queue("dossier_redirected", holder, dict(
-            context, tracking_url=_tracking_url(dossier), structure={
+            context, tracking_url=tracking_url(dossier), structure={
                 "name": structure.name, "territory": structure.territory,
                 "contact_name": structure.contact_name,
                 "contact_email": structure.contact_email,
@@ -71,7 +71,7 @@ def on_transition(dossier, event, actor, **_):
     elif actor is None or actor.id != holder.id:
         # Any other move by the animators or the system: the holder hears of it in plain words.
         queue("dossier_state_changed", holder,
-              dict(context, tracking_url=_tracking_url(dossier)),
+              dict(context, tracking_url=tracking_url(dossier)),
               idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
 
 
@@ -89,7 +89,7 @@ def on_draft_saved(dossier, created, send_link, **_):
 @signals.message_posted.connect
 def on_message(message, answered=False, **_):
     dossier = message.dossier
-    context = dict(_dossier_context(dossier), author=message.author.display_name,
+    context = dict(dossier_context(dossier), author=message.author.display_name,
                    body=message.body)
     if message.author_id == dossier.holder_id:
         if answered:
@@ -99,7 +99,7 @@ def on_message(message, answered=False, **_):
                   idempotency_key=f"message:{message.id}:{animator.id}", dossier_id=dossier.id)
     elif message.author.role == Role.ANIMATOR:
         queue("message_for_holder", dossier.holder,
-              dict(context, tracking_url=_tracking_url(dossier)),
+              dict(context, tracking_url=tracking_url(dossier)),
               idempotency_key=f"message:{message.id}", dossier_id=dossier.id, sensitive=True)
 
 
@@ -114,7 +114,7 @@ def on_convention_transition(convention, event, actor, **_):
     """The organisation's members are asked to sign; everyone concerned hears of a signature
     or a termination."""
     dossier = convention.dossier
-    context = dict(_dossier_context(dossier), organisation=convention.organisation.name,
+    context = dict(dossier_context(dossier), organisation=convention.organisation.name,
                    comment=event.comment,
                    url=external_url("conventions.show_convention", convention_id=convention.id))
     if event.transition == "send_for_signature":

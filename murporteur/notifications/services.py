@@ -15,14 +15,12 @@ from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications.dispatch import remember_for_dispatch
-from murporteur.notifications.catalogue import KIND_OF_KEY, PREFERENCE_KINDS
+from murporteur.notifications.catalogue import IN_APP, KIND_OF_KEY, KINDS, kinds_for
+from murporteur.notifications.catalogue import entry as catalogue_entry
 from murporteur.notifications.models import (DeliveryMode, DigestItem, InAppNotification,
                                              NotificationPreference, OutboxMessage, OutboxState)
 
 log = logging.getLogger(__name__)
-
-#: Attempts before a row is marked failed and shown to admins.
-MAX_ATTEMPTS = 5
 
 #: What a row may carry besides its text, listed in its context as ids and JSON values
 #: (``{"kind": "session_ics", "session_id": 1, "item_id": None}``) and built when it is sent,
@@ -47,18 +45,22 @@ def delivery_mode(user: User, key: str) -> DeliveryMode:
 
 
 def preferences_of(user: User) -> dict[str, DeliveryMode]:
+    """The choice of ``user`` for each kind of event open to their role."""
     chosen = dict(db.session.execute(select(
         NotificationPreference.kind, NotificationPreference.mode).where(
         NotificationPreference.user_id == user.id)).all())
-    return {kind: chosen.get(kind, DeliveryMode.IMMEDIATE) for kind in PREFERENCE_KINDS}
+    return {kind: chosen.get(kind, DeliveryMode.IMMEDIATE) for kind in kinds_for(user.role)}
 
 
 def set_preferences(user: User, modes: dict[str, DeliveryMode]) -> None:
+    """Record the choices of ``user``; a kind outside their role, or a mode the kind does not
+    offer (holders cannot switch off the team's messages), is refused with ValueError."""
     existing = {p.kind: p for p in db.session.scalars(select(NotificationPreference).where(
         NotificationPreference.user_id == user.id))}
+    open_kinds = kinds_for(user.role)
     for kind, mode in modes.items():
-        if kind not in PREFERENCE_KINDS:
-            raise ValueError(kind)
+        if kind not in open_kinds or DeliveryMode(mode).value not in KINDS[kind].modes:
+            raise ValueError(f"{kind}={mode}")
         if kind in existing:
             existing[kind].mode = DeliveryMode(mode)
         else:
@@ -82,7 +84,13 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
     The row is handed to the Celery task only once the transaction commits; queuing the same
     ``idempotency_key`` twice returns the row already there. A recipient who chose the daily
     digest for this kind of event gets a digest item instead; one who chose nothing, nothing.
+    A key missing from the catalogue raises ``UnknownNotification``.
     """
+    catalogue_entry(key)
+    existing = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing  # already said: no second mail, nor a second entry in the bell
     if isinstance(recipient, User):
         mode = delivery_mode(recipient, key)
         if mode == DeliveryMode.NONE:
@@ -94,10 +102,6 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
             db.session.add(item)
             db.session.flush()
             return item
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
-    if existing is not None:
-        return existing
     if isinstance(recipient, User):
         email, recipient_id = recipient.email, recipient.id
     else:
@@ -118,10 +122,16 @@ def active_animators() -> list[User]:
 
 def render(row: OutboxMessage) -> tuple[str, str, str]:
     """Subject, plain text and HTML of ``row``, in its recipient's language."""
-    context = dict(row.context, contact_email=current_app.config["CONTACT_EMAIL"])
-    base = f"notifications/{row.key}"
-    with force_locale(row.locale):
-        if row.key == "digest":
+    return render_notification(row.key, row.context, row.locale)
+
+
+def render_notification(key: str, context: dict, locale: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of notification ``key`` with ``context``, in ``locale``
+    (an outbox row's, or an entry's example for the admins' previews)."""
+    context = dict(context, contact_email=current_app.config["CONTACT_EMAIL"])
+    base = f"notifications/{key}"
+    with force_locale(locale):
+        if key == "digest":
             # Each held-back notification appears as its own subject line, with its link.
             context["entries"] = [
                 {"summary": " ".join(render_template(
@@ -172,7 +182,8 @@ def deliver(outbox_id: int) -> OutboxState | None:
         transport = mailer.send(message)
     except Exception as exc:  # the transport's faults are many; each one is recorded
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        row.state = OutboxState.FAILED if row.attempts >= MAX_ATTEMPTS else OutboxState.QUEUED
+        row.state = (OutboxState.FAILED if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+                     else OutboxState.QUEUED)
         row.sending_since = None
         db.session.commit()
         log.warning("outbox %s: attempt %s failed: %s", outbox_id, row.attempts, row.last_error,
@@ -191,8 +202,9 @@ def deliver(outbox_id: int) -> OutboxState | None:
 
 
 def retry_delay(attempts: int) -> int:
-    """Seconds before the next attempt: 30 s, 1 min, 2 min, 4 min… (exponential backoff)."""
-    return 30 * 2 ** max(0, attempts - 1)
+    """Seconds before the next attempt: 30 s, 1 min, 2 min, 4 min… by default (exponential
+    backoff from OUTBOX_RETRY_SECONDS)."""
+    return current_app.config["OUTBOX_RETRY_SECONDS"] * 2 ** max(0, attempts - 1)
 
 
 def resend(row: OutboxMessage) -> None:
@@ -203,12 +215,18 @@ def resend(row: OutboxMessage) -> None:
     remember_for_dispatch(db.session, row.id)
 
 
-def recover_outbox(now=None, *, unsent_after: timedelta = timedelta(minutes=2),
+def recover_outbox(now=None, *, unsent_after: timedelta | None = None,
                    stuck_after: timedelta = timedelta(hours=1)) -> list[int]:
     """Rows that should have left and did not: queued ones never handed over (the broker was
     down at commit time, a retry was lost) and ones stuck in ``sending`` by a dead worker.
-    Stuck rows go back to the queue; returns every id to hand to Celery again."""
+    Stuck rows go back to the queue; returns every id to hand to Celery again.
+
+    A queued row younger than ``unsent_after`` (two minutes, or the recovery period when
+    shorter) is left to its own hand-over or retry."""
     now = now or utcnow()
+    if unsent_after is None:
+        unsent_after = timedelta(seconds=min(
+            120, current_app.config["OUTBOX_RECOVERY_SECONDS"]))
     stuck = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == OutboxState.SENDING,
@@ -264,7 +282,7 @@ def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None
 def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = None
                ) -> InAppNotification | None:
     """The bell's entry for a notification: its subject, in the user's language."""
-    if key in ("login_link", "draft_resume_link", "digest"):
+    if IN_APP not in catalogue_entry(key).channels:
         return None  # links to log in, and summaries of what the bell already shows
     with force_locale(locale_of(user)):
         subject = " ".join(render_template(f"notifications/{key}.subject.txt", **dict(

@@ -10,8 +10,10 @@ from murporteur.notifications.models import OutboxState
 
 
 @shared_task(bind=True, name="murporteur.notifications.send_outbox_message",
-             max_retries=services.MAX_ATTEMPTS, ignore_result=True)
+             max_retries=None, ignore_result=True)
 def send_outbox_message(self, outbox_id: int) -> str | None:
+    """Send one row; while it stays queued (a failed attempt), try again later. ``deliver``
+    marks it failed after OUTBOX_MAX_ATTEMPTS attempts, which ends the retries."""
     state = services.deliver(outbox_id)
     if state == OutboxState.QUEUED:
         raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
@@ -20,7 +22,8 @@ def send_outbox_message(self, outbox_id: int) -> str | None:
 
 @shared_task(name="murporteur.notifications.recover_outbox", ignore_result=True)
 def recover_outbox() -> int:
-    """Beat, every five minutes: hand over again what the broker never received."""
+    """Beat, every OUTBOX_RECOVERY_SECONDS (five minutes): hand over again what the broker
+    never received."""
     ids = services.recover_outbox()
     db.session.commit()
     for outbox_id in ids:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from murporteur.accounts.models import Role
 from murporteur.core.access import roles_required
+from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
 from murporteur.notifications import services
-from murporteur.notifications.catalogue import PREFERENCE_KINDS
-from murporteur.notifications.forms import PreferencesForm, ResendForm
+from murporteur.notifications.catalogue import (CATALOGUE, KINDS, NOTIFICATIONS, always_sent_for,
+                                                kinds_for)
+from murporteur.notifications.forms import ResendForm, preferences_form
 from murporteur.notifications.models import (DeliveryMode, InAppNotification, OutboxMessage,
                                              OutboxState)
 
@@ -72,22 +74,64 @@ def resend(outbox_id: int):
 
 
 @bp.route("/compte/notifications", methods=["GET", "POST"])
-@roles_required(Role.ANIMATOR)
+@login_required
 def preferences():
-    """Each kind of event: an e-mail at once, the daily digest, or nothing."""
-    form = PreferencesForm()
+    """Each kind of event open to the person's role: an e-mail at once, the daily digest, or
+    nothing; and what always leaves at once."""
+    kinds = kinds_for(current_user.role)
+    form = preferences_form(current_user.role)
     if request.method == "GET":
         for kind, mode in services.preferences_of(current_user).items():
             form[kind].data = mode.value
-    if form.validate_on_submit():
+    if kinds and form.validate_on_submit():
         services.set_preferences(current_user, {
-            kind: DeliveryMode(form[kind].data) for kind in PREFERENCE_KINDS})
+            kind: DeliveryMode(form[kind].data) for kind in kinds})
         db.session.commit()
         flash(_("Vos préférences de notification sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"))
     status = 422 if request.method == "POST" else 200
-    return render_template("notifications/preferences.html", form=form,
-                           kinds=PREFERENCE_KINDS), status
+    return render_template("notifications/preferences.html", form=form, kinds=kinds,
+                           always=always_sent_for(current_user.role)), status
+
+
+# --- The catalogue, for admins: every notification and its preview in both languages -------
+
+LANGUAGES = ("fr", "en")
+
+
+@bp.get("/admin/notifications/")
+@admins_only
+def catalogue():
+    return render_template("notifications/catalogue.html", notifications=NOTIFICATIONS,
+                           kinds=KINDS)
+
+
+@bp.get("/admin/notifications/<key>")
+@admins_only
+def preview(key: str):
+    notification = CATALOGUE.get(key) or abort(404)
+    renderings = {locale: services.render_notification(key, notification.example, locale)
+                  for locale in LANGUAGES}
+    return render_template("notifications/preview.html", notification=notification,
+                           renderings=renderings, kinds=KINDS)
+
+
+#: A mail's HTML carries its styles inline, as mail clients need; shown alone, sandboxed, with
+#: no script and nothing loaded from elsewhere.
+MAIL_PREVIEW_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'",
+                    "img-src": "'self' data:", "frame-ancestors": "'none'", "sandbox": ""}
+
+
+@bp.get("/admin/notifications/<key>/<locale>.html")
+@admins_only
+@talisman(content_security_policy=MAIL_PREVIEW_CSP)
+def preview_html(key: str, locale: str):
+    """The HTML part alone, as a mail client would show it."""
+    notification = CATALOGUE.get(key) or abort(404)
+    if locale not in LANGUAGES:
+        abort(404)
+    html = services.render_notification(key, notification.example, locale)[2]
+    return Response(html, mimetype="text/html")
 
 
 @bp.get("/notifications")

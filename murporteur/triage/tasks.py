@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from babel.dates import format_date
 from celery import shared_task
+from flask import current_app
+from sqlalchemy import select
 
 from murporteur.core.db import utcnow
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
-from murporteur.notifications.services import queue
-from murporteur.triage.services import calls_to_remind
+from murporteur.notifications.models import OutboxMessage
+from murporteur.notifications.services import locale_of, queue
+from murporteur.triage.services import calls_to_remind, unanswered_requests
 
 
 def remind_calls(now: datetime | None = None) -> int:
@@ -37,5 +41,36 @@ def remind_calls(now: datetime | None = None) -> int:
 @shared_task(name="murporteur.triage.remind_calls", ignore_result=True)
 def remind_calls_task() -> int:
     count = remind_calls()
+    commit_and_dispatch()
+    return count
+
+
+def remind_unanswered_requests(now: datetime | None = None) -> int:
+    """A week after the team asked a holder for information without an answer, the holder is
+    reminded once (per request: a new request starts a new week). Returns how many."""
+    from murporteur.notifications.receivers import dossier_context, tracking_url
+
+    now = now or utcnow()
+    reminded = 0
+    for dossier, asked_at, question in unanswered_requests(
+            now - timedelta(days=current_app.config["HOLDER_REMINDER_DAYS"])):
+        key = f"answer-reminder:{dossier.id}:{int(asked_at.timestamp())}"
+        if db.session.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.idempotency_key == key)) is not None:
+            continue  # this request was already reminded
+        queue("answer_reminder", dossier.holder, dict(
+            dossier_context(dossier), question=question or "",
+            asked_on=format_date(to_paris(asked_at), "d MMMM yyyy",
+                                 locale=locale_of(dossier.holder)),
+            tracking_url=tracking_url(dossier)),
+            idempotency_key=key, dossier_id=dossier.id, sensitive=True)
+        reminded += 1
+    db.session.flush()
+    return reminded
+
+
+@shared_task(name="murporteur.triage.remind_unanswered_requests", ignore_result=True)
+def remind_unanswered_requests_task() -> int:
+    count = remind_unanswered_requests()
     commit_and_dispatch()
     return count

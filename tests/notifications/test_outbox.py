@@ -123,13 +123,15 @@ def test_a_failing_server_is_retried_then_the_row_fails_visibly(app, monkeypatch
     db.session.commit()
     send_outbox_message.delay(row.id)  # in-process: Celery's retries run at once
     db.session.expire_all()
-    assert len(attempts) == services.MAX_ATTEMPTS
-    assert row.state == OutboxState.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert len(attempts) == app.config["OUTBOX_MAX_ATTEMPTS"]
+    assert row.state == OutboxState.FAILED and row.attempts == app.config["OUTBOX_MAX_ATTEMPTS"]
     assert "connection lost" in row.last_error
 
 
-def test_retries_back_off_exponentially():
+def test_retries_back_off_exponentially(app, monkeypatch):
     assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    monkeypatch.setitem(app.config, "OUTBOX_RETRY_SECONDS", 5)
+    assert [services.retry_delay(n) for n in (1, 2, 3)] == [5, 10, 20]
 
 
 def test_an_admin_sees_the_outbox_and_resends_a_failed_row(app, sent):
@@ -246,3 +248,21 @@ def test_a_notification_that_may_be_switched_off_says_where(app, sent):
     switchable, essential = sent
     assert "http://murporteur.test/compte/notifications" in switchable["List-Unsubscribe"]
     assert essential["List-Unsubscribe"] is None
+
+
+def test_each_delivery_is_logged_as_json_with_its_outbox_id(app, sent, caplog):
+    import json
+    import logging
+
+    from murporteur.core.logging import JsonFormatter
+
+    row = _queue(HolderFactory())
+    db.session.commit()
+    with caplog.at_level(logging.INFO, logger="murporteur.notifications"):
+        services.deliver(row.id)
+        services.deliver(row.id)  # the second finds nothing to send, and says so
+    lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records
+             if r.name.startswith("murporteur.notifications")]
+    assert [(line["outbox_id"], line["level"]) for line in lines] == [
+        (row.id, "INFO"), (row.id, "INFO")]
+    assert "sent to" in lines[0]["message"] and "nothing to send" in lines[1]["message"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -35,10 +34,17 @@ def create_app(overrides: dict | None = None, environ: dict[str, str] | None = N
 
 
 def _configure_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    """LOG_FORMAT (json or text) for this process, a request id per request, and the
+    Prometheus metrics (``core/logging.py``, ``core/metrics.py``)."""
+    from murporteur.core import logging as structured_logs
+    from murporteur.core import metrics
+
+    structured_logs.init_app(app)
+    metrics.init_app(app)
+    if app.config["BENCH"]:  # the benchmark's bare-SQL ceiling (never in production)
+        from murporteur.core.bench import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def select_locale() -> str:
@@ -64,6 +70,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from murporteur.core import security
+
+    security.init_app(app)  # headers, CSP and rate limits
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -74,6 +83,9 @@ def register_extensions(app: Flask) -> None:
 
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
+    from murporteur.audit import models as _audit  # noqa: F401
+    from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
+    from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.notifications import committee_receivers as _c_receivers  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
@@ -132,11 +144,13 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.core.views import bp as public_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
+    from murporteur.privacy.views import bp as privacy_bp
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
 
     for bp in (public_bp, accounts_bp, api_tokens_bp, submissions_bp, triage_bp, directory_bp,
-               committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp):
+               committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp,
+               privacy_bp):
         app.register_blueprint(bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
@@ -163,6 +177,12 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    from murporteur.audit.cli import audit_cli
+    from murporteur.core.backup import backup_command, restore_command
+
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def register_dispatch(app: Flask) -> None:

@@ -22,13 +22,37 @@ This module is the one place that documents the variables; the README's table mi
 | MAGIC_LINK_HOURS| 72                                       | how long a link sent by e-mail stays valid |
 | FIRST_CALL_DAYS | 10                                       | days after submission before a dossier with no first call is overdue |
 | HOLDER_ANSWER_DAYS | 21                                    | days a holder has to answer a request before it is overdue |
+| PASSWORD_RESET_HOURS | 2                                     | how long a password reset link stays valid |
+| SESSION_HOURS   | 12                                       | a session cookie older than this asks to log in again |
+| RATELIMIT_ENABLED | true (false in test)                   | limit repeated requests per address (login, links, idea form) |
+| RATELIMIT_STORAGE_URL | REDIS_URL, else memory://          | where the counters live (Redis shares them between workers) |
+| RATELIMIT_LOGIN | 10 per minute; 50 per hour               | login attempts (POST) per address |
+| RATELIMIT_LINK  | 5 per minute; 20 per hour                | access-link and password-reset requests per address |
+| RATELIMIT_IDEA  | 10 per minute; 60 per hour               | idea form submissions (POST) per address |
+| FORM_MIN_SECONDS | 3 (0 in test)                           | the idea form sent faster than this after display is refused (robots) |
+| CLAMD_HOST      | (unset)                                  | ClamAV daemon host; with CLAMD_PORT (3310) every upload is scanned |
+| CLAMD_PORT      | 3310                                     | ClamAV daemon TCP port |
+| CLAMD_SOCKET    | (unset)                                  | ClamAV daemon Unix socket (instead of host and port) |
+| QUARANTINE_DIR  | <instance>/quarantine                    | where infected uploads are moved (never served) |
+| DRAFT_RETENTION_MONTHS | 3                                 | a draft untouched this long is deleted |
+| DRAFT_WARNING_DAYS | 14                                    | the holder is warned this many days before |
+| FINISHED_RETENTION_MONTHS | 24                             | declined, redirected and withdrawn dossiers are anonymised this long after the decision |
+| HOLDER_REMINDER_DAYS | 7                                    | days without an answer to a request before the holder is reminded (once) |
+| OUTBOX_MAX_ATTEMPTS | 5                                     | attempts at sending a mail before its row is marked failed |
+| OUTBOX_RETRY_SECONDS | 30                                   | wait before the first new attempt, doubled at each one |
+| OUTBOX_RECOVERY_SECONDS | 300                               | how often beat hands over again mails the broker never got |
+| LOG_FORMAT      | json in production, else text            | json: one JSON object per line (time, level, logger, message, request_id, extras) |
+| READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
+| METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
+| BENCH           | false (always false in production)       | enables /_bench/dashboard-sql, the benchmark's bare-SQL ceiling |
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "production", "test")
@@ -70,6 +94,52 @@ def _secret_key(env: str, instance_path: Path, value: str | None) -> str:
     return key
 
 
+def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object]:
+    """The antivirus daemon, the quarantine and the retention periods (Flask config keys)."""
+    try:
+        numbers = {"CLAMD_PORT": int(e.get("CLAMD_PORT") or "3310"),
+                   "DRAFT_RETENTION_MONTHS": int(e.get("DRAFT_RETENTION_MONTHS") or "3"),
+                   "DRAFT_WARNING_DAYS": int(e.get("DRAFT_WARNING_DAYS") or "14"),
+                   "FINISHED_RETENTION_MONTHS": int(e.get("FINISHED_RETENTION_MONTHS") or "24")}
+    except ValueError as exc:
+        raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+    return {"CLAMD_HOST": e.get("CLAMD_HOST") or None,
+            "CLAMD_SOCKET": e.get("CLAMD_SOCKET") or None,
+            "QUARANTINE_DIR": str(e.get("QUARANTINE_DIR") or instance_path / "quarantine"),
+            **numbers}
+
+
+def outbox_settings(e: dict[str, str]) -> dict[str, object]:
+    """How hard the outbox tries (OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_SECONDS), how often beat
+    recovers what the broker never received (OUTBOX_RECOVERY_SECONDS), and when a holder is
+    reminded of an unanswered request (HOLDER_REMINDER_DAYS)."""
+    try:
+        values = {name: int(e.get(name) or default) for name, default in (
+            ("OUTBOX_MAX_ATTEMPTS", "5"), ("OUTBOX_RETRY_SECONDS", "30"),
+            ("OUTBOX_RECOVERY_SECONDS", "300"), ("HOLDER_REMINDER_DAYS", "7"))}
+    except ValueError as exc:
+        raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+    if min(values.values()) < 1:
+        raise ConfigurationError("The OUTBOX_* and HOLDER_REMINDER_DAYS settings must be at "
+                                 "least 1.")
+    return values
+
+
+def operations_settings(e: dict[str, str], env: str) -> dict[str, object]:
+    """LOG_FORMAT, READYZ_OUTBOX_MAX, METRICS_TOKEN and BENCH (README, "Production
+    deployment")."""
+    log_format = (e.get("LOG_FORMAT") or ("json" if env == "production" else "text")).lower()
+    if log_format not in ("json", "text"):
+        raise ConfigurationError("LOG_FORMAT must be json or text.")
+    try:
+        outbox_max = int(e.get("READYZ_OUTBOX_MAX", "500"))
+    except ValueError as exc:
+        raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+    return {"LOG_FORMAT": log_format, "READYZ_OUTBOX_MAX": outbox_max,
+            "METRICS_TOKEN": e.get("METRICS_TOKEN") or None,
+            "BENCH": _flag(e.get("BENCH"), False) and env != "production"}
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -90,6 +160,21 @@ class Settings:
     magic_link_hours: int
     first_call_days: int
     holder_answer_days: int
+    password_reset_hours: int = 2
+    session_hours: int = 12
+    ratelimit_enabled: bool = True
+    ratelimit_storage_url: str = "memory://"
+    ratelimit_login: str = "10 per minute; 50 per hour"
+    ratelimit_link: str = "5 per minute; 20 per hour"
+    ratelimit_idea: str = "10 per minute; 60 per hour"
+    form_min_seconds: int = 3
+    proxy_hops: int = 0
+    #: Privacy and uploads (scanning, retention): see ``privacy_settings``.
+    privacy: dict = field(default_factory=dict)
+    #: Operations (logs, readiness, metrics, benchmark): see ``operations_settings``.
+    operations: dict = field(default_factory=dict)
+    #: The outbox's retries and recovery: see ``outbox_settings``.
+    outbox: dict = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
@@ -108,6 +193,10 @@ class Settings:
             magic_link_hours = int(e.get("MAGIC_LINK_HOURS", "72"))
             first_call_days = int(e.get("FIRST_CALL_DAYS", "10"))
             holder_answer_days = int(e.get("HOLDER_ANSWER_DAYS", "21"))
+            password_reset_hours = int(e.get("PASSWORD_RESET_HOURS", "2"))
+            session_hours = int(e.get("SESSION_HOURS", "12"))
+            form_min_seconds = int(e.get("FORM_MIN_SECONDS", "0" if env == "test" else "3"))
+            proxy_hops = int(e.get("PROXY_HOPS", "0"))
         except ValueError as exc:
             raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
         return cls(
@@ -129,6 +218,19 @@ class Settings:
             magic_link_hours=magic_link_hours,
             first_call_days=first_call_days,
             holder_answer_days=holder_answer_days,
+            password_reset_hours=password_reset_hours,
+            session_hours=session_hours,
+            ratelimit_enabled=_flag(e.get("RATELIMIT_ENABLED"), env != "test"),
+            ratelimit_storage_url=(e.get("RATELIMIT_STORAGE_URL") or e.get("REDIS_URL")
+                                   or "memory://"),
+            ratelimit_login=e.get("RATELIMIT_LOGIN") or "10 per minute; 50 per hour",
+            ratelimit_link=e.get("RATELIMIT_LINK") or "5 per minute; 20 per hour",
+            ratelimit_idea=e.get("RATELIMIT_IDEA") or "10 per minute; 60 per hour",
+            form_min_seconds=form_min_seconds,
+            proxy_hops=proxy_hops,
+            privacy=privacy_settings(e, instance_path),
+            operations=operations_settings(e, env),
+            outbox=outbox_settings(e),
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -163,4 +265,20 @@ class Settings:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SECURE": self.env == "production",
             "WTF_CSRF_TIME_LIMIT": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(hours=self.session_hours),
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "PASSWORD_RESET_HOURS": self.password_reset_hours,
+            # Read by our own guard (core/security.py), not by Flask-Limiter: its switch is
+            # one per process, and tests run several applications side by side.
+            "RATE_LIMITS_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_url,
+            "RATELIMIT_LOGIN": self.ratelimit_login,
+            "RATELIMIT_LINK": self.ratelimit_link,
+            "RATELIMIT_IDEA": self.ratelimit_idea,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "FORM_MIN_SECONDS": self.form_min_seconds,
+            "PROXY_HOPS": self.proxy_hops,
+            **self.privacy,
+            **self.operations,
+            **self.outbox,
         }

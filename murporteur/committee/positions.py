@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from murporteur.accounts.models import Organisation, Role, User
+from murporteur.audit import services as audit
 from murporteur.committee.models import (AgendaItem, CommitteeSession, Position, PositionChange,
                                          Proxy, Stance)
 from murporteur.committee.membership import may_view_session, member_organisation_ids
@@ -108,6 +109,10 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
                                   offer_kinds=kinds, amount_cents=amount_cents,
                                   comment=position.comment, changed_by_id=member.id))
     db.session.flush()
+    audit.record(member, "position.record", position, {
+        "item_id": item.id, "dossier_id": item.dossier_id, "organisation_id": organisation.id,
+        "version": position.version, "stance": position.stance, "offer_kinds": kinds,
+        "amount_cents": amount_cents, "comment_sha256": audit.text_digest(position.comment)})
     return position
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from murporteur import signals
+from murporteur.audit import services as audit
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatus,
                                          CommitteeSession, Decision)
@@ -109,6 +110,26 @@ def sessions_for(user: User) -> list[CommitteeSession]:
         session_invitation.c.organisation_id.in_(organisation_ids)).distinct()))
 
 
+def load_agenda(session: CommitteeSession) -> list[AgendaItem]:
+    """The session's items with their dossier, positions (and who gave them) and supporters,
+    in a few queries whatever the length of the agenda (the grid and the members' page)."""
+    from sqlalchemy.orm import selectinload
+
+    from murporteur.committee.models import Position
+
+    items = selectinload(CommitteeSession.items)
+    db.session.scalars(
+        select(CommitteeSession).where(CommitteeSession.id == session.id).options(
+            selectinload(CommitteeSession.organisations),
+            items.selectinload(AgendaItem.dossier),
+            items.selectinload(AgendaItem.positions).selectinload(Position.updated_by),
+            items.selectinload(AgendaItem.supporters))
+        # Also when the session is already in the database session (the query autoflushes
+        # first: nothing pending is lost).
+        .execution_options(populate_existing=True)).all()
+    return session.items
+
+
 def invited_members(session: CommitteeSession) -> list[User]:
     ids = [o.id for o in session.organisations]
     return list(db.session.scalars(select(User).where(
@@ -169,6 +190,14 @@ def remove_item(item: AgendaItem, actor: User) -> None:
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
     later = [i for i in session.items if i.rank > item.rank]
     dossier = item.dossier
+    from murporteur.committee.models import PositionChange
+
+    # The positions go with the item, and so does their history (it pointed at them: the
+    # removal failed on it, found by the wapiti scan).
+    position_ids = [p.id for p in item.positions]
+    if position_ids:
+        db.session.execute(PositionChange.__table__.delete().where(
+            PositionChange.position_id.in_(position_ids)))
     session.items.remove(item)  # an orphan: deleted at flush, positions with it
     apply_transition(dossier, "remove_from_agenda", actor)
     db.session.flush()
@@ -223,6 +252,10 @@ def record_decision(item: AgendaItem, decision: Decision, actor: User, comment: 
     item.decision_comment = comment
     item.supporters = supporters if decision == Decision.SUPPORTED else []
     db.session.flush()
+    audit.record(actor, "committee.record_decision", item, {
+        "session_id": item.session_id, "dossier_id": item.dossier_id, "decision": decision,
+        "supporters": sorted(o.id for o in item.supporters),
+        "comment_sha256": audit.text_digest(comment)})
 
 
 def publish_decisions(session: CommitteeSession, actor: User) -> list[AgendaItem]:

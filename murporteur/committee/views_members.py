@@ -101,11 +101,15 @@ def _render_session(session: CommitteeSession, status: int = 200,
         proxy_form = ProxyForm(formdata=None,
                                receiver=str(given.receiver_id) if given else "")
         proxy_form.receiver.choices = _proxy_choices(session)
+    services.load_agenda(session)
+    # Whom the member speaks for depends on the session only (their organisation, proxies):
+    # decided once, and each item's positions come from the agenda loaded above.
+    organisations = _speaking_for(session.items[0]) if session.items else []
     summaries = []
     for item in session.items:
-        organisations = _speaking_for(item)
+        positions = {p.organisation_id: p for p in item.positions}
         summaries.append((item, session.slot_of(item),
-                          [(o, services.position_of(item, o)) for o in organisations]))
+                          [(o, positions.get(o.id)) for o in organisations]))
     return render_template(
         "committee/member_session.html", session=session, summaries=summaries,
         state=SESSION_STATES[session.state], given=given, received=received,

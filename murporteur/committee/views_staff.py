@@ -291,6 +291,7 @@ def _decision_form(item: AgendaItem, formdata=None) -> ItemDecisionForm:
 
 def _render_grid(session: CommitteeSession, status: int = 200, **forms):
     posted = forms.get("decision_forms", {})
+    services.load_agenda(session)
     items = [(item, services.grid(item), posted.get(item.id) or _decision_form(item))
              for item in session.items]
     return render_template(
@@ -312,6 +313,9 @@ def live_grid(session_id: int):
 def record_decision(session_id: int, item_id: int):
     session = _load(session_id)
     item = _load_item(session, item_id)
+    if not services.decisions_open(session):  # the decision forms are not shown: say why here
+        return _render_grid(session, 422, page_errors=[
+            _("Les décisions se prennent en séance, une fois convoquée.")])
     form = _decision_form(item, request.form)
     if not form.validate_on_submit():
         return _render_grid(session, 422, decision_forms={item.id: form})

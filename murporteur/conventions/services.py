@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from murporteur.accounts.models import Organisation, Role, User
+from murporteur.audit import services as audit
 from murporteur.committee.models import AgendaItem, Decision, Position
 from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
 from murporteur.conventions.workflow import FINISHED, apply_convention_transition
@@ -74,6 +75,10 @@ def create_conventions(dossier: Dossier, actor: User) -> list[Convention]:
         raise DomainError(_l("Le comité n'a enregistré aucune organisation qui soutienne ce "
                              "projet."))
     db.session.flush()
+    audit.record(actor, "convention.create", dossier, {"conventions": [
+        {"id": c.id, "organisation_id": c.organisation_id, "kind": c.kind,
+         "committed_cents": c.committed_cents, "in_kind_cents": c.in_kind_cents}
+        for c in created]})
     return created
 
 
@@ -91,6 +96,7 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
         if changed - {"reference", "signatories"}:
             raise DomainError(_l("La convention est signée : seuls la référence et les "
                                  "signataires se modifient encore."))
+    before = {name: getattr(convention, name) for name in fields}
     for name, value in fields.items():
         if name.endswith("_cents") and (value is None or value < 0):
             raise DomainError(_l("Un montant ne peut pas être négatif."))
@@ -102,6 +108,11 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
         raise DomainError(_l("Les versements prévus (%(scheduled)s) dépasseraient le montant "
                              "engagé.", scheduled=format_cents(convention.scheduled_cents)))
     db.session.flush()
+    changed = {name: {"old": before[name], "new": value} for name, value in fields.items()
+               if before[name] != value}
+    audit.record(actor, "convention.update", convention, {
+        name: (change if name.endswith("_cents") or name.endswith("_date") or name == "kind"
+               else {"changed": True}) for name, change in changed.items()})
 
 
 def amend(convention: Convention, actor: User, *, field: str, new_cents: int,
@@ -128,6 +139,9 @@ def amend(convention: Convention, actor: User, *, field: str, new_cents: int,
     setattr(convention, attribute, new_cents)
     db.session.add(amendment)
     db.session.flush()
+    audit.record(actor, "convention.amend", convention, {
+        "amendment_id": amendment.id, "field": field, "old_cents": amendment.old_cents,
+        "new_cents": new_cents, "reason_sha256": audit.text_digest(reason)})
     return amendment
 
 
@@ -147,6 +161,8 @@ def schedule_payment(convention: Convention, actor: User, planned: date,
     payment = Payment(convention=convention, planned_date=planned, amount_cents=amount_cents)
     db.session.add(payment)
     db.session.flush()
+    audit.record(actor, "payment.schedule", payment, {
+        "convention_id": convention.id, "planned_date": planned, "amount_cents": amount_cents})
     return payment
 
 
@@ -167,6 +183,8 @@ def mark_paid(payment: Payment, actor: User, paid: date, amount_cents: int) -> N
                              committed=format_cents(convention.committed_cents)))
     payment.paid_date, payment.paid_amount_cents = paid, amount_cents
     db.session.flush()
+    audit.record(actor, "payment.mark_paid", payment, {
+        "convention_id": convention.id, "paid_date": paid, "paid_amount_cents": amount_cents})
 
 
 def remove_payment(payment: Payment, actor: User) -> None:
@@ -174,6 +192,9 @@ def remove_payment(payment: Payment, actor: User) -> None:
     _require_open(payment.convention)
     if payment.paid_date is not None:
         raise DomainError(_l("Un versement effectué ne se supprime pas."))
+    audit.record(actor, "payment.remove", payment, {
+        "convention_id": payment.convention_id, "planned_date": payment.planned_date,
+        "amount_cents": payment.amount_cents})
     payment.convention.payments.remove(payment)
     db.session.flush()
 

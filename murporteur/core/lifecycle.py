@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from blinker import Signal
 from flask_babel import lazy_gettext as _l
 
+from murporteur.audit import services as audit
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 
@@ -71,6 +72,9 @@ class Lifecycle:
         obj.state = transition.target
         db.session.add(event)
         db.session.flush()
+        audit.record(actor, f"{obj.__tablename__}.{name}", obj, {
+            "event_id": event.id, "from": event.from_state, "to": event.to_state,
+            "comment_sha256": audit.text_digest(comment)})
         self.signal.send(obj, event=event, actor=actor)
         return event
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, select, text
@@ -27,7 +29,21 @@ def landing():
 def privacy():
     from murporteur.submissions.services import CONSENT_VERSION
 
-    return render_template("public/privacy.html", consent_version=CONSENT_VERSION)
+    return render_template("public/privacy.html", consent_version=CONSENT_VERSION,
+                           draft_months=current_app.config["DRAFT_RETENTION_MONTHS"],
+                           warning_days=current_app.config["DRAFT_WARNING_DAYS"],
+                           finished_months=current_app.config["FINISHED_RETENTION_MONTHS"])
+
+
+#: When the accessibility statement was last reviewed (RGAA: the statement is dated).
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 24)
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    return render_template("public/accessibility.html",
+                           statement_date=ACCESSIBILITY_STATEMENT_DATE,
+                           base_url=current_app.config["BASE_URL"])
 
 
 @bp.post("/langue")
@@ -82,3 +98,29 @@ def healthz():
     state["status"] = "ok" if state["broker"] != "down" and state["database"] == "ok" \
         else "degraded"
     return jsonify(state), 200 if state["database"] == "ok" else 503
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: may this process take traffic? 503 names the checks that failed.
+
+    The database answers a query; the broker answers a ping (when REDIS_URL is set); the
+    outbox backlog (rows queued or being sent) is at most READYZ_OUTBOX_MAX — more means
+    e-mails are piling up (a stopped worker, an SMTP server refusing).
+    """
+    checks: dict[str, dict] = {"database": {"status": database_state()}}
+    broker = broker_state()
+    checks["broker"] = {"status": "ok" if broker == "in-process" else broker,
+                        "mode": "in-process" if broker == "in-process" else "redis"}
+    threshold = current_app.config["READYZ_OUTBOX_MAX"]
+    if checks["database"]["status"] == "ok":
+        counts = outbox_counts()
+        backlog = counts["queued"] + counts["sending"]
+        checks["outbox"] = {"status": "ok" if backlog <= threshold else "backlog",
+                            "backlog": backlog, "threshold": threshold}
+    else:
+        checks["outbox"] = {"status": "unknown", "threshold": threshold}
+    failed = [name for name, check in checks.items() if check["status"] != "ok"]
+    body = {"status": "ready" if not failed else "not_ready", "failed": failed,
+            "checks": checks}
+    return jsonify(body), 503 if failed else 200

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
+from murporteur.audit import services as audit
 from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
 from murporteur.core.templating import euros
@@ -132,6 +133,9 @@ def _export(fmt: str, name: str, sheet, headers, rows):
     scope = _scope(request.args)
     organisation_id = current_user.organisation_id if scope.restricted else scope.organisation_id
     lines = rows(period, organisation_id, scope.restricted)
+    audit.record(current_user, f"export.{name}", ("export", name), {
+        "format": fmt, "period": period.slug, "organisation_id": organisation_id})
+    db.session.commit()
     return send_table(fmt, f"{name}-{period.slug}.{fmt}", sheet, headers, lines)
 
 
@@ -157,6 +161,9 @@ def yearly_report(year: int):
     except PeriodError:
         abort(404)
     figures = services.figures(period)
+    audit.record(current_user, "export.yearly_report", ("export", "yearly_report"),
+                 {"year": year})
+    db.session.commit()
     pdf = exports.yearly_pdf(figures=figures, period=period,
                              supported=services.supported_projects(period),
                              **presentation(figures))

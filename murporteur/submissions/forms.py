@@ -6,14 +6,28 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, MultipleFileField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
-from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
-                                            STAGE_LABELS, SUPPORT_KIND_LABELS, choices)
+from murporteur.submissions.choices import (
+    LEGAL_FORM_LABELS,
+    PRIORITY_AREA_LABELS,
+    STAGE_LABELS,
+    SUPPORT_KIND_LABELS,
+    choices,
+)
 from murporteur.submissions.services import ANSWER_FIELDS, Answers
 
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
@@ -78,6 +92,12 @@ class IdeaForm(FlaskForm):
     documents = MultipleFileField(_l("Documents (facultatif)"))
     consent = BooleanField(_l("J'accepte que les informations de ce formulaire soient "
                               "traitées par le collectif Mur porteur pour étudier mon idée."))
+    # Against robots, without a third party: a field people never see (robots fill it in)
+    # and the signed moment the form was shown (robots answer within a second).
+    website = StringField(_l("Ne remplissez pas ce champ"))
+    started = HiddenField()
+    # Drawn when the page is shown: a second send of the same page is the same idea.
+    submission_key = HiddenField()
 
     def validate_phone(self, field):
         if field.data and (not _PHONE.match(field.data)

@@ -5,14 +5,26 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String,
-                        Text)
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer,
+                        String, Text)
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
+
+
+#: The dossier's searchable text, as its GIN index holds it (migration 0008); the dashboard's
+#: search (``triage.dashboard.dossier_document``) builds the same expression.
+DOSSIER_DOCUMENT = (  # written as PostgreSQL prints it back, so that Alembic sees no change
+    "to_tsvector('french'::regconfig, murporteur_unaccent(("
+    "((((((COALESCE(title, ''::character varying)::text || ' '::text) "
+    "|| COALESCE(summary, ''::text)) || ' '::text) "
+    "|| COALESCE(structure_name, ''::character varying)::text) || ' '::text) "
+    "|| COALESCE(contact_name, ''::character varying)::text) || ' '::text) "
+    "|| COALESCE(number, ''::character varying)::text))")
 
 
 def new_public_id() -> str:
@@ -25,6 +37,10 @@ class Dossier(db.Model):
     __table_args__ = (
         CheckConstraint("financing_amount_cents IS NULL OR financing_amount_cents >= 0",
                         name="financing_amount_not_negative"),
+        # The dashboard's full-text search (PostgreSQL, migration 0008):
+        # triage.dashboard.dossier_document builds the same expression.
+        Index("ix_dossier_search", text(DOSSIER_DOCUMENT), postgresql_using="gin")
+        .ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,6 +73,13 @@ class Dossier(db.Model):
     # Consent to data processing: when, and which text was agreed to.
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str | None] = mapped_column(String(20))
+    # Retention (privacy/tasks.py): when the holder was warned that the untouched draft will
+    # be deleted, and when the dossier's personal data was erased (amounts and states stay).
+    expiry_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The random key of the form page an idea was first sent from: a second send of the same
+    # page (a double click) finds this dossier instead of creating another.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -94,6 +117,9 @@ class DossierEvent(TransitionRecord, db.Model):
     """One transition of a dossier: the append-only history (never updated, never deleted)."""
 
     __tablename__ = "dossier_event"
+    # The reporting funnel: each dossier's first transition of each kind (migration 0008).
+    __table_args__ = (Index("ix_dossier_event_transition", "transition", "dossier_id",
+                            "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
@@ -132,6 +158,12 @@ class Document(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The antivirus verdict (submissions/scanning.py): ``unscanned`` when no scanner is set,
+    # ``pending`` until it answers (the file is not served), ``clean`` or ``infected``
+    # (the file is moved to the quarantine and never served).
+    scan_status: Mapped[str] = mapped_column(String(16), default="unscanned",
+                                             server_default="unscanned")
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier: Mapped[Dossier | None] = relationship(back_populates="documents")
     message: Mapped[Message | None] = relationship(back_populates="documents")

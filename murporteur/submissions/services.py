@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,6 +24,12 @@ from murporteur.submissions.workflow import (TRANSITIONS, UNDECIDED, TransitionR
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).
 CONSENT_VERSION = "2026-11"
+#: The words agreed to, per version: a dossier's ``consent_version`` names its text here
+#: (a new wording is a new version; old ones stay listed).
+CONSENT_TEXTS = {
+    "2026-11": "J'accepte que les informations de ce formulaire soient traitées par le "
+               "collectif Mur porteur pour étudier mon idée.",
+}
 
 #: The answers a holder may edit, and the ones a submission cannot do without.
 ANSWER_FIELDS = (
@@ -70,11 +77,15 @@ def update_answers(dossier: Dossier, answers: Answers, *, now: datetime | None =
 
 
 def save_draft(holder: User, answers: Answers, dossier: Dossier | None = None, *,
-               send_link: bool = False) -> Dossier:
-    """Create or update the holder's draft; the link to resume it goes by e-mail on request."""
+               send_link: bool = False, submission_key: str | None = None) -> Dossier:
+    """Create or update the holder's draft; the link to resume it goes by e-mail on request.
+
+    ``submission_key`` (unique) makes a second creation from the same form page fail with
+    an IntegrityError: the caller finds the first one with ``find_by_submission_key``.
+    """
     created = dossier is None
     if dossier is None:
-        dossier = Dossier(holder=holder, state="draft")
+        dossier = Dossier(holder=holder, state="draft", submission_key=submission_key or None)
         db.session.add(dossier)
     update_answers(dossier, answers)
     db.session.flush()
@@ -119,6 +130,9 @@ def next_number(year: int) -> str:
 def submit_dossier(dossier: Dossier, actor: User, *, now: datetime | None = None
                    ) -> DossierEvent:
     """Send a complete draft: it gets its number and goes to the animators."""
+    # The row locked, its state read afresh: of two sends at once, the second waits for the
+    # first and is refused below instead of numbering the dossier twice.
+    db.session.refresh(dossier, attribute_names=["state"], with_for_update=True)
     problems = submission_problems(dossier)
     if problems:
         raise IncompleteDossier(problems)
@@ -217,8 +231,26 @@ def find_by_public_id(public_id: str) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
 
 
+def find_by_submission_key(key: str | None) -> Dossier | None:
+    if not key:
+        return None
+    return db.session.scalar(select(Dossier).where(Dossier.submission_key == key))
+
+
 def find_by_number(number: str) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(Dossier.number == number))
+
+
+def load_page(dossier: Dossier, *options) -> Dossier:
+    """Load at once what a dossier's page shows — its thread with each message's author and
+    documents, its documents, its history with who acted — plus ``options``: a few queries
+    whatever the length of the thread, instead of one per message."""
+    db.session.scalars(select(Dossier).where(Dossier.id == dossier.id).options(
+        selectinload(Dossier.messages).selectinload(Message.author),
+        selectinload(Dossier.messages).selectinload(Message.documents),
+        selectinload(Dossier.documents),
+        selectinload(Dossier.events).selectinload(DossierEvent.actor), *options)).all()
+    return dossier
 
 
 def find_document(public_id: str) -> Document | None:

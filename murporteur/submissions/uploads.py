@@ -20,6 +20,7 @@ from werkzeug.datastructures import FileStorage
 
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
+from murporteur.submissions import scanning
 from murporteur.submissions.models import Document
 
 MAX_FILES = 5
@@ -117,6 +118,7 @@ def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
                         staging_key=staging_key)
     db.session.add(document)
     db.session.flush()
+    scanning.mark_for_scan(document)
     return document
 
 

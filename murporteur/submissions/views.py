@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from murporteur.accounts.models import Role
 from murporteur.accounts.services import holder_for_email
 from murporteur.core.errors import DomainError
+from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.extensions import db
-from murporteur.submissions import services, uploads
+from murporteur.submissions import scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import STATES
+from murporteur.submissions.workflow import STATES, TransitionRefused
 
 bp = Blueprint("submissions", __name__)
 
@@ -52,11 +63,13 @@ def _load(public_id: str) -> Dossier:
 
 
 @bp.route("/deposer", methods=["GET", "POST"])
+@idea_limit
 def new_idea():
     return _idea_form(None)
 
 
 @bp.route("/deposer/<public_id>", methods=["GET", "POST"])
+@idea_limit
 def edit_draft(public_id: str):
     dossier = _load(public_id)
     if not _may_edit(dossier):
@@ -66,6 +79,8 @@ def edit_draft(public_id: str):
             return redirect(url_for("accounts.request_link"))
         abort(404)
     if dossier.state != "draft":
+        if request.method == "POST":
+            return _sent_already(dossier)  # the form sent again after it went (double click)
         return redirect(url_for("submissions.show_dossier", public_id=dossier.public_id))
     return _idea_form(dossier)
 
@@ -89,8 +104,15 @@ def _idea_form(dossier: Dossier | None):
         elif user is not None and user.role == Role.HOLDER:
             form.email.data = user.email
             form.contact_name.data = user.full_name
+    if dossier is None and not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
     upload_errors: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and form.website.data:
+        # Only robots see the field: nothing is stored, what was sent comes back as it was.
+        upload_errors = [_("Votre envoi ressemble à celui d'un robot : rien n'a été "
+                           "enregistré. Laissez vide le champ « Ne remplissez pas ce champ » "
+                           "puis envoyez de nouveau.")]
+    elif request.method == "POST":
         if dossier is not None or (user is not None and user.role == Role.HOLDER):
             # The address that follows a dossier is its holder's: not changed from the form.
             form.email.data = (dossier.holder if dossier else user).email
@@ -104,11 +126,34 @@ def _idea_form(dossier: Dossier | None):
             staging_key=key, uploaded_by_id=user.id if user else None)
         db.session.commit()
         action = request.form.get("action", "save")
+        if dossier is None and user is None and filled_too_fast(form.started.data):
+            # A first anonymous send, quicker than anyone fills this form in. The files are
+            # kept with the answers above; nothing else is stored.
+            upload_errors.append(_("Votre envoi est arrivé plus vite qu'une personne ne "
+                                   "remplit ce formulaire : par précaution, rien n'a été "
+                                   "enregistré. Vérifiez vos réponses, elles sont conservées, "
+                                   "puis envoyez de nouveau."))
         valid = form.validate() and not upload_errors
+        repeat = services.find_by_submission_key(form.submission_key.data) \
+            if dossier is None else None
+        if valid and repeat is not None:
+            return _sent_already(repeat)  # a double click: the first send did it all
         if valid:
-            holder = _resolve_holder(form, dossier)
-            send_link = dossier is None and not (user and user.id == holder.id)
-            saved = services.save_draft(holder, form.answers(), dossier, send_link=send_link)
+            try:
+                holder = _resolve_holder(form, dossier)
+                # A link to resume a saved draft; a sent idea gets its receipt instead.
+                send_link = (dossier is None and action != "submit"
+                             and not (user and user.id == holder.id))
+                saved = services.save_draft(holder, form.answers(), dossier,
+                                            send_link=send_link,
+                                            submission_key=form.submission_key.data)
+            except IntegrityError:
+                # The same page sent twice at once: the other request created the dossier.
+                db.session.rollback()
+                repeat = services.find_by_submission_key(form.submission_key.data)
+                if repeat is None:
+                    raise
+                return _sent_already(repeat)
             services.attach_staged(saved, key)
             if action == "submit":
                 try:
@@ -116,6 +161,9 @@ def _idea_form(dossier: Dossier | None):
                 except services.IncompleteDossier as exc:
                     db.session.rollback()
                     _show_problems(form, exc.problems)
+                except TransitionRefused:  # sent a moment ago by the same double click
+                    db.session.rollback()
+                    return _sent_already(saved)
                 else:
                     db.session.commit()
                     _remember_draft(saved)
@@ -139,10 +187,19 @@ def _idea_form(dossier: Dossier | None):
     documents = services.staged_documents(key) + (
         services.dossier_documents(dossier) if dossier else [])
     status = 422 if request.method == "POST" else 200
+    form.started.data = form_stamp()  # the next send is timed from this display
     return render_template("submissions/idea_form.html", form=form, dossier=dossier,
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
                            accepted_types=uploads.ACCEPTED_LABEL), status
+
+
+def _sent_already(dossier: Dossier):
+    """Where a repeated send of a form lands: the page the first send led to."""
+    _remember_draft(dossier)
+    if dossier.number is not None:
+        return redirect(url_for("submissions.confirmation", public_id=dossier.public_id))
+    return redirect(url_for("submissions.edit_draft", public_id=dossier.public_id))
 
 
 def _show_problems(form: IdeaForm, problems: dict) -> None:
@@ -188,6 +245,7 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
 
     structure = (get_structure(dossier.redirect_structure_id)
                  if dossier.state == "redirected" and dossier.redirect_structure_id else None)
+    services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
         documents=services.dossier_documents(dossier), message_form=message_form,
@@ -199,6 +257,9 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
 def post_message(public_id: str):
     dossier = _load_own(public_id)
     form = MessageForm()
+    if dossier.state == "withdrawn":  # its page no longer shows the message form: say why
+        flash(_("Ce dossier est retiré : il ne reçoit plus de messages."), "error")
+        return _render_dossier(dossier, form, 409)
     response = post_message_from(form, dossier, "submissions.show_dossier",
                                  public_id=dossier.public_id)
     return response or _render_dossier(dossier, form, 422)
@@ -245,6 +306,25 @@ def withdraw_dossier(public_id: str):
     return render_template("submissions/withdraw.html", dossier=dossier, form=form)
 
 
+def _withheld(document):
+    """A file the antivirus has not cleared: refused with the reason, never served."""
+    if document.scan_status == scanning.INFECTED:
+        message = _("Un virus a été détecté dans « %(name)s » : le fichier a été mis en "
+                    "quarantaine et ne peut pas être téléchargé. Envoyez-en une copie saine.",
+                    name=document.original_name)
+    else:
+        message = _("« %(name)s » est en cours d'analyse antivirus : il sera disponible dans "
+                    "quelques instants. Réessayez un peu plus tard.", name=document.original_name)
+    return render_template("errors/error.html", status=409, title=_("Fichier indisponible"),
+                           message=message, back=None), 409
+
+
+@bp.after_app_request
+def _dispatch_scans(response):
+    scanning.dispatch_scans(db.session)
+    return response
+
+
 @bp.get("/documents/<public_id>")
 def download_document(public_id: str):
     document = services.find_document(public_id)
@@ -257,6 +337,8 @@ def download_document(public_id: str):
             document.staging_key == session.get("staging_key")
     if not allowed:
         abort(404)
+    if document.scan_status in scanning.WITHHELD:
+        return _withheld(document)
     response = send_file(uploads.path_of(document), mimetype=document.content_type,
                          as_attachment=True, download_name=uploads.download_name(document),
                          max_age=0)

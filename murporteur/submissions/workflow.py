@@ -15,6 +15,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from murporteur import signals
+from murporteur.audit import services as audit
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -168,6 +169,10 @@ def apply_transition(dossier: Dossier, name: str, actor: User | None, comment: s
     dossier.state_changed_at = event.created_at
     db.session.add(event)
     db.session.flush()
+    audit.record(actor, f"dossier.{name}", dossier, {
+        "number": dossier.number, "event_id": event.id, "from": event.from_state,
+        "to": event.to_state, "comment_sha256": audit.text_digest(comment),
+        "redirect_structure_id": dossier.redirect_structure_id}, at=event.created_at)
     signals.dossier_transitioned.send(dossier, event=event, actor=actor)
     return event
 

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from murporteur.audit import services as audit
 from murporteur.core.errors import DomainError
 from murporteur.directory import services as directory
 from murporteur.extensions import db
@@ -39,6 +40,7 @@ def _structure_choices():
 
 
 def _render(dossier, status: int = 200, **forms):
+    services.load_dossier_page(dossier)
     assign_form = forms.get("assign_form") or AssignForm(
         animator=str(dossier.assigned_to_id or "none"))
     assign_form.animator.choices = _assign_choices()
@@ -49,9 +51,10 @@ def _render(dossier, status: int = 200, **forms):
     decision_forms = forms.get("decision_forms") or {}
     transitions = [t for t in available_transitions(dossier, current_user)
                    if t.name in services.TRIAGE_DECISIONS]
+    structure_choices = _structure_choices() if transitions else []
     for t in transitions:
         form = decision_forms.setdefault(t.name, DecisionForm(prefix=t.name, formdata=None))
-        form.structure.choices = _structure_choices()
+        form.structure.choices = structure_choices
     return render_template(
         "triage/dossier.html", dossier=dossier, state=STATES[dossier.state],
         page_errors=forms.get("page_errors", []),
@@ -84,7 +87,11 @@ def _done(dossier, message: str, anchor: str = ""):
 @bp.get("/dossiers/<number>")
 @animators_only
 def show_dossier(number: str):
-    return _render(_load(number))
+    dossier = _load(number)
+    # A look at a holder's personal data by staff is part of the audit trail.
+    audit.record(current_user, "dossier.view", dossier, {"number": dossier.number})
+    db.session.commit()
+    return _render(dossier)
 
 
 @bp.post("/dossiers/<number>/messages")

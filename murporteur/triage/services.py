@@ -165,6 +165,18 @@ def calls_to_remind(day_start: datetime, day_end: datetime) -> list[PhoneCall]:
         PhoneCall.scheduled_at >= day_start, PhoneCall.scheduled_at < day_end)))
 
 
+def unanswered_requests(asked_before: datetime) -> list[tuple[Dossier, datetime, str | None]]:
+    """Dossiers waiting for their holder's answer since before ``asked_before``: each with when
+    it was asked and the team's question."""
+    waiting = db.session.scalars(select(Dossier).where(
+        Dossier.state == "needs_info", Dossier.state_changed_at < asked_before)
+        .order_by(Dossier.id)).all()
+    return [(dossier, dossier.state_changed_at, db.session.scalar(
+        select(DossierEvent.comment).where(DossierEvent.dossier_id == dossier.id,
+                                           DossierEvent.transition == "request_info")
+        .order_by(DossierEvent.id.desc()).limit(1))) for dossier in waiting]
+
+
 # --- Qualification ------------------------------------------------------------------------
 
 QUALIFICATION_FIELDS = ("stage", "themes", "neighbourhoods", "priority_area", "legal_form",
@@ -271,3 +283,19 @@ def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
     db.session.flush()
     return note
 
+
+def load_dossier_page(dossier: Dossier) -> Dossier:
+    """What the animators' dossier page shows, loaded in a few queries whatever its length:
+    the holder's side (``submissions.services.load_page``) plus calls, notes, labels and the
+    qualification, each with its people."""
+    from sqlalchemy.orm import selectinload
+
+    from murporteur.submissions.services import load_page
+
+    return load_page(
+        dossier, selectinload(Dossier.holder), selectinload(Dossier.assigned_to),
+        selectinload(Dossier.calls).selectinload(PhoneCall.animator),
+        selectinload(Dossier.private_notes).selectinload(PrivateNote.author),
+        selectinload(Dossier.labels),
+        selectinload(Dossier.qualification).selectinload(Qualification.theme_rows),
+        selectinload(Dossier.qualification).selectinload(Qualification.updated_by))

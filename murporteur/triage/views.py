@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from murporteur.accounts.models import Role
+from murporteur.audit import services as audit
 from murporteur.committee.services import committee_organisations
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
@@ -114,7 +115,9 @@ def _export(query, fmt: str):
         abort(404)
     source = request.form if request.method == "POST" else request.args
     columns = exports.chosen_columns(current_user, source.getlist("column"))
-    db.session.commit()  # remember the columns before streaming
+    audit.record(current_user, "export.dossiers", ("export", "dossiers"), {
+        "format": fmt, "columns": columns, "filters": request.args.to_dict(flat=False)})
+    db.session.commit()  # remember the columns (and the export) before streaming
     headers, rows = exports.table(query, columns)
     return send_table(fmt, f"dossiers-{paris_today().isoformat()}.{fmt}", _("Dossiers"),
                       headers, rows)

@@ -14,7 +14,10 @@ from tests.conftest import login
 from tests.factories import (PASSWORD, AdminFactory, AnimatorFactory, DraftFactory,
                              HolderFactory, MemberFactory, submitted_dossier)
 
-ROLES = ("anonymous", "holder", "other_holder", "animator", "member", "admin")
+#: "holder" owns the world's dossier and draft; "other_holder" is another holder. "member" belongs
+#: to organisation A, invited to the session and party to the convention; "member_b" to
+#: organisation B, invited nowhere: what A's member reaches through A, B's must not.
+ROLES = ("anonymous", "holder", "other_holder", "animator", "member", "member_b", "admin")
 LOGIN = "login"  # redirected to the login page
 
 
@@ -27,6 +30,8 @@ def _only(allowed, code_others=403, **codes):
     expected["anonymous"] = LOGIN
     for role in allowed:
         expected[role] = 200
+    if "member" in allowed:  # a page about one's own organisation: B's member sees B's
+        expected["member_b"] = 200
     expected.update(codes)
     return expected
 
@@ -36,11 +41,16 @@ ROUTES = {
     "public.landing": ("GET", "/", _all(200)),
     "public.privacy": ("GET", "/donnees-personnelles", _all(200)),
     "public.healthz": ("GET", "/healthz", _all(200)),
+    "public.readyz": ("GET", "/readyz", _all(200)),
+    # Local requests only (or a bearer METRICS_TOKEN): the test client calls from 127.0.0.1.
+    "metrics.metrics": ("GET", "/metrics", _all(200)),
     "public.set_language": ("POST", "/langue", _all(302)),
     "accounts.login": ("GET", "/connexion", _all(200)),
     "accounts.logout": ("POST", "/deconnexion", _all(302)),
     "accounts.request_link": ("GET", "/retrouver-mon-dossier", _all(200)),
     "accounts.follow_link": ("GET", "/lien/{token}", _all(200)),
+    "accounts.forgot_password": ("GET", "/mot-de-passe-oublie", _all(200)),
+    "accounts.reset_password": ("GET", "/mot-de-passe/{reset_token}", _all(200)),
     "accounts.set_password": ("GET", "/compte/mot-de-passe",
                               _only(ROLES[1:], anonymous=LOGIN)),
     "submissions.new_idea": ("GET", "/deposer", _all(200)),
@@ -88,7 +98,7 @@ ROUTES = {
                                     _only([], animator=302)),
     "directory.restore_structure": ("POST", "/instruction/structures/{structure}/restaurer",
                                     _only([], animator=302)),
-    "notifications.preferences": ("GET", "/compte/notifications", _only(["animator"])),
+    "notifications.preferences": ("GET", "/compte/notifications", _only(ROLES[1:])),
     "notifications.in_app": ("GET", "/notifications", _only(ROLES[1:])),
     "notifications.read_all_in_app": ("POST", "/notifications/tout-lu", {
         **_all(302), "anonymous": LOGIN}),
@@ -126,7 +136,7 @@ ROUTES = {
     "conventions.dossier_conventions": ("GET", "/conventions/dossiers/{supported}",
                                         _only(["animator"])),
     "conventions.show_convention": ("GET", "/conventions/{convention}",
-                                    _only(["animator", "member"])),
+                                    _only(["animator", "member"], member_b=404)),
     "conventions.edit_convention": ("POST", "/conventions/{convention}/modifier",
                                     _only([], animator=422)),
     "conventions.amend_convention": ("POST", "/conventions/{convention}/avenant",
@@ -137,9 +147,9 @@ ROUTES = {
                                       "/conventions/{convention}/versements/{payment}/paye",
                                       _only([], animator=422)),
     "conventions.upload_signed_copy": ("POST", "/conventions/{convention}/copie-signee",
-                                       _only([], animator=422, member=422)),
+                                       _only([], animator=422, member=422, member_b=404)),
     "conventions.apply_step": ("POST", "/conventions/{convention}/etape/terminate",
-                               _only([], animator=422, member=403)),
+                               _only([], animator=422, member=403, member_b=404)),
     "conventions.delete_payment": ("POST",
                                    "/conventions/{convention}/versements/{payment}/supprimer",
                                    _only([], animator=302)),
@@ -155,9 +165,10 @@ ROUTES = {
     "api.openapi_document": ("GET", "/api/v1/openapi.json", _all(200)),
     "api.unknown_route": ("GET", "/api/v1/nothing", _all(404)),
     "api_tokens.list_tokens": ("GET", "/compte/api", _only(["animator", "member"])),
-    "api_tokens.create_token": ("POST", "/compte/api", _only([], animator=422, member=422)),
+    "api_tokens.create_token": ("POST", "/compte/api",
+                                _only([], animator=422, member=422, member_b=422)),
     "api_tokens.revoke_token": ("POST", "/compte/api/{api_token}/revoquer",
-                                _only([], animator=404, member=302)),
+                                _only([], animator=404, member=302, member_b=404)),
     # Reporting.
     "reporting.dashboard": ("GET", "/rapports/", _only(["animator", "member"])),
     "reporting.export_conventions": ("GET", "/rapports/conventions.csv",
@@ -167,19 +178,32 @@ ROUTES = {
     "reporting.yearly_report": ("GET", "/rapports/rapport-2026.pdf", _only(["animator"])),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
-    "members.show_session": ("GET", "/comite/seances/{session}", _only(["member"])),
-    "members.show_item": ("GET", "/comite/seances/{session}/points/{item}", _only(["member"])),
+    "members.show_session": ("GET", "/comite/seances/{session}",
+                             _only(["member"], member_b=404)),
+    "members.show_item": ("GET", "/comite/seances/{session}/points/{item}",
+                          _only(["member"], member_b=404)),
     "members.download_minutes": ("GET", "/comite/seances/{session}/compte-rendu.pdf",
-                                 _only([], member=404)),
+                                 _only([], member=404, member_b=404)),
     "members.give_proxy": ("POST", "/comite/seances/{session}/procuration",
-                           _only([], member=422)),
+                           _only([], member=422, member_b=404)),
     "triage.show_dossier": ("GET", "/instruction/dossiers/{number}", _only(["animator"])),
     "triage.post_message": ("POST", "/instruction/dossiers/{number}/messages",
                             _only([], animator=422)),
     "notifications.outbox": ("GET", "/admin/outbox/", _only(["admin"])),
+    "notifications.catalogue": ("GET", "/admin/notifications/", _only(["admin"])),
+    "notifications.preview": ("GET", "/admin/notifications/dossier_receipt", _only(["admin"])),
+    "notifications.preview_html": ("GET", "/admin/notifications/dossier_receipt/en.html",
+                                   _only(["admin"])),
     "notifications.show": ("GET", "/admin/outbox/{outbox}", _only(["admin"])),
     "notifications.resend": ("POST", "/admin/outbox/{outbox}/renvoyer",
                              _only([], admin=302)),
+    "public.accessibility": ("GET", "/accessibilite", _all(200)),
+    # A holder's own data (privacy): only holders, each about themselves.
+    "privacy.my_data": ("GET", "/compte/mes-donnees", _only(["holder", "other_holder"])),
+    "privacy.download_my_data": ("GET", "/compte/mes-donnees.zip",
+                                 _only(["holder", "other_holder"])),
+    "privacy.request_erasure": ("GET", "/compte/effacement",
+                                _only(["holder", "other_holder"])),
 }
 
 
@@ -200,9 +224,10 @@ def world(app):
     from murporteur.accounts.services import issue_link
 
     link = issue_link(holder, TokenPurpose.LOGIN)
+    reset = issue_link(holder, TokenPurpose.PASSWORD_RESET)
     users = {"holder": holder, "other_holder": HolderFactory(
         password_hash=holder.password_hash), "animator": AnimatorFactory(),
-        "member": MemberFactory(), "admin": AdminFactory()}
+        "member": MemberFactory(), "member_b": MemberFactory(), "admin": AdminFactory()}
     from murporteur.committee import services as committee
 
     on_agenda = submitted_dossier()
@@ -238,7 +263,7 @@ def world(app):
     values = {"in_app": in_app.id, "api_token": api_token.id, "supported": supported.number, "convention": convention.id,
               "payment": payment.id, "session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
-              "token": link.signed}
+              "token": link.signed, "reset_token": reset.signed}
     return users, values
 
 
@@ -263,3 +288,145 @@ def test_each_role_gets_the_expected_answer_on_every_route(app, world, role):
         if endpoint == "accounts.logout" and role != "anonymous":
             login(client, users[role], PASSWORD)
     assert failures == []
+
+
+# --- Object-level checks, spelled out ---------------------------------------------------------
+# The matrix above already says who reaches which object; these name the attacks one by one
+# (someone else's object reached by its address, or by a guessed one) and check that nothing
+# leaks through a side door (a listing, an export, the API).
+
+def _as(app, users, role):
+    client = app.test_client()
+    login(client, users[role], PASSWORD)
+    return client
+
+
+def test_another_holders_dossier_draft_and_documents_stay_out_of_reach(app, world):
+    users, values = world
+    other = _as(app, users, "other_holder")
+    for url in (f"/mes-dossiers/{values['dossier']}", f"/deposer/{values['draft']}",
+                f"/deposer/{values['dossier']}/merci", f"/documents/{values['document']}",
+                f"/mes-dossiers/{values['dossier']}/retirer"):
+        assert other.get(url).status_code == 404, url
+    assert other.post(f"/mes-dossiers/{values['dossier']}/messages",
+                      data={"body": "Bonjour"}).status_code == 404
+    # Nor does the holder's list show it.
+    assert values["dossier"] not in other.get("/mes-dossiers").get_data(as_text=True)
+
+
+def test_a_document_by_a_guessed_address_is_not_found(app, world):
+    users, values = world
+    document = values["document"]
+    for role in ("holder", "animator", "admin", "member"):
+        client = _as(app, users, role)
+        for guess in ("1", "2", "0", "-1", document[:-1] + ("0" if document[-1] != "0" else "1"),
+                      document.upper() if document.upper() != document else document + "x",
+                      "../" + document, "%00"):
+            assert client.get(f"/documents/{guess}").status_code == 404, (role, guess)
+    # Anonymous, with the right address: still nothing.
+    assert app.test_client().get(f"/documents/{document}").status_code == 404
+
+
+def test_organisation_b_reaches_nothing_of_organisation_a(app, world):
+    users, values = world
+    member_b = _as(app, users, "member_b")
+    session, item, convention = values["session"], values["item"], values["convention"]
+    for url in (f"/comite/seances/{session}", f"/comite/seances/{session}/points/{item}",
+                f"/comite/seances/{session}/compte-rendu.pdf", f"/conventions/{convention}"):
+        assert member_b.get(url).status_code == 404, url
+    # A position cannot be given for B on A's session item, nor a proxy, nor a signature.
+    assert member_b.post(f"/comite/seances/{session}/points/{item}",
+                         data={"stance": "supports"}).status_code == 404
+    assert member_b.post(f"/comite/seances/{session}/procuration",
+                         data={"proxy": users["member"].id}).status_code == 404
+    assert member_b.post(f"/conventions/{convention}/etape/sign").status_code == 404
+    # Nor do B's own listings and exports carry A's session or convention.
+    supported = values["supported"]
+    for url in ("/comite/", "/conventions/mes-conventions", "/rapports/conventions.csv",
+                "/rapports/versements.csv"):
+        page = member_b.get(url).get_data(as_text=True)
+        assert supported not in page and f"/comite/seances/{session}" not in page, url
+    # While A's member does see them (the check above is not vacuous).
+    member_a = _as(app, users, "member")
+    assert member_a.get(f"/conventions/{convention}").status_code == 200
+    assert supported in member_a.get("/conventions/mes-conventions").get_data(as_text=True)
+
+
+def test_someone_elses_api_token_cannot_be_revoked(app, world):
+    from murporteur.accounts.models import ApiToken
+    from murporteur.extensions import db
+
+    users, values = world
+    for role in ("animator", "member_b"):
+        client = _as(app, users, role)
+        assert client.post(f"/compte/api/{values['api_token']}/revoquer").status_code == 404
+        assert f"/compte/api/{values['api_token']}/revoquer" not in client.get(
+            "/compte/api").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(ApiToken, values["api_token"]).revoked_at is None
+
+
+def test_a_staff_only_page_refuses_holders_and_members_even_with_a_known_number(app, world):
+    users, values = world
+    for role in ("holder", "other_holder", "member", "member_b", "admin"):
+        client = _as(app, users, role)
+        assert client.get(f"/instruction/dossiers/{values['number']}").status_code == 403
+        assert client.post(f"/instruction/dossiers/{values['number']}/notes",
+                           data={"body": "intrusion"}).status_code == 403
+
+
+# --- CSRF on every state-changing route -----------------------------------------------------
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _session_client(app, user=None):
+    client = app.test_client()
+    if user is not None:  # logged in without the (slow on purpose) password check
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_state_changing_route_refuses_a_request_without_its_csrf_token(app, world, role):
+    users, values = world
+    client = _session_client(app, users.get(role))
+    checked, failures = 0, []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in ROUTES or rule.endpoint.startswith("api."):
+            continue  # (a route missing from ROUTES fails the first test of this file)
+        url = ROUTES[rule.endpoint][1].format(**values)
+        for method in sorted(rule.methods & STATE_CHANGING):
+            response = client.open(url, method=method, data={"body": "x", "email": "a@b.fr"})
+            checked += 1
+            if response.status_code != 400 or "Formulaire expiré" not in response.get_data(
+                    as_text=True):
+                failures.append(f"{method} {rule.endpoint} {url}: {response.status_code}")
+    assert failures == []
+    assert checked > 50
+
+
+def test_the_api_changes_nothing_and_refuses_every_state_changing_method(app, world):
+    from murporteur.api.services import create_token
+
+    users, values = world
+    _token, plain = create_token(users["animator"], "csrf")
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown_route":
+            # Read-only: the only routes taking other methods are the catch-all's errors.
+            assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
+    for endpoint, (_method, template, _expected) in ROUTES.items():
+        if not endpoint.startswith("api."):
+            continue
+        url = template.format(**values)
+        for method in sorted(STATE_CHANGING):
+            for headers in ({"Authorization": f"Bearer {plain}"}, {}):
+                response = client.open(url, method=method, headers=headers, json={"x": 1})
+                want = 404 if endpoint == "api.unknown_route" else 405
+                assert response.status_code in (want, 401), (method, url, response.status_code)
+                assert response.is_json and response.get_json()["error"]["message"]
+                if response.status_code == 405:
+                    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"

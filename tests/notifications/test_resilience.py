@@ -1,8 +1,8 @@
 """The outbox with a real Redis, a real Celery worker and beat, and a real SMTP server.
 
 - A change produces exactly one e-mail.
-- With Redis stopped, submissions still succeed and their mails wait in the outbox; once
-  Redis is back, beat hands them over again and the worker sends each one once.
+- With Redis stopped, submissions and decisions still succeed and their mails wait in the
+  outbox; once Redis is back, beat hands them over again and the worker sends each one once.
 - A failing SMTP server: the worker retries with backoff, the row ends ``failed`` and an
   admin's resend delivers it.
 """
@@ -10,11 +10,13 @@
 from collections import Counter
 
 import pytest
+from sqlalchemy import select
 
 from murporteur.accounts.models import Role, User
 from murporteur.accounts.services import hash_password
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxState
+from murporteur.submissions.models import Dossier
 from tests.notifications.live import RedisServer, SmtpSink, live_stack, require_servers, wait_for
 from tests.submissions.test_idea_form import answers
 
@@ -59,25 +61,44 @@ def test_redis_stopped_loses_nothing_and_its_return_drains_the_outbox(
         assert first.transport == "smtp" and len(smtp.messages) == 1
         assert smtp.messages[0]["Subject"] == first.subject
 
-        # Redis down: submissions still succeed; their mails wait, queued, in the outbox.
+        # An animator joins the team: from now on, each new idea is announced to her too.
+        with stack.app.app_context():
+            db.session.add(User(email="camille@cress.example", full_name="Camille",
+                                role=Role.ANIMATOR,
+                                password_hash=hash_password("correct horse battery")))
+            db.session.commit()
+            number = db.session.scalar(select(Dossier.number))
+        animator = stack.app.test_client()
+        animator.post("/connexion", data={"email": "camille@cress.example",
+                                          "password": "correct horse battery"})
+
+        # Redis down: submissions and decisions still succeed; their mails wait, queued.
         redis_server.stop()
         for n in range(3):
             submit(client, f"porteur{n}@porteurs.example")
-        receipts = stack.rows("dossier_receipt")
-        assert len(receipts) == 4
-        assert [r.state for r in receipts[1:]] == [OutboxState.QUEUED] * 3
+        decided = animator.post(f"/instruction/dossiers/{number}/decision/request_info",
+                                data={"request_info-comment": "Quel est votre budget ?"})
+        assert decided.status_code == 302
+        rows = stack.rows()
+        assert Counter(r.key for r in rows) == Counter(
+            dossier_receipt=4, dossier_new_for_staff=3, dossier_state_changed=1)
+        assert [r.state for r in rows[1:]] == [OutboxState.QUEUED] * 7
         assert len(smtp.messages) == 1
 
         # Redis back: beat's recovery hands them over, the worker sends each exactly once.
         redis_server.start()
         wait_for(lambda: all(r.state == OutboxState.SENT for r in stack.rows()), 90,
                  "the outbox to drain once Redis is back", [worker, beat], stack)
-        wait_for(lambda: len(smtp.messages) >= 4, 10, "the mails", [worker, beat], stack)
+        wait_for(lambda: len(smtp.messages) >= 8, 10, "the mails", [worker, beat], stack)
         recipients = Counter(m["To"] for m in smtp.messages)
-        assert recipients == Counter(["amina@porteurs.example", "porteur0@porteurs.example",
-                                      "porteur1@porteurs.example",
-                                      "porteur2@porteurs.example"])
-        assert len({m["Message-ID"] for m in smtp.messages}) == 4
+        assert recipients == Counter({"amina@porteurs.example": 2, "camille@cress.example": 3,
+                                      "porteur0@porteurs.example": 1,
+                                      "porteur1@porteurs.example": 1,
+                                      "porteur2@porteurs.example": 1})
+        assert len({m["Message-ID"] for m in smtp.messages}) == 8
+        asked, = [m for m in smtp.messages if "Quel est votre budget ?" in m.get_body(
+            ("plain",)).get_content()]
+        assert asked["To"] == "amina@porteurs.example"
         assert "recover_outbox" in beat.output() or "recover-outbox" in beat.output()
 
 

@@ -94,15 +94,18 @@ def _secret_key(env: str, instance_path: Path, value: str | None) -> str:
     return key
 
 
-def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object]:
-    """The antivirus daemon, the quarantine and the retention periods (Flask config keys)."""
+def _numbers(e: dict[str, str], defaults: dict[str, str]) -> dict[str, int]:
+    """The integer settings named in ``defaults`` (an unset or empty one takes its default)."""
     try:
-        numbers = {"CLAMD_PORT": int(e.get("CLAMD_PORT") or "3310"),
-                   "DRAFT_RETENTION_MONTHS": int(e.get("DRAFT_RETENTION_MONTHS") or "3"),
-                   "DRAFT_WARNING_DAYS": int(e.get("DRAFT_WARNING_DAYS") or "14"),
-                   "FINISHED_RETENTION_MONTHS": int(e.get("FINISHED_RETENTION_MONTHS") or "24")}
+        return {name: int(e.get(name) or default) for name, default in defaults.items()}
     except ValueError as exc:
         raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+
+
+def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object]:
+    """The antivirus daemon, the quarantine and the retention periods (Flask config keys)."""
+    numbers = _numbers(e, {"CLAMD_PORT": "3310", "DRAFT_RETENTION_MONTHS": "3",
+                           "DRAFT_WARNING_DAYS": "14", "FINISHED_RETENTION_MONTHS": "24"})
     return {"CLAMD_HOST": e.get("CLAMD_HOST") or None,
             "CLAMD_SOCKET": e.get("CLAMD_SOCKET") or None,
             "QUARANTINE_DIR": str(e.get("QUARANTINE_DIR") or instance_path / "quarantine"),
@@ -113,12 +116,8 @@ def outbox_settings(e: dict[str, str]) -> dict[str, object]:
     """How hard the outbox tries (OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_SECONDS), how often beat
     recovers what the broker never received (OUTBOX_RECOVERY_SECONDS), and when a holder is
     reminded of an unanswered request (HOLDER_REMINDER_DAYS)."""
-    try:
-        values = {name: int(e.get(name) or default) for name, default in (
-            ("OUTBOX_MAX_ATTEMPTS", "5"), ("OUTBOX_RETRY_SECONDS", "30"),
-            ("OUTBOX_RECOVERY_SECONDS", "300"), ("HOLDER_REMINDER_DAYS", "7"))}
-    except ValueError as exc:
-        raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+    values = _numbers(e, {"OUTBOX_MAX_ATTEMPTS": "5", "OUTBOX_RETRY_SECONDS": "30",
+                          "OUTBOX_RECOVERY_SECONDS": "300", "HOLDER_REMINDER_DAYS": "7"})
     if min(values.values()) < 1:
         raise ConfigurationError("The OUTBOX_* and HOLDER_REMINDER_DAYS settings must be at "
                                  "least 1.")
@@ -131,11 +130,7 @@ def operations_settings(e: dict[str, str], env: str) -> dict[str, object]:
     log_format = (e.get("LOG_FORMAT") or ("json" if env == "production" else "text")).lower()
     if log_format not in ("json", "text"):
         raise ConfigurationError("LOG_FORMAT must be json or text.")
-    try:
-        outbox_max = int(e.get("READYZ_OUTBOX_MAX", "500"))
-    except ValueError as exc:
-        raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
-    return {"LOG_FORMAT": log_format, "READYZ_OUTBOX_MAX": outbox_max,
+    return {"LOG_FORMAT": log_format, **_numbers(e, {"READYZ_OUTBOX_MAX": "500"}),
             "METRICS_TOKEN": e.get("METRICS_TOKEN") or None,
             "BENCH": _flag(e.get("BENCH"), False) and env != "production"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
@@ -168,13 +168,16 @@ def calls_to_remind(day_start: datetime, day_end: datetime) -> list[PhoneCall]:
 def unanswered_requests(asked_before: datetime) -> list[tuple[Dossier, datetime, str | None]]:
     """Dossiers waiting for their holder's answer since before ``asked_before``: each with when
     it was asked and the team's question."""
-    waiting = db.session.scalars(select(Dossier).where(
-        Dossier.state == "needs_info", Dossier.state_changed_at < asked_before)
+    last_request = (select(DossierEvent.dossier_id, func.max(DossierEvent.id).label("id"))
+                    .where(DossierEvent.transition == "request_info")
+                    .group_by(DossierEvent.dossier_id).subquery())
+    rows = db.session.execute(
+        select(Dossier, DossierEvent.comment)
+        .outerjoin(last_request, last_request.c.dossier_id == Dossier.id)
+        .outerjoin(DossierEvent, DossierEvent.id == last_request.c.id)
+        .where(Dossier.state == "needs_info", Dossier.state_changed_at < asked_before)
         .order_by(Dossier.id)).all()
-    return [(dossier, dossier.state_changed_at, db.session.scalar(
-        select(DossierEvent.comment).where(DossierEvent.dossier_id == dossier.id,
-                                           DossierEvent.transition == "request_info")
-        .order_by(DossierEvent.id.desc()).limit(1))) for dossier in waiting]
+    return [(dossier, dossier.state_changed_at, question) for dossier, question in rows]
 
 
 # --- Qualification ------------------------------------------------------------------------

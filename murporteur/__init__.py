@@ -37,12 +37,12 @@ def _configure_logging(app: Flask) -> None:
     """LOG_FORMAT (json or text) for this process, a request id per request, and the
     Prometheus metrics (``core/logging.py``, ``core/metrics.py``)."""
     from murporteur.core import logging as structured_logs
-    from murporteur.core import metrics
+    from murporteur.web import metrics
 
     structured_logs.init_app(app)
     metrics.init_app(app)
     if app.config["BENCH"]:  # the benchmark's bare-SQL ceiling (never in production)
-        from murporteur.core.bench import bp as bench_bp
+        from murporteur.web.bench import bp as bench_bp
 
         app.register_blueprint(bench_bp)
 
@@ -141,7 +141,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.reporting.views import bp as reporting_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
-    from murporteur.core.views import bp as public_bp
+    from murporteur.web.pages import bp as public_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.privacy.views import bp as privacy_bp
@@ -160,13 +160,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from murporteur.core import templating
+    from murporteur.web import templating
 
     templating.register(app)
 
 
 def register_errors(app: Flask) -> None:
-    from murporteur.core import errorpages
+    from murporteur.web import errorpages
 
     errorpages.register(app)
 

@@ -39,7 +39,7 @@ class OutboxCollector:
     """The outbox backlog by state, read from the database at each scrape."""
 
     def collect(self):
-        from murporteur.core.views import outbox_counts
+        from murporteur.web.pages import outbox_counts
 
         gauge = GaugeMetricFamily("murporteur_outbox_messages",
                                   "Outbox rows by state (queued and sending are the backlog)",

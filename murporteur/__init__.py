@@ -87,7 +87,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
     from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
     from murporteur.notifications import models as _notifications  # noqa: F401
-    from murporteur.notifications import committee_receivers as _c_receivers  # noqa: F401
+    from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
@@ -134,7 +134,7 @@ def _sqlite_pragmas(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from murporteur.accounts.token_views import bp as api_tokens_bp
+    from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.views import bp as api_bp
     from murporteur.conventions.views import bp as conventions_bp

@@ -16,7 +16,7 @@ from murporteur.committee.services import invited_members, missing_positions
 from murporteur.core.db import utcnow
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
-from murporteur.notifications.committee_receivers import (items_context, member_session_url,
+from murporteur.committee.notifications import (items_context, member_session_url,
                                                           session_context, staff_session_url)
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.services import active_animators, locale_of, queue

@@ -67,7 +67,7 @@ def on_transition(dossier, event, actor, **_):
             idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
     elif event.transition in ("put_on_agenda", "remove_from_agenda", "support", "postpone",
                               "not_support"):
-        return  # the committee's own receivers speak for these (committee_receivers.py)
+        return  # the committee's own receivers speak for these (committee/notifications.py)
     elif actor is None or actor.id != holder.id:
         # Any other move by the animators or the system: the holder hears of it in plain words.
         queue("dossier_state_changed", holder,

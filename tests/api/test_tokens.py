@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from murporteur.accounts.models import ApiToken, Role
-from murporteur.accounts.token_views import bp as tokens_bp
+from murporteur.api.token_views import bp as tokens_bp
 from murporteur.api import services as api
 from murporteur.core.errors import AccessDenied
 from murporteur.extensions import db

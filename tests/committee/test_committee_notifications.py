@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-import murporteur.notifications.committee_receivers  # noqa: F401  (connects the receivers)
+import murporteur.committee.notifications  # noqa: F401  (connects the receivers)
 from murporteur.committee import services
 from murporteur.committee.models import Decision, Stance
 from murporteur.committee.tasks import digest_missing_positions, remind_missing_positions
 from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications import services as notifications
-from murporteur.notifications.committee_receivers import member_session_url
+from murporteur.committee.notifications import member_session_url
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage, OutboxState
 from tests.factories import (AnimatorFactory, MemberFactory, OrganisationFactory,

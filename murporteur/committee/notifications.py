@@ -1,5 +1,5 @@
 """What the committee's events send, and to whom: convocations, slots, schedule changes and
-decisions. Runs inside the sender's transaction, like ``receivers``.
+decisions. Runs inside the sender's transaction, like ``notifications/receivers.py``.
 
 Every mail about the schedule of a session is keyed ``committee-schedule:<session>:<change>:
 <recipient>``: the change is the convocation's event, or for a later change ``n``, the number

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -52,14 +53,38 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
+def forget_this_browser() -> None:
+    """Forget everything the session held (the login, the drafts and files this browser
+    reached without an account, form tokens) but the language: on a shared computer, the
+    next person finds nothing of the previous one."""
+    locale = session.get("locale")
+    session.clear()
+    logout_user()  # after the clear: it may ask to delete a "remember me" cookie
+    if locale:
+        session["locale"] = locale
+
+
+def _leave(message: str):
+    if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.end_sessions(current_user)
+            db.session.commit()
+        forget_this_browser()
+        flash(message, "info")
+    return redirect(url_for("public.landing"))
+
+
 @bp.post("/deconnexion")
 def logout():
-    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
-        services.end_sessions(current_user)
-        db.session.commit()
-        logout_user()
-        flash(_("Vous êtes déconnecté·e."), "info")
-    return redirect(url_for("public.landing"))
+    return _leave(_("Vous êtes déconnecté·e."))
+
+
+@bp.post("/oublier-cet-appareil")
+def forget_device():
+    """A holder without an account leaves a shared computer: their drafts are no longer
+    reachable from it (the link sent by e-mail still opens them)."""
+    return _leave(_("Cet appareil a oublié vos brouillons. Pour en reprendre un, utilisez le "
+                    "lien reçu par e-mail."))
 
 
 @bp.route("/retrouver-mon-dossier", methods=["GET", "POST"])

@@ -37,6 +37,9 @@ This module is the one place that documents the variables; the README's table mi
 | DRAFT_RETENTION_MONTHS | 3                                 | a draft untouched this long is deleted |
 | DRAFT_WARNING_DAYS | 14                                    | the holder is warned this many days before |
 | FINISHED_RETENTION_MONTHS | 24                             | declined, redirected and withdrawn dossiers are anonymised this long after the decision |
+| STAGED_UPLOAD_MAX_MB | 25                                  | what one browser may keep of files sent with an idea form not saved yet (MiB) |
+| STAGED_UPLOAD_MAX_FILES | 10                               | how many such files one browser may keep |
+| STAGED_UPLOAD_HOURS | 24                                   | beat deletes such files (rows and bytes) older than this |
 | HOLDER_REMINDER_DAYS | 7                                    | days without an answer to a request before the holder is reminded (once) |
 | OUTBOX_MAX_ATTEMPTS | 5                                     | attempts at sending a mail before its row is marked failed |
 | OUTBOX_RETRY_SECONDS | 30                                   | wait before the first new attempt, doubled at each one |
@@ -105,7 +108,9 @@ def _numbers(e: dict[str, str], defaults: dict[str, str]) -> dict[str, int]:
 def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object]:
     """The antivirus daemon, the quarantine and the retention periods (Flask config keys)."""
     numbers = _numbers(e, {"CLAMD_PORT": "3310", "DRAFT_RETENTION_MONTHS": "3",
-                           "DRAFT_WARNING_DAYS": "14", "FINISHED_RETENTION_MONTHS": "24"})
+                           "DRAFT_WARNING_DAYS": "14", "FINISHED_RETENTION_MONTHS": "24",
+                           "STAGED_UPLOAD_MAX_MB": "25", "STAGED_UPLOAD_MAX_FILES": "10",
+                           "STAGED_UPLOAD_HOURS": "24"})
     return {"CLAMD_HOST": e.get("CLAMD_HOST") or None,
             "CLAMD_SOCKET": e.get("CLAMD_SOCKET") or None,
             "QUARANTINE_DIR": str(e.get("QUARANTINE_DIR") or instance_path / "quarantine"),

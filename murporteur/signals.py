@@ -26,7 +26,8 @@ A message was added to a dossier's thread. Sender: the ``Message``; keyword argu
 
 login_link_requested = _signals.signal("login-link-requested", doc="""
 Someone asked for a link to reach their dossiers. Sender: the ``User`` the e-mail belongs to;
-keyword argument ``url`` (the single-use link to send).
+keyword arguments ``url`` (the single-use link to send) and ``locale`` (the language of the
+page it was asked from, for an account that has not chosen one; may be None).
 """)
 
 session_transitioned = _signals.signal("session-transitioned", doc="""

@@ -214,7 +214,14 @@ class Client(FlaskClient):
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         elif csrf and data is None:
             kwargs["data"] = {"csrf_token": self.csrf_token()}
-        return super().post(*args, **kwargs)
+        response = super().post(*args, **kwargs)
+        if args and args[0] in FORGETTING_PATHS:
+            self._csrf = None  # the session was cleared, its CSRF token with it
+        return response
+
+
+#: The pages after which the browser's session is empty (logout, "forget this device").
+FORGETTING_PATHS = ("/deconnexion", "/oublier-cet-appareil")
 
 
 @pytest.fixture

@@ -73,6 +73,12 @@ BEAT_SCHEDULE = {
         "task": "murporteur.submissions.rescan_pending",
         "schedule": crontab(minute="*/15"),
     },
+    # Files sent with an idea form that was never saved (STAGED_UPLOAD_HOURS old): hourly,
+    # so that what an abandoned or abusive form left on disk does not pile up.
+    "purge-staged-uploads": {
+        "task": "murporteur.submissions.purge_staged_uploads",
+        "schedule": crontab(minute=40),
+    },
 }
 
 

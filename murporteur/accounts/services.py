@@ -203,25 +203,42 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-# --- Password reset -------------------------------------------------------------------------
+# --- What "retrouver mon dossier" and "mot de passe oublié" send --------------------------
+# Both decide in a task (accounts/tasks.py), never in the request: the page answers alike,
+# and as fast, whether or not the address has an account. ``locale`` is the language of the
+# page the request came from, used for the mail when the account has not chosen one.
 
-def request_password_reset(email: str, reset_url) -> AccessToken | None:
-    """Mail a password reset link to the active account at ``email``, if there is one.
+def send_login_link_if_known(email: str, locale: str | None = None) -> AccessToken | None:
+    """Mail a login link to the active account at ``email``, if there is one."""
+    from murporteur import signals
+    from murporteur.core.urls import external_url
 
-    ``reset_url(signed)`` builds the link's address. The caller answers the same either way,
-    so that nobody learns from the page which addresses have an account.
-    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    link = issue_link(user, TokenPurpose.LOGIN)
+    signals.login_link_requested.send(
+        user, url=external_url("accounts.follow_link", token=link.signed), locale=locale)
+    return link.token
+
+
+def send_password_reset_if_known(email: str, locale: str | None = None) -> AccessToken | None:
+    """Mail a password reset link to the active account at ``email``, if there is one."""
+    from murporteur.core.urls import external_url
     from murporteur.notifications.services import queue
 
     user = find_user_by_email(email)
     if user is None or not user.active:
         return None
     link = issue_link(user, TokenPurpose.PASSWORD_RESET)
-    queue("password_reset", user, {"reset_url": reset_url(link.signed),
-                                   "full_name": user.full_name,
-                                   "hours": current_app.config["PASSWORD_RESET_HOURS"]},
-          idempotency_key=f"password-reset:{link.token.id}", sensitive=True)
+    queue("password_reset", user, {
+        "reset_url": external_url("accounts.reset_password", token=link.signed),
+        "full_name": user.full_name, "hours": current_app.config["PASSWORD_RESET_HOURS"]},
+        idempotency_key=f"password-reset:{link.token.id}", sensitive=True, locale=locale)
     return link.token
+
+
+# --- Password reset -------------------------------------------------------------------------
 
 
 def reset_password(signed: str, password: str, *, now: datetime | None = None) -> User:

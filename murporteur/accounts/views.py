@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from murporteur import signals
-from murporteur.accounts import services
+from murporteur.accounts import services, tasks
 from murporteur.accounts.forms import (
     FollowLinkForm,
     LinkRequestForm,
@@ -17,8 +26,9 @@ from murporteur.accounts.forms import (
     ResetRequestForm,
 )
 from murporteur.accounts.models import Role, TokenPurpose, User
+from murporteur.core.celery import hand_over_after_response
 from murporteur.core.security import link_limit, login_limit
-from murporteur.core.urls import external_url, safe_next
+from murporteur.core.urls import safe_next
 from murporteur.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -52,14 +62,38 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
+def forget_this_browser() -> None:
+    """Forget everything the session held (the login, the drafts and files this browser
+    reached without an account, form tokens) but the language: on a shared computer, the
+    next person finds nothing of the previous one."""
+    locale = session.get("locale")
+    session.clear()
+    logout_user()  # after the clear: it may ask to delete a "remember me" cookie
+    if locale:
+        session["locale"] = locale
+
+
+def _leave(message: str):
+    if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            services.end_sessions(current_user)
+            db.session.commit()
+        forget_this_browser()
+        flash(message, "info")
+    return redirect(url_for("public.landing"))
+
+
 @bp.post("/deconnexion")
 def logout():
-    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
-        services.end_sessions(current_user)
-        db.session.commit()
-        logout_user()
-        flash(_("Vous êtes déconnecté·e."), "info")
-    return redirect(url_for("public.landing"))
+    return _leave(_("Vous êtes déconnecté·e."))
+
+
+@bp.post("/oublier-cet-appareil")
+def forget_device():
+    """A holder without an account leaves a shared computer: their drafts are no longer
+    reachable from it (the link sent by e-mail still opens them)."""
+    return _leave(_("Cet appareil a oublié vos brouillons. Pour en reprendre un, utilisez le "
+                    "lien reçu par e-mail."))
 
 
 @bp.route("/retrouver-mon-dossier", methods=["GET", "POST"])
@@ -67,19 +101,20 @@ def logout():
 def request_link():
     form = LinkRequestForm()
     if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and user.active:
-            link = services.issue_link(user, TokenPurpose.LOGIN)
-            signals.login_link_requested.send(
-                user, url=external_url("accounts.follow_link", token=link.signed))
-            db.session.commit()
-        # The same answer whether or not the address is known: no one learns who applied.
+        _hand_over(tasks.send_login_link, form.email.data)
+        # The same answer, as fast, whether or not the address is known: no one learns who
+        # applied.
         flash(_("Si un dossier est associé à %(email)s, un lien pour y accéder vient d'y être "
                 "envoyé. Il est valable %(hours)s heures et ne sert qu'une fois.",
                 email=form.email.data, hours=_hours()), "success")
         return redirect(url_for("accounts.request_link"))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/request_link.html", form=form), status
+
+
+def _hand_over(task, email: str) -> None:
+    """The request does the same thing for every address: the task looks it up."""
+    hand_over_after_response(task, services.normalise_email(email), str(get_locale() or ""))
 
 
 def _hours() -> int:
@@ -144,11 +179,8 @@ def set_password():
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(
-            form.email.data,
-            lambda signed: external_url("accounts.reset_password", token=signed))
-        db.session.commit()
-        # The same answer whether or not the address has an account.
+        _hand_over(tasks.send_password_reset, form.email.data)
+        # The same answer, as fast, whether or not the address has an account.
         flash(_("Si un compte existe pour %(email)s, un lien pour choisir un nouveau mot de "
                 "passe vient d'y être envoyé. Il est valable %(hours)s heures et ne sert "
                 "qu'une fois.", email=form.email.data,

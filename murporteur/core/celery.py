@@ -6,8 +6,12 @@ handed over only after the database commit, by ``notifications.dispatch``.
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
-from flask import Flask, current_app, has_app_context
+from flask import Flask, after_this_request, current_app, has_app_context
+
+log = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -43,3 +47,26 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def hand_over_after_response(task: Task, *args) -> None:
+    """Give ``task(*args)`` to Celery once this request's response has left.
+
+    For work whose cost must not show in the answer's timing (is this address known?): the
+    request does the same thing whatever the arguments. With a broker the worker does the
+    work; without one (or the broker down) it runs in this process, after the response.
+    """
+    bound = current_app.extensions["celery"].tasks[task.name]
+
+    @after_this_request
+    def _schedule(response):
+        response.call_on_close(lambda: _hand_over(bound, args))
+        return response
+
+
+def _hand_over(task: Task, args: tuple) -> None:
+    try:
+        task.delay(*args)
+    except Exception as exc:  # broker unreachable: the request must not be lost
+        log.warning("task %s runs in-process, broker unavailable: %s", task.name, exc)
+        task.apply(args=args)

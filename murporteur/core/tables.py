@@ -3,6 +3,10 @@
 Rows are lists of strings, and ``Cents`` for amounts: ``1234,56`` in the CSV (for
 spreadsheets set to French: UTF-8 with a BOM, ``;`` between columns), a number formatted in
 euros in the XLSX (so that a spreadsheet adds them up).
+
+Every CSV the application writes goes through ``csv_stream``, which neutralises text cells a
+spreadsheet would read as a formula (OWASP's rule, see ``csv_cell``). The XLSX needs nothing
+of the kind: its text cells are written as strings, never as formulas.
 """
 
 from __future__ import annotations
@@ -25,20 +29,41 @@ class Cents(int):
 
 
 def euros_text(cents: int | None) -> str:
-    """``800050`` → ``8000,50`` (an amount for a CSV cell)."""
+    """``800050`` → ``8000,50``, ``-1234`` → ``-12,34`` (an amount for a CSV cell)."""
     if cents is None:
         return ""
-    euros, rest = divmod(int(cents), 100)
-    return f"{euros},{rest:02d}"
+    sign = "-" if int(cents) < 0 else ""
+    euros, rest = divmod(abs(int(cents)), 100)
+    return f"{sign}{euros},{rest:02d}"
+
+
+#: What a spreadsheet takes for the start of a formula (or a cell it will shift into one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str | int | float:
+    """The cell as written to a CSV: an amount in euros, a number as it is, and a text that
+    starts like a formula behind a single quote, so that ``=HYPERLINK(…)`` typed in a form
+    is shown as text and never run (OWASP, "CSV injection")."""
+    if value is None:
+        return ""
+    if isinstance(value, Cents):
+        return euros_text(value)  # a number written by us: "-12,34" stays a number
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_stream(headers: Iterable, rows: Iterable[list]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     buffer.write("\ufeff")
-    writer.writerow([str(h) for h in headers])
+    writer.writerow([csv_cell(str(h)) for h in headers])
     for count, row in enumerate(rows, 1):
-        writer.writerow([euros_text(v) if isinstance(v, Cents) else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
         if count % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -104,9 +104,10 @@ def on_message(message, answered=False, **_):
 
 
 @signals.login_link_requested.connect
-def on_login_link(user, url, **_):
+def on_login_link(user, url, locale=None, **_):
     queue("login_link", user, {"login_url": url, "full_name": user.full_name},
-          idempotency_key=f"login-link:{user.id}:{utcnow().timestamp()}", sensitive=True)
+          idempotency_key=f"login-link:{user.id}:{utcnow().timestamp()}", sensitive=True,
+          locale=locale)
 
 
 @signals.convention_transitioned.connect

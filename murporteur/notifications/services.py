@@ -69,20 +69,24 @@ def set_preferences(user: User, modes: dict[str, DeliveryMode]) -> None:
     db.session.flush()
 
 
-def locale_of(recipient: User | str) -> str:
-    """The language a recipient's mails are written in."""
+def locale_of(recipient: User | str, fallback: str | None = None) -> str:
+    """The language a recipient's mails are written in: theirs, else ``fallback`` (the
+    language of the page they asked from), else the default."""
     if isinstance(recipient, User) and recipient.locale:
         return recipient.locale
+    if fallback in ("fr", "en"):
+        return fallback
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: str,
-          dossier_id: int | None = None, sensitive: bool = False
+          dossier_id: int | None = None, sensitive: bool = False, locale: str | None = None
           ) -> OutboxMessage | DigestItem | None:
     """Write one message to the outbox, in the current transaction.
 
     The row is handed to the Celery task only once the transaction commits; queuing the same
-    ``idempotency_key`` twice returns the row already there. A recipient who chose the daily
+    ``idempotency_key`` twice returns the row already there. ``locale``: the language for a
+    recipient who has not chosen one. A recipient who chose the daily
     digest for this kind of event gets a digest item instead; one who chose nothing, nothing.
     A key missing from the catalogue raises ``UnknownNotification``.
     """
@@ -107,7 +111,8 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
     else:
         email, recipient_id = recipient, None
     row = OutboxMessage(key=key, recipient_email=email, recipient_id=recipient_id,
-                        dossier_id=dossier_id, locale=locale_of(recipient), context=context,
+                        dossier_id=dossier_id, locale=locale_of(recipient, locale),
+                        context=context,
                         idempotency_key=idempotency_key, sensitive=sensitive)
     db.session.add(row)
     db.session.flush()

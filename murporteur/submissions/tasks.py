@@ -1,4 +1,5 @@
-"""Celery tasks of the submissions domain: the antivirus scan of uploaded documents."""
+"""Celery tasks of the submissions domain: the antivirus scan of uploaded documents, and the
+purge of staged files whose form was never saved."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
-from murporteur.submissions import scanning
+from murporteur.submissions import scanning, uploads
 from murporteur.submissions.models import Document
 
 log = logging.getLogger(__name__)
@@ -51,3 +52,14 @@ def rescan_pending() -> int:
     for document_id in ids:
         scan_document.delay(document_id)
     return len(ids)
+
+
+@shared_task(name="murporteur.submissions.purge_staged_uploads", ignore_result=True)
+def purge_staged_uploads() -> int:
+    """Beat, every hour: files sent with an idea form never saved, older than
+    STAGED_UPLOAD_HOURS, are deleted (rows and bytes). A second run finds nothing."""
+    count = uploads.purge_staged()
+    db.session.commit()
+    if count:
+        log.info("%s staged upload(s) purged", count, extra={"purged": count})
+    return count

@@ -2,6 +2,11 @@
 
 Files are stored under ``UPLOAD_DIR`` with random names in two-letter shards; the name the
 person gave is kept, cleaned, in the database only, and used when the file is downloaded.
+
+Files sent with an idea form that is not saved yet are *staged* under the browser's key, so
+that nothing is lost when the form has an error. What one browser keeps staged is capped
+(STAGED_UPLOAD_MAX_MB, STAGED_UPLOAD_MAX_FILES), and beat deletes staged files older than
+STAGED_UPLOAD_HOURS (``purge_staged``).
 """
 
 from __future__ import annotations
@@ -13,11 +18,15 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from datetime import datetime, timedelta
+
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
+from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
 from murporteur.submissions import scanning
@@ -141,3 +150,69 @@ def store_many(uploads: list[FileStorage], already: int, **owner) -> tuple[list[
         except UploadRefused as exc:
             errors.append(str(exc.message))
     return documents, errors
+
+
+# --- Staged files: capped per browser, purged after a while ---------------------------------
+
+def _staged(staging_key: str | None = None):
+    """Files of the idea form not attached to a dossier yet (unticked ones included: their
+    bytes are still on disk)."""
+    clause = (Document.staging_key.is_not(None) if staging_key is None
+              else Document.staging_key == staging_key)
+    return (clause, Document.dossier_id.is_(None), Document.message_id.is_(None))
+
+
+def over_staging_cap(staging_key: str, fresh: list[Document]) -> list[Document]:
+    """The files of ``fresh`` (just sent, newest last) that take what this browser keeps
+    staged beyond STAGED_UPLOAD_MAX_FILES files or STAGED_UPLOAD_MAX_MB; the newest go first.
+    Files already attached to a dossier are never among them."""
+    if not fresh:
+        return []
+    config = current_app.config
+    max_files = config["STAGED_UPLOAD_MAX_FILES"]
+    max_bytes = config["STAGED_UPLOAD_MAX_MB"] * 1024 * 1024
+    count, total = db.session.execute(
+        select(func.count(Document.id), func.coalesce(func.sum(Document.size), 0))
+        .where(*_staged(staging_key))).one()
+    over = []
+    for document in reversed(fresh):
+        if count <= max_files and total <= max_bytes:
+            break
+        if document.staging_key == staging_key and document.dossier_id is None:
+            over.append(document)
+            count, total = count - 1, total - document.size
+    return over[::-1]
+
+
+def not_kept_message(document: Document) -> str:
+    return str(_l("« %(name)s » n'a pas été gardé : les fichiers en attente sur cet appareil "
+                  "ne peuvent dépasser %(n)s fichiers ni %(mb)s Mo tant que votre idée n'est "
+                  "pas enregistrée. Corrigez le formulaire ou enregistrez le brouillon, puis "
+                  "ajoutez ce fichier de nouveau.", name=document.original_name,
+                  n=current_app.config["STAGED_UPLOAD_MAX_FILES"],
+                  mb=current_app.config["STAGED_UPLOAD_MAX_MB"]))
+
+
+def discard(documents: list[Document]) -> None:
+    """Delete staged documents: the rows, then their bytes (quarantined ones included)."""
+    paths = [(path_of(d), scanning.quarantine_path(d)) for d in documents]
+    for document in documents:
+        db.session.delete(document)
+    db.session.flush()
+    for stored, quarantined in paths:
+        stored.unlink(missing_ok=True)
+        quarantined.unlink(missing_ok=True)
+
+
+def stale_staged(now: datetime | None = None) -> list[Document]:
+    """Staged files older than STAGED_UPLOAD_HOURS: their form was never saved."""
+    cutoff = (now or utcnow()) - timedelta(hours=current_app.config["STAGED_UPLOAD_HOURS"])
+    return list(db.session.scalars(select(Document).where(
+        *_staged(), Document.created_at < cutoff).order_by(Document.id)))
+
+
+def purge_staged(now: datetime | None = None) -> int:
+    """Delete the stale staged files, rows and bytes; returns how many went."""
+    documents = stale_staged(now)
+    discard(documents)
+    return len(documents)

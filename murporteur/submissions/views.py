@@ -107,6 +107,7 @@ def _idea_form(dossier: Dossier | None):
     if dossier is None and not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
     upload_errors: list[str] = []
+    new: list = []
     if request.method == "POST" and form.website.data:
         # Only robots see the field: nothing is stored, what was sent comes back as it was.
         upload_errors = [_("Votre envoi ressemble à celui d'un robot : rien n'a été "
@@ -121,7 +122,7 @@ def _idea_form(dossier: Dossier | None):
             services.dossier_documents(dossier) if dossier else [])
         services.remove_documents(kept, request.form.getlist("remove_document"))
         kept = [d for d in kept if not d.removed]
-        _new, upload_errors = uploads.store_many(
+        new, upload_errors = uploads.store_many(
             request.files.getlist(form.documents.name), already=len(kept),
             staging_key=key, uploaded_by_id=user.id if user else None)
         db.session.commit()
@@ -184,6 +185,11 @@ def _idea_form(dossier: Dossier | None):
             probe = Dossier(state="draft", support_kinds=[])
             services.update_answers(probe, form.answers(lenient=True))
             _show_problems(form, services.submission_problems(probe))
+    over = uploads.over_staging_cap(key, new)  # the form was not saved: they stay staged
+    if over:
+        upload_errors += [uploads.not_kept_message(d) for d in over]
+        uploads.discard(over)
+        db.session.commit()
     documents = services.staged_documents(key) + (
         services.dossier_documents(dossier) if dossier else [])
     status = 422 if request.method == "POST" else 200

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import User
-from murporteur.core.tables import euros_text
+from murporteur.core.tables import Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
@@ -33,8 +33,9 @@ def _date(value) -> str:
     return to_paris(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _euros(cents) -> str:
-    return euros_text(cents)
+def _euros(cents) -> Cents | str:
+    # An amount, not a text: a number in the XLSX, never taken for a formula in the CSV.
+    return "" if cents is None else Cents(cents)
 
 
 #: The translations of the labels already written by this export (a lazy string is looked

@@ -47,6 +47,7 @@ ROUTES = {
     "public.set_language": ("POST", "/langue", _all(302)),
     "accounts.login": ("GET", "/connexion", _all(200)),
     "accounts.logout": ("POST", "/deconnexion", _all(302)),
+    "accounts.forget_device": ("POST", "/oublier-cet-appareil", _all(302)),
     "accounts.request_link": ("GET", "/retrouver-mon-dossier", _all(200)),
     "accounts.follow_link": ("GET", "/lien/{token}", _all(200)),
     "accounts.forgot_password": ("GET", "/mot-de-passe-oublie", _all(200)),
@@ -285,8 +286,10 @@ def test_each_role_gets_the_expected_answer_on_every_route(app, world, role):
             ok = response.status_code == want
         if not ok:
             failures.append(f"{endpoint} {method} {url}: {response.status_code}, want {want}")
-        if endpoint == "accounts.logout" and role != "anonymous":
-            login(client, users[role], PASSWORD)
+        if endpoint in ("accounts.logout", "accounts.forget_device"):
+            client._csrf = None  # the session, its CSRF token with it, is forgotten
+            if role != "anonymous":
+                login(client, users[role], PASSWORD)
     assert failures == []
 
 

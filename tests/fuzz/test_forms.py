@@ -25,7 +25,7 @@ STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 #: Who tries each route: the first of these the matrix lets in.
 ROLE_ORDER = ("animator", "member", "admin", "holder", "anonymous")
 #: Routes whose success is leaving (logging out would end the fuzzing session itself).
-NOT_FUZZED = {"accounts.logout"}
+NOT_FUZZED = {"accounts.logout", "accounts.forget_device"}
 #: Pages that build a PDF, a spreadsheet or charts: a few examples are enough (their queries
 #: are parsed by the same code as the pages'), the time goes to the forms.
 HEAVY = {"reporting.yearly_report", "reporting.dashboard", "reporting.export_conventions",

@@ -95,8 +95,7 @@ _SAMPLES = {"limit": "1", "cursor": "MA", "updated_since": "2026-01-01T00:00:00Z
             "year": "2026"}
 
 
-def test_every_documented_parameter_is_accepted(document, world, client,  # noqa: F811
-                                               fake_reporting):  # noqa: F811
+def test_every_documented_parameter_is_accepted(document, world, client):  # noqa: F811
     headers = bearer(world["tokens"]["animator"])
     for path, item in document["paths"].items():
         url = PREFIX + path.replace("{number}", world["on_agenda"][0].number)

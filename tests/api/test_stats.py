@@ -14,8 +14,13 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from tests.api.test_endpoints import bearer
 from tests.api.test_openapi import PREFIX, document, schema_pointer, validate  # noqa: F401
-from tests.factories import (AnimatorFactory, DraftFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AnimatorFactory,
+    DraftFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 from tests.reporting.test_services import Builder, World, at
 
 REPORTING = "murporteur.reporting.services"
@@ -73,7 +78,7 @@ FIGURES_2024 = {"received": 1, "qualified": 0, "retained": 0, "presented": 0, "s
                 "paid_euros": "0.00", "crossed_share": 0.0}
 
 
-def test_the_figures_of_a_year_are_those_counted_by_hand(collective, client, document):
+def test_the_figures_of_a_year_are_counted_by_hand(collective, client, document):  # noqa: F811
     response = client.get(f"{PREFIX}/stats?year=2025")
     assert response.status_code == 200
     assert response.get_json() == {"year": 2025, "data": FIGURES_2025}
@@ -96,7 +101,7 @@ def test_the_current_year_by_default(collective, client):
 
 
 @pytest.mark.parametrize("query", ["year=abc", "year=1850", "year=20266", "month=3"])
-def test_a_bad_year_answers_400(client, document, query):
+def test_a_bad_year_answers_400(client, document, query):  # noqa: F811
     response = client.get(f"{PREFIX}/stats?{query}")
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_parameter"

@@ -10,8 +10,13 @@ from murporteur.notifications import mailer, services
 from murporteur.notifications.models import OutboxMessage, OutboxState
 from murporteur.notifications.tasks import send_outbox_message
 from tests.conftest import login
-from tests.factories import (AdminFactory, AnimatorFactory, HolderFactory, MemberFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 from tests.helpers import outbox, text
 
 

@@ -29,7 +29,7 @@ def create_app(overrides: dict | None = None, environ: dict[str, str] | None = N
     register_template_helpers(app)
     register_errors(app)
     register_commands(app)
-    register_dispatch(app)
+    register_after_commit(app)
     return app
 
 
@@ -185,11 +185,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
 
 
-def register_dispatch(app: Flask) -> None:
-    from murporteur.extensions import db
-    from murporteur.notifications.dispatch import dispatch_ready
+def register_after_commit(app: Flask) -> None:
+    """After each request, the work its commit made due (outbox hand-overs, antivirus scans)."""
+    from murporteur.core import aftercommit
 
-    @app.after_request
-    def _dispatch_outbox(response):
-        dispatch_ready(db.session)
-        return response
+    aftercommit.init_app(app)

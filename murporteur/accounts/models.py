@@ -88,9 +88,6 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in (Role.ANIMATOR, Role.ADMIN)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

@@ -21,10 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from murporteur.audit.models import AuditEntry
+from murporteur.core import aftercommit
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 
@@ -32,7 +33,6 @@ from murporteur.extensions import db
 GENESIS = "0" * 64
 #: The key of the advisory lock that serialises the chaining on PostgreSQL ("mpaudit").
 LOCK_KEY = 0x6D7061756469
-_PENDING = "murporteur.audit.pending"
 
 
 def canonical(value) -> str:
@@ -98,13 +98,9 @@ def record(actor, action: str, subject, snapshot: dict | None = None, *,
         subject_id=subject_id,
         # Stored as it was digested: what comes back from the database digests the same.
         snapshot=json.loads(canonical(snapshot or {})))
-    db.session.info.setdefault(_PENDING, []).append(entry)
+    session = db.session()
+    aftercommit.before_commit(_chain, session, entry, session=session)
     return entry
-
-
-def pending(session: Session | None = None) -> list[AuditEntry]:
-    """The entries of the current transaction, not chained yet."""
-    return list((session or db.session).info.get(_PENDING, []))
 
 
 def _lock(session: Session) -> None:
@@ -118,25 +114,15 @@ def _lock(session: Session) -> None:
         session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
 
 
-@event.listens_for(Session, "before_commit")
-def _chain_pending(session: Session) -> None:
-    entries = session.info.pop(_PENDING, None)
-    if not entries:
-        return
-    _lock(session)
+def _chain(session: Session, entry: AuditEntry) -> None:
+    """Link ``entry`` to the last one, as its transaction commits (entries in record order)."""
+    _lock(session)  # taken again for the next entry: a no-op within the same transaction
     previous = session.scalar(select(AuditEntry.digest).order_by(AuditEntry.id.desc())
                               .limit(1)) or GENESIS
-    for entry in entries:
-        entry.prev_digest = previous
-        entry.digest = compute_digest(entry)
-        session.add(entry)
-        session.flush()  # ids in chain order
-        previous = entry.digest
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    entry.prev_digest = previous
+    entry.digest = compute_digest(entry)
+    session.add(entry)
+    session.flush()  # ids in chain order
 
 
 @dataclass
@@ -163,10 +149,3 @@ def verify() -> tuple[int, Break | None]:
         previous = entry.digest
         count += 1
     return count, None
-
-
-def entries_about(subject) -> list[AuditEntry]:
-    subject_type, subject_id = _subject(subject)
-    return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.subject_type == subject_type, AuditEntry.subject_id == subject_id)
-        .order_by(AuditEntry.id)))

@@ -13,7 +13,3 @@ class DomainError(Exception):
 
 class AccessDenied(DomainError):
     """The acting user may not do this."""
-
-
-class NotFound(DomainError):
-    """The object does not exist, or the user may not know it exists."""

@@ -4,7 +4,7 @@ When ``CLAMD_HOST`` or ``CLAMD_SOCKET`` is set, every new document is ``pending`
 served — until the task ``murporteur.submissions.scan_document`` has the daemon's verdict:
 ``clean``, or ``infected``: the file is moved to ``QUARANTINE_DIR`` and the holder told. Without
 a daemon, documents are ``unscanned`` and served as before. The task is handed to Celery only
-after the transaction that stored the document commits (like the outbox's rows).
+after the transaction that stored the document commits (``core/aftercommit.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 
 from clamav_client.clamd import ClamdError, ClamdNetworkSocket, ClamdUnixSocket
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from murporteur.core import aftercommit
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Document
@@ -27,8 +26,6 @@ log = logging.getLogger(__name__)
 PENDING, CLEAN, INFECTED, UNSCANNED = "pending", "clean", "infected", "unscanned"
 #: Statuses under which a file is not served.
 WITHHELD = frozenset({PENDING, INFECTED})
-_PENDING_KEY = "murporteur.scan.pending"
-_READY_KEY = "murporteur.scan.ready"
 
 
 class ScannerUnavailable(Exception):
@@ -71,37 +68,19 @@ def mark_for_scan(document: Document) -> None:
     if not scanner_configured():
         return
     document.scan_status = PENDING
-    db.session.info.setdefault(_PENDING_KEY, []).append(document.id)
+    aftercommit.after_commit(hand_over, document.id)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
-    if ids:
-        session.info.setdefault(_READY_KEY, []).extend(ids)
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
-
-
-def dispatch_scans(session: Session) -> list[int]:
-    """Hand the committed new documents to the scan task (a dead broker: the recovery task
-    ``rescan_pending`` picks them up)."""
-    ids = session.info.pop(_READY_KEY, [])
-    if not ids:
-        return ids
+def hand_over(document_id: int) -> None:
+    """Hand a committed new document to the scan task (a dead broker: the recovery task
+    ``rescan_pending`` picks it up)."""
     from murporteur.submissions.tasks import scan_document
 
     task = current_app.extensions["celery"].tasks[scan_document.name]
-    for document_id in ids:
-        try:
-            task.delay(document_id)
-        except Exception as exc:
-            log.warning("document %s waits for its scan, broker unavailable: %s",
-                        document_id, exc)
-    return ids
+    try:
+        task.delay(document_id)
+    except Exception as exc:
+        log.warning("document %s waits for its scan, broker unavailable: %s", document_id, exc)
 
 
 def scan(document_id: int) -> str | None:

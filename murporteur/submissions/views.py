@@ -325,12 +325,6 @@ def _withheld(document):
                            message=message, back=None), 409
 
 
-@bp.after_app_request
-def _dispatch_scans(response):
-    scanning.dispatch_scans(db.session)
-    return response
-
-
 @bp.get("/documents/<public_id>")
 def download_document(public_id: str):
     document = services.find_document(public_id)

@@ -25,7 +25,7 @@ from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.workflow import STATES
 from murporteur.triage.choices import Theme
-from murporteur.triage.models import Label, Qualification, QualificationTheme, dossier_label
+from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
 
 PAGE_SIZE = 50
 NUMBER = re.compile(r"^\s*MP-\d{4}-\d{4,}\s*$", re.IGNORECASE)
@@ -306,10 +306,3 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None
     return [Row(d, count, (today - d.submitted_at.astimezone(PARIS).date()).days,
                 bool(late_call), bool(late_answer))
             for d, count, late_call, late_answer in rows], total
-
-
-def labels_by_id(ids: list[int]) -> list[Label]:
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Label).where(Label.id.in_(ids))))
-

@@ -12,9 +12,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from tests.api.test_endpoints import bearer, world  # noqa: F401  (the shared fixture)
-from tests.api.test_stats import REPORTING, fake_reporting  # noqa: F401
 
 PREFIX = "/api/v1"
+REPORTING = "murporteur.reporting.services"
 DOCUMENT_URI = "urn:murporteur:openapi"
 
 
@@ -95,8 +95,7 @@ _SAMPLES = {"limit": "1", "cursor": "MA", "updated_since": "2026-01-01T00:00:00Z
             "year": "2026"}
 
 
-def test_every_documented_parameter_is_accepted(document, world, client,  # noqa: F811
-                                               fake_reporting):  # noqa: F811
+def test_every_documented_parameter_is_accepted(document, world, client):  # noqa: F811
     headers = bearer(world["tokens"]["animator"])
     for path, item in document["paths"].items():
         url = PREFIX + path.replace("{number}", world["on_agenda"][0].number)
@@ -158,7 +157,7 @@ def test_the_dossier_detail_validates(document, world, client, who, status):  # 
              response.get_json())
 
 
-def test_the_stats_and_their_errors_validate(document, client, fake_reporting):  # noqa: F811
+def test_the_stats_and_their_errors_validate(document, client):
     for query, status in (("", 200), ("?year=1", 400)):
         response = client.get(f"{PREFIX}/stats{query}")
         assert response.status_code == status

@@ -52,6 +52,17 @@ def test_a_rolled_back_operation_leaves_no_entry(app, animator):
     assert entries("test.rolled_back") == []
 
 
+def test_an_entry_of_a_rolled_back_savepoint_is_forgotten_the_others_chained(app, animator):
+    audit.record(animator, "test.kept", ("export", "x"))
+    with db.session.begin_nested() as savepoint:
+        audit.record(animator, "test.undone", ("export", "x"))
+        savepoint.rollback()
+    db.session.commit()
+    assert entries("test.undone") == []
+    assert len(entries("test.kept")) == 1
+    assert audit.verify()[1] is None
+
+
 def _three_entries(animator):
     for n in range(3):
         audit.record(animator, f"test.chain{n}", ("export", "x"), {"n": n})

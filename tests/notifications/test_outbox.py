@@ -4,14 +4,19 @@ import smtplib
 
 import pytest
 
+from murporteur.core.aftercommit import run_committed
 from murporteur.extensions import db
 from murporteur.notifications import mailer, services
-from murporteur.notifications.dispatch import dispatch_ready
 from murporteur.notifications.models import OutboxMessage, OutboxState
 from murporteur.notifications.tasks import send_outbox_message
 from tests.conftest import login
-from tests.factories import (AdminFactory, AnimatorFactory, HolderFactory, MemberFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 from tests.helpers import outbox, text
 
 
@@ -45,18 +50,18 @@ def _queue(user, key="login_link"):
 def test_a_rolled_back_change_leaves_no_message(app, handed_over):
     _queue(HolderFactory())
     db.session.rollback()
-    dispatch_ready(db.session)
+    run_committed(db.session)
     assert outbox() == [] and handed_over == []
 
 
 def test_messages_are_handed_to_celery_only_after_the_commit(app, handed_over):
     row = _queue(HolderFactory())
-    dispatch_ready(db.session)
+    run_committed(db.session)
     assert handed_over == []
     db.session.commit()
-    dispatch_ready(db.session)
+    run_committed(db.session)
     assert handed_over == [row.id]
-    dispatch_ready(db.session)
+    run_committed(db.session)
     assert handed_over == [row.id]  # handed over once
 
 
@@ -230,7 +235,7 @@ def test_a_broker_that_does_not_answer_leaves_rows_queued(app, monkeypatch):
     monkeypatch.setattr(task, "delay", down)
     row = _queue(HolderFactory())
     db.session.commit()
-    dispatch_ready(db.session)  # no exception reaches the request
+    run_committed(db.session)  # no exception reaches the request
     db.session.expire_all()
     assert row.state == OutboxState.QUEUED
 

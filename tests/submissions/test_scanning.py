@@ -7,6 +7,7 @@ import socket
 
 import pytest
 
+from murporteur.core.aftercommit import run_committed
 from murporteur.extensions import db
 from murporteur.submissions import scanning
 from murporteur.submissions.models import Document
@@ -43,7 +44,7 @@ def _upload(dossier, content, name="plan.pdf"):
 
 def _commit_and_scan():
     db.session.commit()
-    scanning.dispatch_scans(db.session)  # what happens after each request
+    run_committed(db.session)  # what happens after each request
     db.session.expire_all()
 
 

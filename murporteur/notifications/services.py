@@ -183,6 +183,8 @@ def deliver(outbox_id: int) -> OutboxState | None:
         subject, text, html = render(row)
         message = mailer.build_message(row, subject, text, html,
                                        attachments=attachments_of(row))
+        # No transaction held while the mail server answers (nor SQLite's writer lock).
+        db.session.rollback()
         transport = mailer.send(message)
     except Exception as exc:  # the transport's faults are many; each one is recorded
         error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -3,10 +3,12 @@
 - Foreign keys enforced, and transactions (savepoints included) begun by SQLAlchemy rather
   than guessed by the driver.
 - WAL: readers never wait for the writer, nor the writer for readers.
-- A request that may write (anything but GET, HEAD, OPTIONS) and work outside requests (tasks,
-  commands) begin with ``BEGIN IMMEDIATE``: they queue for the single writer's lock at their
+- The transactions of a request that may write (anything but GET, HEAD, OPTIONS) and of a
+  Celery task begin with ``BEGIN IMMEDIATE``: they queue for the single writer's lock at their
   first statement, waiting up to ``BUSY_TIMEOUT_MS``, instead of failing with "database is
-  locked" when a read turns into a write while another writer went first.
+  locked" when a read turns into a write while another writer went first. Commands (one
+  person at a terminal) begin deferred: a second connection they open to read the schema must
+  not wait for their own first one.
 - What still meets a lock (a page that writes during a GET, a wait beyond the timeout) is
   done again whole: each view is run up to ``ATTEMPTS`` times, rolled back in between.
 """
@@ -55,8 +57,13 @@ def configure(engine) -> None:
 
 
 def may_write() -> bool:
-    """Whether the transaction beginning now may write: all but those of read-only requests."""
-    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+    """Whether the transaction beginning now belongs to concurrent work that may write: a
+    request other than a read-only one, or a Celery task."""
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    from celery import current_task
+
+    return bool(current_task)
 
 
 def is_locked(exc: BaseException) -> bool:

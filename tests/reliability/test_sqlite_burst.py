@@ -49,6 +49,11 @@ def sqlite_server(tmp_path):
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+        # Celery's in-process tasks, run from several threads at once, may leave its
+        # process-wide "inside a task" flag set: later tests' result.get() would refuse.
+        from celery.result import _set_task_join_will_block
+
+        _set_task_join_will_block(False)
 
 
 def _hidden_fields(page: str) -> dict[str, str]:

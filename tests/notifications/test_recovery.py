@@ -16,8 +16,7 @@ from murporteur.notifications.models import OutboxState
 from murporteur.notifications.tasks import recover_outbox
 from tests.factories import HolderFactory
 from tests.helpers import outbox
-from tests.notifications.live import (RedisServer, SmtpSink, live_stack, require_servers,
-                                      wait_for)
+from tests.notifications.live import RedisServer, SmtpSink, live_stack, require_servers, wait_for
 
 
 def _row(user, **fields):

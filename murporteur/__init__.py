@@ -26,6 +26,10 @@ def create_app(overrides: dict | None = None, environ: dict[str, str] | None = N
     _configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from murporteur.core.sqlite import retry_views_when_locked
+
+        retry_views_when_locked(app)  # a view meeting "database is locked" runs again whole
     register_template_helpers(app)
     register_errors(app)
     register_commands(app)
@@ -65,8 +69,10 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from murporteur.core import sqlite
+
         with app.app_context():
-            _sqlite_pragmas(db.engine)
+            sqlite.configure(db.engine)  # WAL, busy timeout, BEGIN IMMEDIATE to write
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -110,27 +116,6 @@ def register_extensions(app: Flask) -> None:
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user
-
-
-def _sqlite_pragmas(engine) -> None:
-    """SQLite as a real database: foreign keys enforced, and transactions (savepoints
-    included) begun by SQLAlchemy rather than guessed by the driver."""
-    from sqlalchemy import event
-
-    from murporteur.core.text import strip_accents
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        # PostgreSQL's unaccent, for the dashboard's search ("creche" finds "Crèche").
-        dbapi_connection.create_function("unaccent", 1, strip_accents, deterministic=True)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -43,7 +43,8 @@ This module is the one place that documents the variables; the README's table mi
 | HOLDER_REMINDER_DAYS | 7                                    | days without an answer to a request before the holder is reminded (once) |
 | OUTBOX_MAX_ATTEMPTS | 5                                     | attempts at sending a mail before its row is marked failed |
 | OUTBOX_RETRY_SECONDS | 30                                   | wait before the first new attempt, doubled at each one |
-| OUTBOX_RECOVERY_SECONDS | 300                               | how often beat hands over again mails the broker never got |
+| OUTBOX_RECOVERY_SECONDS | 60                                | how often beat hands over again mails the broker never got |
+| OUTBOX_STUCK_SECONDS | 300                                  | a mail in `sending` this long (its worker died) is sent again by beat's recovery |
 | LOG_FORMAT      | json in production, else text            | json: one JSON object per line (time, level, logger, message, request_id, extras) |
 | READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
 | METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
@@ -119,10 +120,12 @@ def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object
 
 def outbox_settings(e: dict[str, str]) -> dict[str, object]:
     """How hard the outbox tries (OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_SECONDS), how often beat
-    recovers what the broker never received (OUTBOX_RECOVERY_SECONDS), and when a holder is
-    reminded of an unanswered request (HOLDER_REMINDER_DAYS)."""
+    recovers what the broker never received (OUTBOX_RECOVERY_SECONDS) and what a dead worker
+    left half-sent (OUTBOX_STUCK_SECONDS), and when a holder is reminded of an unanswered
+    request (HOLDER_REMINDER_DAYS)."""
     values = _numbers(e, {"OUTBOX_MAX_ATTEMPTS": "5", "OUTBOX_RETRY_SECONDS": "30",
-                          "OUTBOX_RECOVERY_SECONDS": "300", "HOLDER_REMINDER_DAYS": "7"})
+                          "OUTBOX_RECOVERY_SECONDS": "60", "OUTBOX_STUCK_SECONDS": "300",
+                          "HOLDER_REMINDER_DAYS": "7"})
     if min(values.values()) < 1:
         raise ConfigurationError("The OUTBOX_* and HOLDER_REMINDER_DAYS settings must be at "
                                  "least 1.")

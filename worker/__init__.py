@@ -14,3 +14,7 @@ flask_app = create_app()
 install_celery_hooks(flask_app.config["LOG_FORMAT"])
 celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = beat_schedule(flask_app.config)
+# A worker stuck on the mail server is stopped (prefork pool) well before beat's recovery takes
+# its row back (OUTBOX_STUCK_SECONDS): a live worker and the recovery never send the same mail.
+celery.conf.task_annotations = {"murporteur.notifications.send_outbox_message": {
+    "time_limit": max(1, flask_app.config["OUTBOX_STUCK_SECONDS"] // 2)}}

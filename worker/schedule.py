@@ -5,11 +5,11 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
-    # Outbox rows the broker never received (it was down) or a dead worker left half-sent:
-    # every five minutes (OUTBOX_RECOVERY_SECONDS, see beat_schedule).
+    # Outbox rows the broker never received (it was down) or a dead worker left half-sent
+    # (OUTBOX_STUCK_SECONDS): every minute (OUTBOX_RECOVERY_SECONDS, see beat_schedule).
     "recover-outbox": {
         "task": "murporteur.notifications.recover_outbox",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
     },
     # Each animator's planned calls of the day.
     "remind-calls": {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from murporteur.accounts.models import Organisation, Role, User
@@ -85,26 +86,29 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         raise DomainError(_l("Choisissez parmi les soutiens proposés."))
     if amount_cents is not None and amount_cents < 0:
         raise DomainError(_l("Le montant ne peut pas être négatif."))
+    def fill(position: Position) -> None:
+        position.stance = Stance(stance)
+        position.offer_kinds = kinds
+        position.amount_cents = amount_cents
+        position.comment = (comment or "").strip()
+        position.updated_by = member
+        position.updated_at = utcnow()
+
     position = position_of(item, organisation)
     if position is None:
         if expected_version is not None:
             raise DomainError(_l("Cette position a été retirée entre-temps."))
-        position = Position(item=item, organisation=organisation)
-        db.session.add(position)
+        position = _insert_first_position(item, organisation, fill)
     elif position.version != expected_version:
         raise PositionConflict(position)
-    position.stance = Stance(stance)
-    position.offer_kinds = kinds
-    position.amount_cents = amount_cents
-    position.comment = (comment or "").strip()
-    position.updated_by = member
-    position.updated_at = utcnow()
-    try:
-        db.session.flush()  # the version check happens here (UPDATE … WHERE version = n)
-    except StaleDataError:
-        db.session.rollback()
-        current = position_of(item, organisation)
-        raise PositionConflict(current) from None
+    else:
+        fill(position)
+        try:
+            db.session.flush()  # the version check happens here (UPDATE … WHERE version = n)
+        except StaleDataError:
+            db.session.rollback()
+            current = position_of(item, organisation)
+            raise PositionConflict(current) from None
     db.session.add(PositionChange(position_id=position.id, stance=position.stance,
                                   offer_kinds=kinds, amount_cents=amount_cents,
                                   comment=position.comment, changed_by_id=member.id))
@@ -113,6 +117,25 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         "item_id": item.id, "dossier_id": item.dossier_id, "organisation_id": organisation.id,
         "version": position.version, "stance": position.stance, "offer_kinds": kinds,
         "amount_cents": amount_cents, "comment_sha256": audit.text_digest(position.comment)})
+    return position
+
+
+def _insert_first_position(item: AgendaItem, organisation: Organisation, fill) -> Position:
+    """The organisation's first position on ``item``. Two members saving it at the same moment
+    both found none; the unique index lets one in, and the other gets the conflict an update
+    would (in a savepoint, so that the transaction stays usable to read the winner's)."""
+    try:
+        with db.session.begin_nested():
+            position = Position(item_id=item.id, organisation_id=organisation.id)
+            fill(position)
+            db.session.add(position)
+            db.session.flush()
+    except IntegrityError:
+        current = position_of(item, organisation)
+        if current is None:
+            raise  # another constraint than the one position per organisation
+        raise PositionConflict(current) from None
+    db.session.expire(item, ["positions"])  # the grid sees the new position
     return position
 
 

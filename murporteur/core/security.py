@@ -6,6 +6,8 @@ timestamp that tells a person filling in a public form from a robot.
   policy, a permissions policy and ``X-Content-Type-Options: nosniff``.
 - Rate limits come from Flask-Limiter, counted per client address in Redis when REDIS_URL (or
   RATELIMIT_STORAGE_URL) is set, in memory otherwise. The limits themselves are settings.
+  When Redis does not answer, the limits go on in this process's memory (a warning is logged,
+  Redis is tried again now and then): an outage never refuses a holder's idea.
 """
 
 from __future__ import annotations
@@ -37,8 +39,13 @@ PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()",
 # One limiter for the process (its decorators are bound at import); its storage is the last
 # application's, which is the only one outside tests. Whether limits apply is read from each
 # application's config at every request (``_switched_off``).
+# Redis unreachable: count in memory rather than fail the request (Flask-Limiter logs "falling
+# back to in-memory storage" at WARNING), and any other fault of the limiter lets the request
+# through; a store that does not answer in a second counts as down.
 limiter = Limiter(key_func=get_remote_address, default_limits=[],
-                  strategy="moving-window")
+                  strategy="moving-window", in_memory_fallback_enabled=True,
+                  swallow_errors=True,
+                  storage_options={"socket_connect_timeout": 1, "socket_timeout": 1})
 #: For per-view options only (``@talisman(content_security_policy=...)`` marks the view);
 #: each application gets its own Talisman in ``init_app``, which reads those marks.
 talisman = Talisman()

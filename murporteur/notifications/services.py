@@ -165,17 +165,21 @@ def deliver(outbox_id: int) -> OutboxState | None:
     """Send one outbox row once. Returns its state afterwards, None when there was nothing to do.
 
     The row is claimed with a conditional update, so that two workers given the same id (a
-    retry racing a recovery, a message delivered twice by the broker) send one e-mail.
+    retry racing a recovery, a message delivered twice by the broker) send one e-mail. The
+    claim's attempt number is its token: the outcome is written only while the row is still
+    this attempt's, so that a worker finishing late never overwrites the attempt that took the
+    row over after a recovery (``recover_outbox``).
     """
     now = utcnow()
-    claimed = db.session.execute(
+    token = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.state == OutboxState.QUEUED)
         .values(state=OutboxState.SENDING, attempts=OutboxMessage.attempts + 1,
                 sending_since=now)
-    ).rowcount
+        .returning(OutboxMessage.attempts)
+    ).scalar_one_or_none()
     db.session.commit()
-    if claimed != 1:
+    if token is None:
         log.info("outbox %s: nothing to send (gone, sent or being sent)", outbox_id,
                  extra={"outbox_id": outbox_id})
         return None
@@ -184,26 +188,45 @@ def deliver(outbox_id: int) -> OutboxState | None:
         subject, text, html = render(row)
         message = mailer.build_message(row, subject, text, html,
                                        attachments=attachments_of(row))
+        # No transaction held while the mail server answers (nor SQLite's writer lock).
+        db.session.rollback()
         transport = mailer.send(message)
     except Exception as exc:  # the transport's faults are many; each one is recorded
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        row.state = (OutboxState.FAILED if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
-                     else OutboxState.QUEUED)
-        row.sending_since = None
-        db.session.commit()
-        log.warning("outbox %s: attempt %s failed: %s", outbox_id, row.attempts, row.last_error,
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        state = (OutboxState.FAILED if token >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+                 else OutboxState.QUEUED)
+        if not _record_attempt(outbox_id, token, (OutboxState.SENDING,), state=state,
+                               last_error=error, sending_since=None):
+            return None  # taken back by the recovery meanwhile: its own attempt goes on
+        log.warning("outbox %s: attempt %s failed: %s", outbox_id, token, error,
                     extra={"outbox_id": outbox_id})
-        return row.state
-    row.state = OutboxState.SENT
-    row.sent_at = utcnow()
-    row.sending_since = None
-    row.transport = transport
-    row.subject, row.text_body, row.html_body = subject, text, html
-    row.last_error = None
-    db.session.commit()
+        return state
+    # Sent: recorded even when the recovery took the row back meanwhile but no other attempt
+    # claimed it yet (that attempt then finds it sent and sends nothing).
+    if not _record_attempt(outbox_id, token, (OutboxState.SENDING, OutboxState.QUEUED),
+                           state=OutboxState.SENT, sent_at=utcnow(), sending_since=None,
+                           transport=transport, subject=subject, text_body=text,
+                           html_body=html, last_error=None):
+        log.warning("outbox %s: sent by attempt %s after another attempt took it over; the "
+                    "recipient may receive it twice (OUTBOX_STUCK_SECONDS too short?)",
+                    outbox_id, token, extra={"outbox_id": outbox_id})
+        return None
     log.info("outbox %s: sent to %s by %s", outbox_id, row.recipient_email, transport,
              extra={"outbox_id": outbox_id})
     return OutboxState.SENT
+
+
+def _record_attempt(outbox_id: int, token: int, states: tuple[OutboxState, ...],
+                    **values) -> bool:
+    """Write the outcome of attempt ``token`` if the row is still in one of ``states`` and no
+    later attempt claimed it; commits. False when the row was no longer this attempt's."""
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.attempts == token,
+               OutboxMessage.state.in_(states))
+        .values(**values)).rowcount == 1
+    db.session.commit()
+    return done
 
 
 def retry_delay(attempts: int) -> int:
@@ -221,17 +244,21 @@ def resend(row: OutboxMessage) -> None:
 
 
 def recover_outbox(now=None, *, unsent_after: timedelta | None = None,
-                   stuck_after: timedelta = timedelta(hours=1)) -> list[int]:
+                   stuck_after: timedelta | None = None) -> list[int]:
     """Rows that should have left and did not: queued ones never handed over (the broker was
     down at commit time, a retry was lost) and ones stuck in ``sending`` by a dead worker.
     Stuck rows go back to the queue; returns every id to hand to Celery again.
 
     A queued row younger than ``unsent_after`` (two minutes, or the recovery period when
-    shorter) is left to its own hand-over or retry."""
+    shorter) is left to its own hand-over or retry; a row is stuck once in ``sending`` for
+    longer than ``stuck_after`` (OUTBOX_STUCK_SECONDS, five minutes: a live worker gives up on
+    the mail server well before)."""
     now = now or utcnow()
+    config = current_app.config
     if unsent_after is None:
-        unsent_after = timedelta(seconds=min(
-            120, current_app.config["OUTBOX_RECOVERY_SECONDS"]))
+        unsent_after = timedelta(seconds=min(120, config["OUTBOX_RECOVERY_SECONDS"]))
+    if stuck_after is None:
+        stuck_after = timedelta(seconds=config["OUTBOX_STUCK_SECONDS"])
     stuck = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.state == OutboxState.SENDING,

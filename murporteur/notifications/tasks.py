@@ -9,8 +9,11 @@ from murporteur.notifications import services
 from murporteur.notifications.models import OutboxState
 
 
+# Acknowledged once done, and handed back to the broker when the worker dies under it: a worker
+# killed before its claim loses nothing; one killed after leaves the row in ``sending``, for
+# beat's recovery after OUTBOX_STUCK_SECONDS (the claim makes either way send the mail once).
 @shared_task(bind=True, name="murporteur.notifications.send_outbox_message",
-             max_retries=None, ignore_result=True)
+             max_retries=None, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def send_outbox_message(self, outbox_id: int) -> str | None:
     """Send one row; while it stays queued (a failed attempt), try again later. ``deliver``
     marks it failed after OUTBOX_MAX_ATTEMPTS attempts, which ends the retries."""
@@ -22,8 +25,8 @@ def send_outbox_message(self, outbox_id: int) -> str | None:
 
 @shared_task(name="murporteur.notifications.recover_outbox", ignore_result=True)
 def recover_outbox() -> int:
-    """Beat, every OUTBOX_RECOVERY_SECONDS (five minutes): hand over again what the broker
-    never received."""
+    """Beat, every OUTBOX_RECOVERY_SECONDS (a minute): hand over again what the broker never
+    received, and what a dead worker left in ``sending`` for OUTBOX_STUCK_SECONDS."""
     ids = services.recover_outbox()
     db.session.commit()
     for outbox_id in ids:

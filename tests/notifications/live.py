@@ -168,7 +168,8 @@ class LiveStack:
 @contextmanager
 def live_stack(tmp: Path, name: str, redis: RedisServer, smtp: SmtpSink, **settings):
     """A fresh database migrated to the latest revision and an app using ``redis`` and
-    ``smtp``; ``settings`` are environment variables for the app and its workers."""
+    ``smtp``; ``settings`` are environment variables for the app and its workers. Rate limits
+    are on, counted in ``redis``, as in production."""
     from flask_migrate import upgrade
 
     url = create_database(name)
@@ -176,8 +177,9 @@ def live_stack(tmp: Path, name: str, redis: RedisServer, smtp: SmtpSink, **setti
                "MAIL_USE_TLS": "false", **{k: str(v) for k, v in settings.items()}}
     env = dict(os.environ, MURPORTEUR_ENV="test", DATABASE_URL=url, REDIS_URL=redis.url,
                SECRET_KEY="test-secret-key", INSTANCE_PATH=str(tmp / "instance"),
-               UPLOAD_DIR=str(tmp / "uploads"), BASE_URL="http://murporteur.test", **environ)
-    app = make_app(url, tmp, REDIS_URL=redis.url, **{
+               UPLOAD_DIR=str(tmp / "uploads"), BASE_URL="http://murporteur.test",
+               RATELIMIT_ENABLED="true", **environ)
+    app = make_app(url, tmp, REDIS_URL=redis.url, RATE_LIMITS_ENABLED=True, **{
         k: (int(v) if v.isdigit() and k != "MAIL_SERVER" else v) for k, v in environ.items()
         if k != "MAIL_USE_TLS"}, MAIL_USE_TLS=False)
     stack = LiveStack(app, env, tmp)

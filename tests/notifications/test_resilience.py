@@ -1,15 +1,18 @@
 """The outbox with a real Redis, a real Celery worker and beat, and a real SMTP server.
 
 - A change produces exactly one e-mail.
-- With Redis stopped, submissions and decisions still succeed and their mails wait in the
-  outbox; once Redis is back, beat hands them over again and the worker sends each one once.
+- With Redis stopped (the broker and the rate limits' store), submissions and decisions still
+  succeed, the limits counting in memory meanwhile, and their mails wait in the outbox; once
+  Redis is back, beat hands them over again and the worker sends each one once.
 - A failing SMTP server: the worker retries with backoff, the row ends ``failed`` and an
   admin's resend delivers it.
 """
 
+import logging
 from collections import Counter
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from murporteur.accounts.models import Role, User
@@ -47,7 +50,7 @@ def submit(client, email: str):
 
 
 def test_redis_stopped_loses_nothing_and_its_return_drains_the_outbox(
-        tmp_path, redis_server, smtp):
+        tmp_path, redis_server, smtp, caplog):
     with live_stack(tmp_path, "murporteur_redis_outage", redis_server, smtp,
                     OUTBOX_RECOVERY_SECONDS=2) as stack:
         worker, beat = stack.start("worker"), stack.start("beat")
@@ -59,6 +62,9 @@ def test_redis_stopped_loses_nothing_and_its_return_drains_the_outbox(
                  "the first receipt", [worker, beat], stack)
         first, = stack.rows("dossier_receipt")
         assert first.transport == "smtp" and len(smtp.messages) == 1
+        # The limits are on, and counted in this Redis.
+        assert stack.app.config["RATE_LIMITS_ENABLED"]
+        assert redis.Redis.from_url(redis_server.url).keys("LIMITS*")
         assert smtp.messages[0]["Subject"] == first.subject
 
         # An animator joins the team: from now on, each new idea is announced to her too.
@@ -74,8 +80,16 @@ def test_redis_stopped_loses_nothing_and_its_return_drains_the_outbox(
 
         # Redis down: submissions and decisions still succeed; their mails wait, queued.
         redis_server.stop()
-        for n in range(3):
-            submit(client, f"porteur{n}@porteurs.example")
+        # (the migrations' logging setup took pytest's handler off the root logger: listen to
+        # the limiter's own)
+        limiter_log = logging.getLogger("flask-limiter")
+        limiter_log.addHandler(caplog.handler)
+        try:
+            for n in range(3):
+                submit(client, f"porteur{n}@porteurs.example")
+        finally:
+            limiter_log.removeHandler(caplog.handler)
+        assert "falling back to in-memory storage" in caplog.text
         decided = animator.post(f"/instruction/dossiers/{number}/decision/request_info",
                                 data={"request_info-comment": "Quel est votre budget ?"})
         assert decided.status_code == 302

@@ -76,7 +76,7 @@ def test_a_double_clicked_submit_creates_one_dossier(scratch_app):
         db.session.remove()
 
 
-def _one_item_and_two_members(app):
+def _one_item_and_two_members(app, *, first_position: bool = True):
     def build():
         animator = AnimatorFactory()
         organisation = OrganisationFactory()
@@ -88,8 +88,9 @@ def _one_item_and_two_members(app):
         committee.convene(session, animator)
         first, second = MemberFactory(organisation=organisation), \
             MemberFactory(organisation=organisation)
-        committee.record_position(item, first, stance=Stance.WANTS_TO_MEET, offer_kinds=[],
-                                  amount_cents=None, comment="", expected_version=None)
+        if first_position:
+            committee.record_position(item, first, stance=Stance.WANTS_TO_MEET, offer_kinds=[],
+                                      amount_cents=None, comment="", expected_version=None)
         return (session.id, item.id, organisation.id, first.id,
                 SimpleNamespace(email=second.email))
 
@@ -151,6 +152,62 @@ def test_two_members_saving_one_position_at_once_the_second_gets_a_conflict(scra
         changes = db.session.scalar(select(func.count()).select_from(PositionChange)
                                     .where(PositionChange.position_id == position.id))
         assert changes == 2  # the first member's two saves; nothing of the refused one
+        db.session.remove()
+
+
+def test_two_members_saving_the_first_position_at_once_the_second_gets_a_conflict(
+        scratch_app):
+    session_id, item_id, organisation_id, first_id, second = \
+        _one_item_and_two_members(scratch_app, first_position=False)
+    client = scratch_app.test_client()
+    login(client, second, PASSWORD)
+    form = client.get(f"/comite/seances/{session_id}/points/{item_id}").get_data(as_text=True)
+    assert re.search(r'name="version"[^>]*value=""', form)
+    first_saved = threading.Event()
+    release = threading.Event()
+    outcome = {}
+
+    def first_member_saves():
+        """Saves the first position and holds its transaction open until told."""
+        from murporteur.accounts.models import User
+        from murporteur.committee.models import AgendaItem
+
+        with scratch_app.app_context():
+            item = db.session.get(AgendaItem, item_id)
+            committee.record_position(item, db.session.get(User, first_id),
+                                      stance=Stance.SUPPORTS, offer_kinds=["financing"],
+                                      amount_cents=500000, comment="Nous finançons.",
+                                      expected_version=None)
+            first_saved.set()
+            release.wait(30)
+            db.session.commit()
+            db.session.remove()
+
+    def second_member_saves():
+        outcome["response"] = client.post(
+            f"/comite/seances/{session_id}/points/{item_id}",
+            data={"organisation": str(organisation_id), "stance": "not_concerned",
+                  "amount": "", "comment": "Pas pour nous.", "version": "",
+                  "version_for": ""})
+
+    first = threading.Thread(target=first_member_saves)
+    first.start()
+    assert first_saved.wait(30)
+    second_thread = threading.Thread(target=second_member_saves)
+    second_thread.start()
+    # Both found no position; the second's insert waits on the first's entry in the index.
+    assert _wait_until_someone_waits_on_a_lock(scratch_app)
+    release.set()
+    first.join(30)
+    second_thread.join(30)
+    response = outcome["response"]
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409, page[:2000]
+    assert "pendant que vous la saisissiez" in page
+    assert "Nous finançons." in page and "Pas pour nous." in page  # both versions
+    with scratch_app.app_context():
+        saved = db.session.scalars(select(Position).where(Position.item_id == item_id)).all()
+        assert [(p.stance, p.version) for p in saved] == [(Stance.SUPPORTS, 1)]
         db.session.remove()
 
 

@@ -102,6 +102,14 @@ def record(actor, action: str, subject, snapshot: dict | None = None, *,
     return entry
 
 
+def record_transition(actor, subject, event, **details) -> AuditEntry:
+    """Note a lifecycle move (``core.lifecycle``): ``<table>.<transition>``, the states and
+    the comment's digest, at the instant of the history row ``event``."""
+    return record(actor, f"{subject.__tablename__}.{event.transition}", subject, {
+        **details, "event_id": event.id, "from": event.from_state, "to": event.to_state,
+        "comment_sha256": text_digest(event.comment)}, at=event.created_at)
+
+
 def pending(session: Session | None = None) -> list[AuditEntry]:
     """The entries of the current transaction, not chained yet."""
     return list((session or db.session).info.get(_PENDING, []))

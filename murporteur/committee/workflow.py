@@ -26,7 +26,7 @@ SESSION_STATES: dict[SessionState, State] = {
     S.PLANNED: State(_l("En préparation"), "blue"),
     S.CONVENED: State(_l("Convoqué"), "purple"),
     S.HELD: State(_l("Tenu"), "orange"),
-    S.MINUTES_PUBLISHED: State(_l("Compte rendu publié"), "green", finished=True),
+    S.MINUTES_PUBLISHED: State(_l("Compte rendu publié"), "green"),
 }
 
 by_animator = by_role(Role.ANIMATOR)

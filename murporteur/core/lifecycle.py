@@ -95,17 +95,15 @@ class Lifecycle:
     table: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        undescribed = set(type(next(iter(self.states)))) - set(self.states)
+        if undescribed:
+            raise ValueError(f"states without a description: {undescribed}")
         table = {t.name: t for t in self.transitions}
         for t in table.values():
             unknown = (t.sources | {t.target}) - set(self.states)
             if unknown:
                 raise ValueError(f"transition {t.name!r} names unknown states {unknown}")
         object.__setattr__(self, "table", table)
-
-    @property
-    def finished(self) -> frozenset[enum.StrEnum]:
-        """The states marked as finished: nothing more happens to the object."""
-        return frozenset(s for s, d in self.states.items() if getattr(d, "finished", False))
 
     def may(self, obj, name: str, actor) -> bool:
         """Whether ``actor`` is among those who may take ``name`` (whatever the state)."""

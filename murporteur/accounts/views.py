@@ -149,7 +149,7 @@ def _link_target(access) -> str:
     dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
     if dossier is None or dossier.holder_id != access.user_id:
         return home_for(access.user)
-    if dossier.state == "draft":
+    if dossier.is_draft:
         return url_for("submissions.edit_draft", public_id=dossier.public_id)
     return url_for("submissions.show_dossier", public_id=dossier.public_id)
 

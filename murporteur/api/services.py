@@ -27,6 +27,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
+from murporteur.submissions.workflow import DossierState
 
 log = logging.getLogger(__name__)
 
@@ -231,7 +232,7 @@ def dossiers_query(user: User) -> Select:
     open (``can_view_dossier``)."""
     query = select(Dossier)
     if user.role == Role.ANIMATOR:
-        return query.where(Dossier.state != "draft")
+        return query.where(Dossier.state != DossierState.DRAFT)
     if user.role == Role.MEMBER:
         on_agenda = select(AgendaItem.dossier_id).where(
             AgendaItem.session_id.in_(visible_session_ids(user)))

@@ -103,6 +103,14 @@ def record(actor, action: str, subject, snapshot: dict | None = None, *,
     return entry
 
 
+def record_transition(actor, subject, event, **details) -> AuditEntry:
+    """Note a lifecycle move (``core.lifecycle``): ``<table>.<transition>``, the states and
+    the comment's digest, at the instant of the history row ``event``."""
+    return record(actor, f"{subject.__tablename__}.{event.transition}", subject, {
+        **details, "event_id": event.id, "from": event.from_state, "to": event.to_state,
+        "comment_sha256": text_digest(event.comment)}, at=event.created_at)
+
+
 def _lock(session: Session) -> None:
     """Hold the right to append until the commit, before reading the last digest."""
     dialect = session.get_bind().dialect.name

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from murporteur.accounts.models import User
 from murporteur.committee.models import CommitteeSession
 from murporteur.committee.services import attendance_of, grid, invited_members
-from murporteur.committee.workflow import apply_session_transition, ensure_session_transition
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
+from murporteur.core.lifecycle import apply_transition, ensure_transition
 from murporteur.extensions import db
 
 
@@ -46,14 +46,14 @@ def publish_minutes(session: CommitteeSession, actor: User) -> None:
     if any(item.decision_published_at is None for item in session.items):
         raise DomainError(_l("Publiez d'abord les décisions de tous les points de l'ordre du "
                              "jour."))
-    ensure_session_transition(session, "publish_minutes", actor)
+    ensure_transition(session, "publish_minutes", actor)
     pdf = minutes_pdf(session)
     session.minutes_storage_name = f"{secrets.token_hex(16)}.pdf"
     target = minutes_path(session)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pdf)
     session.minutes_published_at = utcnow()
-    apply_session_transition(session, "publish_minutes", actor)
+    apply_transition(session, "publish_minutes", actor)
 
 
 def send_minutes(session: CommitteeSession):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import Organisation, User
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
+from murporteur.committee.workflow import LIFECYCLE, SessionState
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 
@@ -46,13 +47,17 @@ class CommitteeSession(db.Model):
     __tablename__ = "committee_session"
     __table_args__ = (CheckConstraint("slot_minutes BETWEEN 5 AND 180", name="slot_minutes"),)
 
+    #: Its states and transitions (committee/workflow.py), for core.lifecycle.
+    lifecycle = LIFECYCLE
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     quarter: Mapped[str] = mapped_column(String(7), index=True)  # "2026-Q4"
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300), default="")
     video_link: Mapped[str] = mapped_column(String(500), default="")
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
-    state: Mapped[str] = mapped_column(String(32), default="planned", index=True)
+    state: Mapped[SessionState] = mapped_column(str_enum(SessionState, "session_state"),
+                                                default=SessionState.PLANNED, index=True)
     # Members see each other's positions before the session is held only when this is set.
     positions_open_early: Mapped[bool] = mapped_column(Boolean, default=False)
     minutes_storage_name: Mapped[str | None] = mapped_column(String(64))
@@ -64,6 +69,11 @@ class CommitteeSession(db.Model):
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="session", order_by="AgendaItem.rank", cascade="all, delete-orphan")
     events: Mapped[list[SessionEvent]] = relationship(order_by="SessionEvent.id")
+
+    @property
+    def is_convened(self) -> bool:
+        """The convocations are sent: a change of its schedule is announced."""
+        return self.state == SessionState.CONVENED
 
     def slot_of(self, item: AgendaItem) -> tuple[datetime, datetime]:
         """When ``item`` is presented: computed from the start and the slot length."""

@@ -15,7 +15,7 @@ from murporteur.audit import services as audit
 from murporteur.committee.models import (AgendaItem, CommitteeSession, Position, PositionChange,
                                          Proxy, Stance)
 from murporteur.committee.membership import may_view_session, member_organisation_ids
-from murporteur.committee.workflow import OPEN_STATES
+from murporteur.committee.workflow import HELD_STATES, OPEN_STATES, UPCOMING_STATES
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
@@ -41,7 +41,7 @@ def positions_open(item: AgendaItem) -> bool:
 
 def proxy_open(session: CommitteeSession) -> bool:
     """A proxy may still be given (until the session is held)."""
-    return session.state in ("planned", "convened")
+    return session.state in UPCOMING_STATES
 
 
 def proxies_for(session: CommitteeSession, user: User) -> tuple[Proxy | None, list[Proxy]]:
@@ -143,7 +143,7 @@ def positions_visible(user: User, session: CommitteeSession) -> bool:
     """Whether ``user`` sees the other organisations' positions of ``session``."""
     if user.role == Role.ANIMATOR:
         return True
-    return session.state in ("held", "minutes_published") or session.positions_open_early
+    return session.state in HELD_STATES or session.positions_open_early
 
 
 @dataclass

@@ -12,13 +12,15 @@ from murporteur.audit import services as audit
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatus,
                                          CommitteeSession, Decision)
-from murporteur.committee.workflow import OPEN_STATES, apply_session_transition
+from murporteur.committee.workflow import (DECIDING_STATES, OPEN_STATES, UPCOMING_STATES,
+                                           SessionState)
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import apply_transition
+from murporteur.submissions.workflow import DossierState
 
 #: The dossier transition each published decision applies.
 DECISION_TRANSITIONS = {Decision.SUPPORTED: "support", Decision.POSTPONED: "postpone",
@@ -55,8 +57,8 @@ def create_session(actor: User, *, starts_at: datetime, place: str = "", video_l
         raise DomainError(_l("Indiquez un lieu, un lien de visioconférence, ou les deux."))
     session = CommitteeSession(
         starts_at=starts_at, place=place.strip(), video_link=video_link.strip(),
-        slot_minutes=slot_minutes, quarter=quarter or quarter_of(starts_at), state="planned",
-        positions_open_early=positions_open_early)
+        slot_minutes=slot_minutes, quarter=quarter or quarter_of(starts_at),
+        state=SessionState.PLANNED, positions_open_early=positions_open_early)
     session.organisations = (organisations if organisations is not None
                              else committee_organisations())
     if not session.organisations:
@@ -85,14 +87,14 @@ def update_session(session: CommitteeSession, actor: User, **fields) -> None:
         raise DomainError(_l("Invitez au moins une organisation."))
     db.session.flush()
     after = (session.starts_at, session.place, session.video_link, session.slot_minutes)
-    if session.state == "convened" and before != after:
+    if session.state == SessionState.CONVENED and before != after:
         signals.agenda_changed.send(session, change="time")
 
 
 def convene(session: CommitteeSession, actor: User) -> None:
     if not session.items:
         raise DomainError(_l("L'ordre du jour est vide : ajoutez au moins un dossier."))
-    apply_session_transition(session, "convene", actor)
+    apply_transition(session, "convene", actor)
 
 
 def sessions_for(user: User) -> list[CommitteeSession]:
@@ -139,12 +141,12 @@ def invited_members(session: CommitteeSession) -> list[User]:
 
 def agenda_editable(session: CommitteeSession) -> bool:
     """Items may still be added, moved and removed (until the session is held)."""
-    return session.state in ("planned", "convened")
+    return session.state in UPCOMING_STATES
 
 
 def decisions_open(session: CommitteeSession) -> bool:
     """Decisions may be recorded (from the convocation until the minutes)."""
-    return session.state in ("convened", "held")
+    return session.state in DECIDING_STATES
 
 
 def attendance_of(session: CommitteeSession) -> dict[int, AttendanceStatus]:
@@ -161,8 +163,9 @@ def open_item_of(dossier: Dossier) -> AgendaItem | None:
 
 def retained_dossiers() -> list[Dossier]:
     """What can be put on an agenda: retained dossiers, oldest first."""
-    return list(db.session.scalars(select(Dossier).where(Dossier.state == "retained")
-                                   .order_by(Dossier.submitted_at)))
+    return list(db.session.scalars(
+        select(Dossier).where(Dossier.state == DossierState.RETAINED)
+        .order_by(Dossier.submitted_at)))
 
 
 def add_item(session: CommitteeSession, dossier: Dossier, actor: User) -> AgendaItem:
@@ -171,14 +174,14 @@ def add_item(session: CommitteeSession, dossier: Dossier, actor: User) -> Agenda
         raise DomainError(_l("La séance est tenue : son ordre du jour ne change plus."))
     if open_item_of(dossier) is not None:
         raise DomainError(_l("Ce dossier est déjà à l'ordre du jour d'une séance."))
-    if dossier.state != "retained":
+    if dossier.state != DossierState.RETAINED:
         raise DomainError(_l("Seul un dossier retenu peut être inscrit à l'ordre du jour."))
     rank = (max((i.rank for i in session.items), default=0)) + 1
     item = AgendaItem(session=session, dossier=dossier, rank=rank)
     db.session.add(item)
     apply_transition(dossier, "put_on_agenda", actor)
     db.session.flush()
-    if session.state == "convened":
+    if session.state == SessionState.CONVENED:
         signals.agenda_changed.send(session, change="slots", items=[item])
     return item
 
@@ -201,7 +204,7 @@ def remove_item(item: AgendaItem, actor: User) -> None:
     session.items.remove(item)  # an orphan: deleted at flush, positions with it
     apply_transition(dossier, "remove_from_agenda", actor)
     db.session.flush()
-    if session.state == "convened":
+    if session.state == SessionState.CONVENED:
         signals.agenda_changed.send(session, change="removed", dossier=dossier)
         if later:
             signals.agenda_changed.send(session, change="slots", items=later)
@@ -223,7 +226,7 @@ def move_item(item: AgendaItem, offset: int, actor: User) -> None:
         each.rank = rank
     session.items.sort(key=lambda i: i.rank)
     db.session.flush()
-    if session.state == "convened":
+    if session.state == SessionState.CONVENED:
         signals.agenda_changed.send(session, change="slots", items=[items[index], items[target]])
 
 
@@ -264,8 +267,8 @@ def publish_decisions(session: CommitteeSession, actor: User) -> list[AgendaItem
     pending = [i for i in session.items if i.decision and not i.decision_published_at]
     if not pending:
         raise DomainError(_l("Aucune décision en attente de publication."))
-    if session.state == "convened":
-        apply_session_transition(session, "hold", actor)
+    if session.state == SessionState.CONVENED:
+        apply_transition(session, "hold", actor)
     now = utcnow()
     for item in pending:
         apply_transition(item.dossier, DECISION_TRANSITIONS[item.decision], actor,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from murporteur.committee.models import CommitteeSession
 from murporteur.committee.services import invited_members, missing_positions
+from murporteur.committee.workflow import SessionState
 from murporteur.core.db import utcnow
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
@@ -26,7 +27,7 @@ def convened_sessions_on(day: date) -> list[CommitteeSession]:
     """The convened sessions that start on ``day`` in Paris."""
     start = datetime.combine(day, time.min, tzinfo=PARIS)
     return list(db.session.scalars(select(CommitteeSession).where(
-        CommitteeSession.state == "convened", CommitteeSession.starts_at >= start,
+        CommitteeSession.state == SessionState.CONVENED, CommitteeSession.starts_at >= start,
         CommitteeSession.starts_at < start + timedelta(days=1))
         .order_by(CommitteeSession.starts_at)))
 

@@ -16,7 +16,7 @@ from murporteur.committee.forms_members import PositionForm, ProxyForm
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.committee.services import PositionConflict
-from murporteur.committee.workflow import SESSION_STATES
+from murporteur.committee.workflow import SESSION_STATES, UPCOMING_STATES
 from murporteur.core.access import roles_required
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
@@ -27,9 +27,6 @@ from murporteur.triage.choices import THEME_LABELS
 bp = Blueprint("members", __name__, url_prefix="/comite")
 
 members_only = roles_required(Role.MEMBER)
-
-#: Sessions still ahead of the members: the others are listed as past.
-UPCOMING_STATES = ("planned", "convened")
 
 
 # --- Loading -------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from murporteur.committee.forms_staff import (ATTENDANCE_LABELS, DECISION_LABELS
                                               STANCE_LABELS, UNKNOWN_CHOICE, AddItemForm,
                                               AttendanceForm, ItemDecisionForm, SessionForm)
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision
-from murporteur.committee.workflow import (OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS,
-                                           apply_session_transition)
+from murporteur.committee.workflow import OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.timeutil import paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
@@ -169,7 +169,7 @@ def add_item(session_id: int):
     if not form.validate_on_submit():
         return _render_session(session, 422, add_form=form)
     dossier = db.session.get(Dossier, int(form.dossier.data))
-    if dossier is None or dossier.state == "draft":
+    if dossier is None or dossier.is_draft:
         form.dossier.errors = [UNKNOWN_CHOICE]
         return _render_session(session, 422, add_form=form)
     try:
@@ -232,7 +232,7 @@ def convene(session_id: int):
 def hold(session_id: int):
     session = _load(session_id)
     try:
-        apply_session_transition(session, "hold", current_user)
+        apply_transition(session, "hold", current_user)
     except DomainError as exc:
         db.session.rollback()
         return _render_session(session, 422, page_errors=[exc.message])

@@ -10,6 +10,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, ForeignKey, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import Organisation, User
+from murporteur.conventions.workflow import LIFECYCLE, ConventionState
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
@@ -32,11 +33,16 @@ class Convention(db.Model):
                         name="dates_in_order"),
     )
 
+    #: Its states and transitions (conventions/workflow.py), for core.lifecycle.
+    lifecycle = LIFECYCLE
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     kind: Mapped[ConventionKind] = mapped_column(str_enum(ConventionKind, "convention_kind"))
-    state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    state: Mapped[ConventionState] = mapped_column(
+        str_enum(ConventionState, "convention_state"), default=ConventionState.DRAFT,
+        index=True)
     committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # The value of what is given in kind (rent waived, staff time…).
     in_kind_cents: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -59,6 +65,10 @@ class Convention(db.Model):
         cascade="all, delete-orphan")
     amendments: Mapped[list[Amendment]] = relationship(order_by="Amendment.id")
     events: Mapped[list[ConventionEvent]] = relationship(order_by="ConventionEvent.id")
+
+    @property
+    def awaits_signature(self) -> bool:
+        return self.state == ConventionState.SENT_FOR_SIGNATURE
 
     @property
     def scheduled_cents(self) -> int:

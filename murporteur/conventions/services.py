@@ -12,20 +12,21 @@ from murporteur.accounts.models import Organisation, Role, User
 from murporteur.audit import services as audit
 from murporteur.committee.models import AgendaItem, Decision, Position
 from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
-from murporteur.conventions.workflow import FINISHED, apply_convention_transition
+from murporteur.conventions.workflow import (FINISHED, SIGNED_STATES, ConventionState,
+                                             may_sign)
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import format_cents
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.workflow import apply_transition
+from murporteur.submissions.workflow import DossierState
 
 #: The kind of convention an offer of the committee leads to, most specific first.
 KIND_OF_OFFER = (("financing", ConventionKind.FINANCING), ("premises", ConventionKind.PREMISES),
                  ("order", ConventionKind.ORDER))
 EDITABLE_BEFORE_SIGNATURE = ("kind", "committed_cents", "in_kind_cents", "start_date",
                              "end_date", "object", "signatories", "reference")
-SIGNED_STATES = frozenset({"signed", "active", "completed", "terminated"})
 
 
 def _require_animator(actor: User) -> None:
@@ -55,7 +56,7 @@ def kind_of(position: Position | None) -> ConventionKind:
 def create_conventions(dossier: Dossier, actor: User) -> list[Convention]:
     """One draft convention per supporting organisation, pre-filled from its offer."""
     _require_animator(actor)
-    if dossier.state not in ("supported", "conventioned"):
+    if dossier.state not in (DossierState.SUPPORTED, DossierState.CONVENTIONED):
         raise DomainError(_l("Seul un projet soutenu par le comité reçoit des conventions."))
     existing = {c.organisation_id for c in dossier.conventions}
     created = []
@@ -65,7 +66,7 @@ def create_conventions(dossier: Dossier, actor: User) -> list[Convention]:
         amount = position.amount_cents if position and position.amount_cents else 0
         kind = kind_of(position)
         convention = Convention(
-            dossier=dossier, organisation=organisation, kind=kind, state="draft",
+            dossier=dossier, organisation=organisation, kind=kind, state=ConventionState.DRAFT,
             committed_cents=0 if kind == ConventionKind.PREMISES else amount,
             in_kind_cents=amount if kind == ConventionKind.PREMISES else 0,
             object=(position.comment if position and position.comment else dossier.title))
@@ -202,13 +203,13 @@ def remove_payment(payment: Payment, actor: User) -> None:
 def transition(convention: Convention, name: str, actor: User | None, comment: str = ""):
     """A convention's step; the first signature makes the dossier conventioned, the end of
     the last convention closes it."""
-    event = apply_convention_transition(convention, name, actor, comment)
+    event = apply_transition(convention, name, actor, comment)
     dossier = convention.dossier
     if name == "sign":
         convention.signed_at = utcnow()
-        if dossier.state == "supported":
+        if dossier.state == DossierState.SUPPORTED:
             apply_transition(dossier, "convention", None, str(convention.organisation.name))
-    if convention.state in FINISHED and dossier.state == "conventioned" and all(
+    if convention.state in FINISHED and dossier.state == DossierState.CONVENTIONED and all(
             c.state in FINISHED for c in dossier.conventions):
         apply_transition(dossier, "close", None)
     db.session.flush()
@@ -216,17 +217,13 @@ def transition(convention: Convention, name: str, actor: User | None, comment: s
 
 
 def attach_signed_copy(convention: Convention, document: Document, actor: User) -> None:
-    if not may_sign(actor, convention) and actor.role != Role.ANIMATOR:
+    if not may_sign(actor, convention):
         raise AccessDenied(_l("Vous ne pouvez pas déposer ce document."))
-    if convention.state in ("draft",):
+    if convention.state == ConventionState.DRAFT:
         raise DomainError(_l("La convention n'a pas encore été envoyée pour signature."))
     document.dossier_id = convention.dossier_id
     convention.signed_document = document
     db.session.flush()
-
-
-def may_sign(user: User, convention: Convention) -> bool:
-    return user.role == Role.MEMBER and user.organisation_id == convention.organisation_id
 
 
 def may_view(user: User | None, convention: Convention) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from murporteur.accounts.models import Role, User
 from murporteur.conventions.labels import KIND_LABELS
 from murporteur.conventions.models import Convention, Payment
-from murporteur.conventions.workflow import FINISHED
+from murporteur.conventions.workflow import ENDING_STATES, FINISHED
 from murporteur.core.db import utcnow
 from murporteur.core.money import format_cents
 from murporteur.core.timeutil import paris_today
@@ -30,8 +30,6 @@ from murporteur.notifications.services import active_animators, locale_of, queue
 #: How long before its planned date a payment is announced, and before its end a convention.
 DUE_NOTICE = timedelta(days=7)
 ENDING_NOTICE = timedelta(days=30)
-#: The conventions whose end is announced: those running (an unsigned one has no term yet).
-ENDING_STATES = ("signed", "active")
 
 
 def recipients(convention: Convention) -> list[User]:

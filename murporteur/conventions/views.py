@@ -20,7 +20,7 @@ from murporteur.conventions.forms import (AmendmentForm, ConventionForm, PaidFor
 from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import Convention, Payment
 from murporteur.conventions.workflow import (CONVENTION_STATES, CONVENTION_TRANSITIONS,
-                                             FINISHED, LIFECYCLE)
+                                             FINISHED, LIFECYCLE, SIGNED_STATES, may_sign)
 from murporteur.core.access import roles_required
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.money import cents_to_input, format_cents
@@ -55,7 +55,7 @@ def _load_payment(convention: Convention, payment_id: int) -> Payment:
 
 def _load_dossier(number: str):
     dossier = find_by_number(number)
-    if dossier is None or dossier.state == "draft":
+    if dossier is None or dossier.is_draft:
         abort(404)
     return dossier
 
@@ -142,7 +142,7 @@ def create_for_dossier(number: str):
 # --- One convention ------------------------------------------------------------------------
 
 def _signed(convention: Convention) -> bool:
-    return convention.state in services.SIGNED_STATES
+    return convention.state in SIGNED_STATES
 
 
 def _edit_form(convention: Convention):
@@ -175,7 +175,7 @@ def _render(convention: Convention, status: int = 200, **forms):
         state=CONVENTION_STATES[convention.state], transitions=CONVENTION_TRANSITIONS,
         staff=staff, signed=_signed(convention), finished=convention.state in FINISHED,
         steps=steps, step_forms=step_forms, page_errors=forms.get("page_errors", []),
-        may_upload=staff or services.may_sign(current_user, convention),
+        may_upload=may_sign(current_user, convention),
         upload_form=forms.get("upload_form") or SignedCopyForm(formdata=None),
         **context), status
 

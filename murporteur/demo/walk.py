@@ -11,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
 from murporteur.submissions.models import DossierEvent, Message
-from murporteur.submissions.workflow import apply_transition
 from murporteur.triage import services as triage
 from murporteur.triage.choices import CallOutcome, Theme
 from murporteur.triage.models import PhoneCall

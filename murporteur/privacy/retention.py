@@ -24,6 +24,7 @@ from murporteur.extensions import db
 from murporteur.notifications.services import queue
 from murporteur.privacy import services
 from murporteur.submissions.models import Dossier
+from murporteur.submissions.workflow import DossierState
 
 
 def _draft_limits(now: datetime) -> tuple[datetime, datetime, timedelta]:
@@ -38,7 +39,7 @@ def drafts_to_warn(now: datetime | None = None) -> list[Dossier]:
     warned since they last saved them."""
     _deadline, warn_before, _notice = _draft_limits(now or utcnow())
     return list(db.session.scalars(select(Dossier).where(
-        Dossier.state == "draft", Dossier.updated_at < warn_before,
+        Dossier.state == DossierState.DRAFT, Dossier.updated_at < warn_before,
         or_(Dossier.expiry_warned_at.is_(None),
             Dossier.expiry_warned_at < Dossier.updated_at)).order_by(Dossier.id)))
 
@@ -83,7 +84,7 @@ def drafts_to_delete(now: datetime | None = None) -> list[Dossier]:
     now = now or utcnow()
     deadline, _warn_before, notice = _draft_limits(now)
     return list(db.session.scalars(select(Dossier).where(
-        Dossier.state == "draft", Dossier.updated_at < deadline,
+        Dossier.state == DossierState.DRAFT, Dossier.updated_at < deadline,
         Dossier.expiry_warned_at.is_not(None), Dossier.expiry_warned_at >= Dossier.updated_at,
         Dossier.expiry_warned_at <= now - notice).order_by(Dossier.id)))
 

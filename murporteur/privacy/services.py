@@ -25,13 +25,15 @@ from murporteur.extensions import db
 from murporteur.notifications.models import DigestItem, InAppNotification, OutboxMessage
 from murporteur.submissions import uploads
 from murporteur.submissions.models import Document, Dossier, DossierEvent, Message
-from murporteur.submissions.workflow import STATES
+from murporteur.submissions.workflow import STATES, DossierState
 
 #: States in which the collective is still working on a dossier: never anonymised.
-UNDER_INSTRUCTION = frozenset({"submitted", "qualifying", "needs_info", "retained",
-                               "on_agenda", "supported"})
+UNDER_INSTRUCTION = frozenset({DossierState.SUBMITTED, DossierState.QUALIFYING,
+                               DossierState.NEEDS_INFO, DossierState.RETAINED,
+                               DossierState.ON_AGENDA, DossierState.SUPPORTED})
 #: Finished states whose dossiers are anonymised after the retention period.
-RETAINED_THEN_ANONYMISED = ("declined", "redirected", "withdrawn")
+RETAINED_THEN_ANONYMISED = frozenset({DossierState.DECLINED, DossierState.REDIRECTED,
+                                      DossierState.WITHDRAWN})
 ANONYMOUS_TITLE = "Dossier anonymisé"
 #: The dossier's answers that say who the holder is, or are free texts they wrote.
 PERSONAL_FIELDS = ("contact_name", "structure_name", "phone", "summary", "need", "residents",
@@ -200,7 +202,7 @@ def anonymise_dossier(dossier: Dossier, actor: User | None, *, reason: str,
 
 def delete_draft(dossier: Dossier, actor: User | None, *, reason: str) -> None:
     """Remove a draft entirely (a draft was never sent: nothing of it counts in statistics)."""
-    if dossier.state != "draft":
+    if not dossier.is_draft:
         raise DomainError(_l("Seul un brouillon se supprime."))
     _delete_files(list(db.session.scalars(select(Document).where(
         Document.dossier_id == dossier.id))))
@@ -239,7 +241,7 @@ def erase_holder(holder: User, *, now: datetime | None = None) -> None:
         raise ErasureRefused(_l("L'effacement n'est pas possible pour l'instant : %(why)s.",
                                 why=" ; ".join(obstacles)))
     for dossier in holder_dossiers(holder):
-        if dossier.state == "draft":
+        if dossier.is_draft:
             delete_draft(dossier, holder, reason="holder_request")
         elif dossier.anonymised_at is None:
             anonymise_dossier(dossier, holder, reason="holder_request", now=now)

@@ -42,6 +42,7 @@ from sqlalchemy import String, and_, case, func, literal_column, or_, select, un
 
 from murporteur.accounts.models import Organisation, OrganisationKind
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, item_supporter
+from murporteur.committee.workflow import HELD_STATES
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
@@ -56,7 +57,7 @@ from murporteur.reporting.results import (  # noqa: F401  (part of this module's
 )
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Dossier, DossierEvent
-from murporteur.submissions.workflow import TRANSITIONS
+from murporteur.submissions.workflow import TRANSITIONS, DossierState
 from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme
 
@@ -66,15 +67,13 @@ STEP_LABELS = {
     "retained": _l("Idées retenues"), "presented": _l("Projets présentés en comité"),
     "supported": _l("Projets soutenus"), "conventioned": _l("Projets conventionnés"),
 }
-#: Sessions that took place: their agenda was presented.
-HELD_SESSIONS = ("held", "minutes_published")
 
 def _between(column, period: Period):
     start, until = period.bounds
     return and_(column >= start, column < until)
 
 
-def _entering(state: str) -> list[str]:
+def _entering(state: DossierState) -> list[str]:
     """The transitions of the workflow table that lead into ``state``."""
     return [name for name, t in TRANSITIONS.items() if t.target == state]
 
@@ -87,7 +86,7 @@ def _step(name: str):
 def first_reached():
     """(step, dossier_id, at): when each dossier first reached each step, all time."""
 
-    def by_event(step: str, state: str):
+    def by_event(step: str, state: DossierState):
         return (select(_step(step), DossierEvent.dossier_id,
                        func.min(DossierEvent.created_at))
                 .where(DossierEvent.transition.in_(_entering(state)))
@@ -96,12 +95,12 @@ def first_reached():
     return union_all(
         select(_step("received"), Dossier.id.label("dossier_id"),
                Dossier.submitted_at.label("at")).where(Dossier.submitted_at.is_not(None)),
-        by_event("qualified", "qualifying"),
-        by_event("retained", "retained"),
+        by_event("qualified", DossierState.QUALIFYING),
+        by_event("retained", DossierState.RETAINED),
         select(_step("presented"), AgendaItem.dossier_id, func.min(CommitteeSession.starts_at))
         .join(CommitteeSession, CommitteeSession.id == AgendaItem.session_id)
-        .where(CommitteeSession.state.in_(HELD_SESSIONS)).group_by(AgendaItem.dossier_id),
-        by_event("supported", "supported"),
+        .where(CommitteeSession.state.in_(HELD_STATES)).group_by(AgendaItem.dossier_id),
+        by_event("supported", DossierState.SUPPORTED),
         select(_step("conventioned"), Convention.dossier_id, func.min(Convention.signed_at))
         .where(Convention.signed_at.is_not(None)).group_by(Convention.dossier_id),
     ).subquery("first_reached")
@@ -118,7 +117,7 @@ def funnel_counts(period: Period) -> dict[str, int]:
 
 def sessions_held(period: Period) -> int:
     return db.session.scalar(select(func.count()).select_from(CommitteeSession).where(
-        CommitteeSession.state.in_(HELD_SESSIONS), _between(CommitteeSession.starts_at, period)))
+        CommitteeSession.state.in_(HELD_STATES), _between(CommitteeSession.starts_at, period)))
 
 
 def _money(period: Period, convention_key, payment_key, scope=()) -> dict:

@@ -14,6 +14,7 @@ from murporteur.accounts.models import User
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
+from murporteur.submissions.workflow import LIFECYCLE, WITH_CONVENTIONS, DossierState
 
 
 #: The dossier's searchable text, as its GIN index holds it (migration 0008); the dashboard's
@@ -42,12 +43,15 @@ class Dossier(db.Model):
         Index("ix_dossier_search", text(DOSSIER_DOCUMENT), postgresql_using="gin")
         .ddl_if(dialect="postgresql"),
     )
+    #: Its states and transitions (submissions/workflow.py), for core.lifecycle.
+    lifecycle = LIFECYCLE
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     # Given at submission: MP-<year>-<sequence of that year>.
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
-    state: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    state: Mapped[DossierState] = mapped_column(str_enum(DossierState, "dossier_state"),
+                                                default=DossierState.DRAFT, index=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     # You and your structure
@@ -108,6 +112,21 @@ class Dossier(db.Model):
     @property
     def reference(self) -> str:
         return self.number or self.public_id
+
+    @property
+    def is_draft(self) -> bool:
+        """Not sent yet: only its holder knows of it."""
+        return self.state == DossierState.DRAFT
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Withdrawn by its holder: its thread takes no more messages."""
+        return self.state == DossierState.WITHDRAWN
+
+    @property
+    def has_conventions(self) -> bool:
+        """Supported by the committee, so conventions are (or were) made for it."""
+        return self.state in WITH_CONVENTIONS
 
     def __repr__(self) -> str:
         return f"<Dossier {self.reference} {self.state}>"

@@ -136,7 +136,7 @@ def _tell_holder(document: Document) -> None:
                "contact_name": dossier.contact_name if dossier else recipient.full_name}
     if dossier is not None and dossier.holder_id == recipient.id:
         context["url"] = (external_url("submissions.edit_draft", public_id=dossier.public_id)
-                          if dossier.state == "draft" else
+                          if dossier.is_draft else
                           external_url("submissions.show_dossier", public_id=dossier.public_id))
     queue("document_infected", recipient, context,
           idempotency_key=f"document-infected:{document.id}",

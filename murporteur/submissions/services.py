@@ -19,8 +19,8 @@ from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import SupportKind
 from murporteur.submissions.models import Document, Dossier, DossierCounter, DossierEvent, Message
-from murporteur.submissions.workflow import (TRANSITIONS, UNDECIDED, TransitionRefused,
-                                             apply_transition, may_trigger)
+from murporteur.core.lifecycle import TransitionRefused, apply_transition
+from murporteur.submissions.workflow import LIFECYCLE, UNDECIDED, DossierState
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).
 CONSENT_VERSION = "2026-11"
@@ -61,7 +61,7 @@ class Answers:
 
 def update_answers(dossier: Dossier, answers: Answers, *, now: datetime | None = None) -> None:
     """Copy the holder's answers onto a draft, keeping the consent's date and version."""
-    if dossier.state != "draft":
+    if not dossier.is_draft:
         raise DomainError(_l("Ce dossier a été envoyé : ses réponses ne se modifient plus."))
     for name in ANSWER_FIELDS:
         if name in answers.values:
@@ -85,7 +85,8 @@ def save_draft(holder: User, answers: Answers, dossier: Dossier | None = None, *
     """
     created = dossier is None
     if dossier is None:
-        dossier = Dossier(holder=holder, state="draft", submission_key=submission_key or None)
+        dossier = Dossier(holder=holder, state=DossierState.DRAFT,
+                          submission_key=submission_key or None)
         db.session.add(dossier)
     update_answers(dossier, answers)
     db.session.flush()
@@ -137,9 +138,9 @@ def submit_dossier(dossier: Dossier, actor: User, *, now: datetime | None = None
     if problems:
         raise IncompleteDossier(problems)
     now = now or utcnow()
-    if dossier.state != "draft":
+    if not dossier.is_draft:
         raise TransitionRefused(_l("Ce dossier a déjà été envoyé."))
-    if not may_trigger(TRANSITIONS["submit"], dossier, actor):
+    if not LIFECYCLE.may(dossier, "submit", actor):
         raise AccessDenied(_l("Seul le porteur peut envoyer son idée."))
     # Numbered before the transition, so that the receipt queued with it carries the number.
     dossier.number = next_number(to_paris(now).year)
@@ -166,7 +167,7 @@ def can_view_dossier(user: User | None, dossier: Dossier) -> bool:
         from murporteur.committee.services import dossier_on_member_agenda
 
         return dossier_on_member_agenda(user, dossier)
-    return user.role == Role.ANIMATOR and dossier.state != "draft"
+    return user.role == Role.ANIMATOR and not dossier.is_draft
 
 
 def attach_staged(dossier: Dossier, staging_key: str) -> list[Document]:
@@ -204,7 +205,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     body = (body or "").strip()
     if not body:
         raise DomainError(_l("Le message est vide."))
-    if not can_view_dossier(author, dossier) or dossier.state == "draft":
+    if not can_view_dossier(author, dossier) or dossier.is_draft:
         raise AccessDenied(_l("Vous ne pouvez pas écrire sur ce dossier."))
     message = Message(dossier=dossier, author=author, body=body)
     db.session.add(message)
@@ -214,7 +215,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     db.session.flush()
     # The holder's message while information is requested is their answer: the dossier goes
     # back to the animators (who hear of it through the transition, not twice).
-    answered = author.id == dossier.holder_id and dossier.state == "needs_info"
+    answered = author.id == dossier.holder_id and dossier.state == DossierState.NEEDS_INFO
     if answered:
         apply_transition(dossier, "answer_info", author, body)
     signals.message_posted.send(message, answered=answered)

@@ -22,12 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from murporteur.accounts.models import Role
 from murporteur.accounts.services import holder_for_email
 from murporteur.core.errors import DomainError
+from murporteur.core.lifecycle import TransitionRefused
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.extensions import db
 from murporteur.submissions import scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import STATES, TransitionRefused
+from murporteur.submissions.workflow import STATES, DossierState
 
 bp = Blueprint("submissions", __name__)
 
@@ -78,7 +79,7 @@ def edit_draft(public_id: str):
                     "demandez-en un nouveau."), "info")
             return redirect(url_for("accounts.request_link"))
         abort(404)
-    if dossier.state != "draft":
+    if not dossier.is_draft:
         if request.method == "POST":
             return _sent_already(dossier)  # the form sent again after it went (double click)
         return redirect(url_for("submissions.show_dossier", public_id=dossier.public_id))
@@ -182,7 +183,7 @@ def _idea_form(dossier: Dossier | None):
                 return redirect(url_for("submissions.edit_draft", public_id=saved.public_id))
         elif action == "submit":
             # Say everything that is missing at once, not only the malformed answers.
-            probe = Dossier(state="draft", support_kinds=[])
+            probe = Dossier(state=DossierState.DRAFT, support_kinds=[])
             services.update_answers(probe, form.answers(lenient=True))
             _show_problems(form, services.submission_problems(probe))
     over = uploads.over_staging_cap(key, new)  # the form was not saved: they stay staged
@@ -241,7 +242,7 @@ def _load_own(public_id: str) -> Dossier:
 @login_required
 def show_dossier(public_id: str):
     dossier = _load_own(public_id)
-    if dossier.state == "draft":
+    if dossier.is_draft:
         return redirect(url_for("submissions.edit_draft", public_id=public_id))
     return _render_dossier(dossier, MessageForm())
 
@@ -250,7 +251,8 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
     from murporteur.directory.services import get_structure
 
     structure = (get_structure(dossier.redirect_structure_id)
-                 if dossier.state == "redirected" and dossier.redirect_structure_id else None)
+                 if dossier.state == DossierState.REDIRECTED and dossier.redirect_structure_id
+                 else None)
     services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
@@ -263,7 +265,7 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
 def post_message(public_id: str):
     dossier = _load_own(public_id)
     form = MessageForm()
-    if dossier.state == "withdrawn":  # its page no longer shows the message form: say why
+    if dossier.is_withdrawn:  # its page no longer shows the message form: say why
         flash(_("Ce dossier est retiré : il ne reçoit plus de messages."), "error")
         return _render_dossier(dossier, form, 409)
     response = post_message_from(form, dossier, "submissions.show_dossier",

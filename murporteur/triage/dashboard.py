@@ -23,7 +23,7 @@ from murporteur.core.timeutil import PARIS
 from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.workflow import STATES
+from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
 from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
 
@@ -31,16 +31,15 @@ PAGE_SIZE = 50
 NUMBER = re.compile(r"^\s*MP-\d{4}-\d{4,}\s*$", re.IGNORECASE)
 
 #: tab -> (label, states it shows; None: see tab_condition)
-TABS: dict[str, tuple[object, frozenset[str] | None]] = {
+TABS: dict[str, tuple[object, frozenset[DossierState] | None]] = {
     "to_qualify": (_l("À qualifier"), None),
     "mine": (_l("Mes dossiers"), None),
-    "waiting": (_l("En attente du porteur"), frozenset({"needs_info"})),
-    "retained": (_l("Retenus"), frozenset({"retained"})),
-    "on_agenda": (_l("À l'ordre du jour"), frozenset({"on_agenda"})),
-    "supported": (_l("Soutenus"), frozenset({"supported"})),
-    "conventioned": (_l("Conventionnés"), frozenset({"conventioned"})),
-    "finished": (_l("Terminés"), frozenset({"declined", "redirected", "withdrawn", "closed",
-                                             "not_supported"})),
+    "waiting": (_l("En attente du porteur"), frozenset({DossierState.NEEDS_INFO})),
+    "retained": (_l("Retenus"), frozenset({DossierState.RETAINED})),
+    "on_agenda": (_l("À l'ordre du jour"), frozenset({DossierState.ON_AGENDA})),
+    "supported": (_l("Soutenus"), frozenset({DossierState.SUPPORTED})),
+    "conventioned": (_l("Conventionnés"), frozenset({DossierState.CONVENTIONED})),
+    "finished": (_l("Terminés"), FINISHED),
     "all": (_l("Tous"), None),
 }
 
@@ -78,7 +77,7 @@ class Filters:
         if f.tab not in TABS:
             f.tab = "to_qualify"
         f.q = (args.get("q") or "").strip()[:200]
-        f.states = [s for s in args.getlist("state") if s in STATES and s != "draft"]
+        f.states = [s for s in args.getlist("state") if s in STATES and s != DossierState.DRAFT]
         f.themes = [t for t in args.getlist("theme") if t in Theme.__members__.values()]
         f.stages = [s for s in args.getlist("stage") if s in Stage.__members__.values()]
         f.neighbourhood = (args.get("neighbourhood") or "").strip()[:100]
@@ -140,10 +139,10 @@ def deadlines() -> tuple[int, int]:
 def overdue_condition(now: datetime):
     """Late: no first call within FIRST_CALL_DAYS, or no answer within HOLDER_ANSWER_DAYS."""
     call_days, answer_days = deadlines()
-    no_call = and_(Dossier.state.in_(("submitted", "qualifying", "needs_info")),
+    no_call = and_(Dossier.state.in_(IN_TRIAGE),
                    Dossier.first_call_at.is_(None),
                    Dossier.submitted_at < now - timedelta(days=call_days))
-    no_answer = and_(Dossier.state == "needs_info",
+    no_answer = and_(Dossier.state == DossierState.NEEDS_INFO,
                      Dossier.state_changed_at < now - timedelta(days=answer_days))
     return no_call, no_answer
 
@@ -154,7 +153,7 @@ def tab_condition(tab: str, user: User, row=Dossier):
     if states is not None:
         return row.state.in_(states)
     if tab == "to_qualify":
-        return and_(row.state == "submitted", row.assigned_to_id.is_(None))
+        return and_(row.state == DossierState.SUBMITTED, row.assigned_to_id.is_(None))
     if tab == "mine":
         return and_(row.assigned_to_id == user.id, row.state.not_in(TABS["finished"][1]))
     return literal(True)
@@ -211,7 +210,7 @@ def _search_condition(q: str):
 
 def filter_conditions(f: Filters) -> list:
     """Every condition of ``f`` except the tab (which the counts vary)."""
-    conditions = [Dossier.state != "draft"]
+    conditions = [Dossier.state != DossierState.DRAFT]
     stage = func.coalesce(Qualification.stage, Dossier.stage)
     area = func.coalesce(Qualification.priority_area, Dossier.priority_area)
     if f.q:

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from murporteur.audit import services as audit
 from murporteur.core.errors import DomainError
+from murporteur.core.lifecycle import available_transitions
 from murporteur.directory import services as directory
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
 from murporteur.submissions.forms import MessageForm
 from murporteur.submissions.views import post_message_from
-from murporteur.submissions.workflow import STATES, TRANSITIONS, available_transitions
+from murporteur.submissions.workflow import STATES, TRANSITIONS
 from murporteur.triage import services
 from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
 from murporteur.triage.forms import (AssignForm, DecisionForm, LabelsForm, NoteForm,
@@ -24,7 +25,7 @@ from murporteur.triage.views import animators_only, bp
 
 def _load(number: str):
     dossier = submissions.find_by_number(number)
-    if dossier is None or dossier.state == "draft":
+    if dossier is None or dossier.is_draft:
         abort(404)
     return dossier
 

@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, select
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import apply_transition, ensure_transition
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
-from murporteur.submissions.workflow import apply_transition, ensure_allowed
+from murporteur.submissions.workflow import DossierState
 from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
 from murporteur.triage.models import (DossierFollow, Label, PhoneCall, PrivateNote,
                                       Qualification)
@@ -147,7 +148,7 @@ def record_call(dossier: Dossier, animator: User, outcome: CallOutcome, notes: s
     record_activity(dossier, animator, "record_call")
     if outcome == CallOutcome.REACHED and dossier.first_call_at is None:
         dossier.first_call_at = at
-        if dossier.state == "submitted":
+        if dossier.state == DossierState.SUBMITTED:
             apply_transition(dossier, "start_qualification", animator)
     db.session.flush()
     return call
@@ -175,7 +176,7 @@ def unanswered_requests(asked_before: datetime) -> list[tuple[Dossier, datetime,
         select(Dossier, DossierEvent.comment)
         .outerjoin(last_request, last_request.c.dossier_id == Dossier.id)
         .outerjoin(DossierEvent, DossierEvent.id == last_request.c.id)
-        .where(Dossier.state == "needs_info", Dossier.state_changed_at < asked_before)
+        .where(Dossier.state == DossierState.NEEDS_INFO, Dossier.state_changed_at < asked_before)
         .order_by(Dossier.id)).all()
     return [(dossier, dossier.state_changed_at, question) for dossier, question in rows]
 
@@ -207,7 +208,7 @@ def _plain(value):
 def save_qualification(dossier: Dossier, values: dict, actor: User) -> Qualification:
     """Keep the qualification as it is, complete or not."""
     _require_animator(actor)
-    if dossier.state == "draft":
+    if dossier.is_draft:
         raise DomainError(_l("Un brouillon ne se qualifie pas."))
     qualification = dossier.qualification
     if qualification is None:
@@ -257,7 +258,7 @@ def decide(dossier: Dossier, transition: str, actor: User, comment: str = "", *,
     a request for information is also posted in the thread, where the holder answers it.
     """
     _require_animator(actor)
-    ensure_allowed(dossier, transition, actor)
+    ensure_transition(dossier, transition, actor)
     if transition == "retain":
         problems = qualification_problems(dossier.qualification)
         if problems:

@@ -20,7 +20,7 @@ from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import STATES
+from murporteur.submissions.workflow import STATES, DossierState
 from murporteur.triage import dashboard, exports, services
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
@@ -50,7 +50,7 @@ def _selected() -> list[Dossier]:
     if not ids:
         return []
     return list(db.session.scalars(select(Dossier).where(Dossier.id.in_(ids),
-                                                         Dossier.state != "draft")))
+                                                         Dossier.state != DossierState.DRAFT)))
 
 
 @bp.post("/lot")

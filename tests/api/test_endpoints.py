@@ -9,7 +9,7 @@ import pytest
 from murporteur.api import services as api
 from murporteur.committee import services as committee
 from murporteur.committee.models import Decision, Stance
-from murporteur.committee.workflow import apply_session_transition
+from murporteur.core.lifecycle import apply_transition
 from murporteur.conventions.models import Convention, ConventionKind, Payment
 from murporteur.extensions import db
 from tests.conftest import login
@@ -164,7 +164,7 @@ def test_an_animator_sees_every_position_at_any_time(world, call):
 def test_once_the_session_is_held_members_see_the_other_positions(world, call):
     animator = world["users"]["animator"]
     committee.convene(world["session"], animator)
-    apply_session_transition(world["session"], "hold", animator)
+    apply_transition(world["session"], "hold", animator)
     item = _first_item(call("/api/v1/sessions", "b"))
     assert [p["organisation"]["name"] for p in item["positions"]] == [
         "Lyon Métropole Habitat", "Vilogia"]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from murporteur.committee import services
 from murporteur.committee.models import Decision, Position, PositionChange, Proxy, Stance
-from murporteur.committee.workflow import apply_session_transition
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import format_cents
 from murporteur.extensions import db
 from murporteur.submissions.services import post_message
@@ -170,7 +170,7 @@ def test_other_organisations_see_positions_once_the_session_is_held(app, world):
     assert "Commande possible en 2027" not in before and euros(500000) not in before
     assert "Alliade Habitat" not in before
     assert "seront visibles une fois la séance tenue" in before
-    apply_session_transition(world.session, "hold", world.animator)
+    apply_transition(world.session, "hold", world.animator)
     after = text(client.get(item_url(world)))
     assert "Alliade Habitat" in after and "Commande possible en 2027" in after
     assert euros(750000) in after  # the sum of the amounts offered

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from murporteur.committee import services
 from murporteur.committee.minutes import minutes_path, publish_minutes
 from murporteur.committee.models import AttendanceStatus, Decision, PositionChange, Stance
-from murporteur.committee.workflow import SessionTransitionRefused, apply_session_transition
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import TransitionRefused, apply_transition
 from murporteur.extensions import db
 from murporteur.submissions.services import can_view_dossier
 from tests.factories import (AnimatorFactory, HolderFactory, MemberFactory, OrganisationFactory,
@@ -143,7 +143,7 @@ def test_positions_stay_hidden_from_other_members_until_the_session_is_held(worl
     assert services.positions_visible(world["b"], session)
     session.positions_open_early = False
     services.convene(session, world["animator"])
-    apply_session_transition(session, "hold", world["animator"])
+    apply_transition(session, "hold", world["animator"])
     assert services.positions_visible(world["b"], session)
 
 
@@ -160,8 +160,8 @@ def test_the_grid_sums_offers_and_names_who_has_not_answered(world):
 
 def test_a_session_with_four_items_goes_from_planned_to_minutes_published(world):
     animator, session = world["animator"], world["session"]
-    with pytest.raises(SessionTransitionRefused):
-        apply_session_transition(session, "hold", animator)
+    with pytest.raises(TransitionRefused):
+        apply_transition(session, "hold", animator)
     services.convene(session, animator)
     first, second, third, fourth = session.items
     services.record_position(first, world["a"], stance=Stance.SUPPORTS,

@@ -24,10 +24,9 @@ def world(live):
     from murporteur.committee import positions
     from murporteur.committee import services as committee
     from murporteur.committee.models import Stance
-    from murporteur.committee.workflow import apply_session_transition
     from murporteur.core.db import utcnow
+    from murporteur.core.lifecycle import apply_transition
     from murporteur.submissions.services import post_message
-    from murporteur.submissions.workflow import apply_transition
     from murporteur.triage import services as triage
     from tests.factories import (AnimatorFactory, MemberFactory, OrganisationFactory,
                                  UserFactory, submitted_dossier)
@@ -65,7 +64,7 @@ def world(live):
             animator, starts_at=utcnow() + timedelta(days=9), place="Maison des associations",
             organisations=organisations)
         items = [committee.add_item(session, d, animator) for d in dossiers[:2]]
-        apply_session_transition(session, "convene", animator)
+        apply_transition(session, "convene", animator)
         positions.record_position(items[0], member, stance=Stance.SUPPORTS,
                                   offer_kinds=["financing"], amount_cents=800000,
                                   comment="", expected_version=None)

@@ -60,7 +60,7 @@ def _committee(live, *, state: str, n_orgs: int = 2, positions: bool = False,
     from murporteur.committee import positions as committee_positions
     from murporteur.committee import services as committee
     from murporteur.committee.models import Decision, Stance
-    from murporteur.committee.workflow import apply_session_transition
+    from murporteur.core.lifecycle import apply_transition
     from murporteur.core.db import utcnow
     from tests.factories import AnimatorFactory, MemberFactory, OrganisationFactory
 
@@ -77,7 +77,7 @@ def _committee(live, *, state: str, n_orgs: int = 2, positions: bool = False,
         dossier = _qualified_and_retained(animator, title=f"Café du Mas {tag}")
         item = committee.add_item(session, dossier, animator)
         if state != "planned":
-            apply_session_transition(session, "convene", animator)
+            apply_transition(session, "convene", animator)
         if positions:
             for member, amount in zip(members, (800000, 300000), strict=False):
                 committee_positions.record_position(

@@ -5,7 +5,7 @@ import pytest
 from murporteur.core.errors import AccessDenied
 from murporteur.submissions import services
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import TransitionRefused
+from murporteur.core.lifecycle import TransitionRefused
 from tests.factories import AnimatorFactory, DraftFactory, HolderFactory, submitted_dossier
 from tests.helpers import outbox
 

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from murporteur.core.errors import AccessDenied
 from murporteur.extensions import db
 from murporteur.submissions.models import DossierEvent
-from murporteur.submissions.workflow import (FINISHED, STATES, TRANSITIONS, TransitionRefused,
-                                             apply_transition, available_transitions)
+from murporteur.core.lifecycle import (TransitionRefused, apply_transition,
+                                       available_transitions)
+from murporteur.submissions.workflow import FINISHED, STATES, TRANSITIONS
 from tests.factories import (AdminFactory, AnimatorFactory, DraftFactory, HolderFactory,
                              MemberFactory)
 from tests.helpers import outbox

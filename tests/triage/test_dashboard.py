@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
-from murporteur.submissions.workflow import apply_transition
+from murporteur.core.lifecycle import apply_transition
 from murporteur.triage import dashboard
 from murporteur.triage import services as triage
 from tests.conftest import login

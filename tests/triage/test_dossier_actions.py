@@ -7,7 +7,7 @@ import pytest
 from murporteur.core.db import utcnow
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
-from murporteur.submissions.workflow import apply_transition
+from murporteur.core.lifecycle import apply_transition
 from murporteur.triage import services as triage
 from murporteur.triage.tasks import remind_calls
 from tests.factories import AnimatorFactory, submitted_dossier

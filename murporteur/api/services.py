@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, select
+from sqlalchemy import Select, false, select
 
 from murporteur.accounts.models import ApiToken, Role, User
 from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
-from murporteur.committee.models import AgendaItem, CommitteeSession, Proxy, session_invitation
+from murporteur.committee.membership import visible_session_ids
+from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -206,25 +207,6 @@ def paginate(query: Select, id_column, params: ListParams) -> Page:
 
 
 # --- What a user may list ------------------------------------------------------------------
-
-def visible_session_ids(user: User):
-    """The ids of the sessions ``user`` may open, as a subquery (see ``may_view_session``):
-    all for animators; for a member, those their organisation is invited to and those another
-    invited organisation's member gave them a proxy for."""
-    if user.role == Role.ANIMATOR:
-        return select(CommitteeSession.id)
-    if user.role != Role.MEMBER or user.organisation_id is None:
-        return select(CommitteeSession.id).where(false())
-    invited = select(session_invitation.c.session_id).where(
-        session_invitation.c.organisation_id == user.organisation_id)
-    giver = db.aliased(User)
-    proxied = (select(Proxy.session_id).join(giver, giver.id == Proxy.giver_id)
-               .join(session_invitation, and_(
-                   session_invitation.c.session_id == Proxy.session_id,
-                   session_invitation.c.organisation_id == giver.organisation_id))
-               .where(Proxy.receiver_id == user.id))
-    return invited.union(proxied)
-
 
 def dossiers_query(user: User) -> Select:
     """Animators: every submitted dossier; members: those on the agenda of a session they may

@@ -18,7 +18,8 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import SupportKind
-from murporteur.submissions.models import Document, Dossier, DossierCounter, DossierEvent, Message
+from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
+                                          DossierEvent, Message)
 from murporteur.submissions.workflow import (TRANSITIONS, UNDECIDED, TransitionRefused,
                                              apply_transition, may_trigger)
 
@@ -187,8 +188,11 @@ def staged_documents(staging_key: str) -> list[Document]:
 
 
 def dossier_documents(dossier: Dossier) -> list[Document]:
-    """The documents of the dossier's answers (not those of messages), kept ones only."""
-    return [d for d in dossier.documents if not d.removed and d.message_id is None]
+    """The holder's files of the dossier's answers (not the thread's, not the conventions'),
+    kept ones only: what the idea form lists and lets its holder remove. Pages list what a
+    user may see with ``policies.documents_for``."""
+    return [d for d in dossier.documents
+            if not d.removed and d.kind == DocumentKind.HOLDER]
 
 
 def remove_documents(documents: list[Document], public_ids: list[str]) -> None:
@@ -211,6 +215,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     for document in attachments or []:
         document.dossier = dossier
         document.message = message
+        document.kind = DocumentKind.MESSAGE
     db.session.flush()
     # The holder's message while information is requested is their answer: the dossier goes
     # back to the animators (who hear of it through the transition, not twice).

@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
 from murporteur.submissions import scanning
-from murporteur.submissions.models import Document
+from murporteur.submissions.models import Document, DocumentKind
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -81,8 +81,14 @@ def path_of(document: Document) -> Path:
 
 
 def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
-          dossier_id: int | None = None, staging_key: str | None = None) -> Document:
-    """Check and keep one uploaded file; raises ``UploadRefused`` with a message for the user."""
+          dossier_id: int | None = None, staging_key: str | None = None,
+          kind: DocumentKind = DocumentKind.HOLDER, convention_id: int | None = None,
+          organisation_id: int | None = None) -> Document:
+    """Check and keep one uploaded file; raises ``UploadRefused`` with a message for the user.
+
+    ``kind`` and the owner ids say who will see it (``submissions.policies``): the caller
+    gives them now, so that a file is never, even for a moment, visible to more people than
+    it should be."""
     name = clean_name(upload.filename)
     head = upload.stream.read(8192)
     if not head:
@@ -115,7 +121,8 @@ def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
     document = Document(original_name=name, storage_name=storage_name,
                         content_type=content_type, size=size, sha256=digest.hexdigest(),
                         uploaded_by_id=uploaded_by_id, dossier_id=dossier_id,
-                        staging_key=staging_key)
+                        staging_key=staging_key, kind=kind, convention_id=convention_id,
+                        organisation_id=organisation_id)
     db.session.add(document)
     db.session.flush()
     scanning.mark_for_scan(document)

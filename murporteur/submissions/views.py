@@ -24,9 +24,9 @@ from murporteur.accounts.services import holder_for_email
 from murporteur.core.errors import DomainError
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.extensions import db
-from murporteur.submissions import scanning, services, uploads
+from murporteur.submissions import policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import DocumentKind, Dossier
 from murporteur.submissions.workflow import STATES, TransitionRefused
 
 bp = Blueprint("submissions", __name__)
@@ -248,7 +248,7 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
     services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
-        documents=services.dossier_documents(dossier), message_form=message_form,
+        documents=policies.documents_for(current_user, dossier), message_form=message_form,
         may_withdraw=services.may_withdraw(dossier, current_user), structure=structure), status
 
 
@@ -273,7 +273,8 @@ def post_message_from(form: MessageForm, dossier: Dossier, endpoint: str, **valu
     if not form.validate():
         return None
     attachments, errors = uploads.store_many(
-        request.files.getlist(form.attachments.name), already=0, uploaded_by_id=current_user.id)
+        request.files.getlist(form.attachments.name), already=0, uploaded_by_id=current_user.id,
+        kind=DocumentKind.MESSAGE)
     if errors:
         db.session.rollback()
         form.attachments.errors = errors
@@ -328,14 +329,8 @@ def _dispatch_scans(response):
 @bp.get("/documents/<public_id>")
 def download_document(public_id: str):
     document = services.find_document(public_id)
-    if document is None:
-        abort(404)
-    if document.dossier is not None:
-        allowed = services.can_view_dossier(_user(), document.dossier)
-    else:
-        allowed = document.staging_key is not None and \
-            document.staging_key == session.get("staging_key")
-    if not allowed:
+    if document is None or not policies.may_view_document(
+            _user(), document, staging_key=session.get("staging_key")):
         abort(404)
     if document.scan_status in scanning.WITHHELD:
         return _withheld(document)

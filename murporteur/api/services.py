@@ -27,7 +27,9 @@ from murporteur.conventions.models import Convention, Payment
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.policies import documents_of_dossiers, may_view_document
+from murporteur.submissions.services import find_document as find_any_document
 
 log = logging.getLogger(__name__)
 
@@ -255,3 +257,20 @@ def find_dossier(user: User, number: str) -> Dossier | None:
     is hidden: its existence is not revealed)."""
     return db.session.scalar(dossiers_query(user).where(Dossier.number == number))
 
+
+
+def documents_by_dossier(user: User, dossier_ids: list[int]) -> dict[int, list[Document]]:
+    """The documents ``user`` may see of each dossier of a page (``documents_for``), in one
+    query."""
+    found: dict[int, list[Document]] = {}
+    if dossier_ids:
+        for document in db.session.scalars(documents_of_dossiers(user, dossier_ids)):
+            found.setdefault(document.dossier_id, []).append(document)
+    return found
+
+
+def find_document(user: User, public_id: str) -> Document | None:
+    """The document ``public_id`` if ``user`` may see it (None also when it exists but is
+    hidden)."""
+    document = find_any_document(public_id)
+    return document if document is not None and may_view_document(user, document) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -258,6 +259,13 @@ def load_page(dossier: Dossier, *options) -> Dossier:
     return dossier
 
 
+#: What ``new_public_id`` gives (and a little more): anything else names no document.
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def find_document(public_id: str) -> Document | None:
+    """The kept document ``public_id`` names, whoever may see it (ask ``policies``)."""
+    if not _PUBLIC_ID.fullmatch(public_id or ""):
+        return None
     return db.session.scalar(select(Document).where(Document.public_id == public_id,
                                                     Document.removed.is_(False)))

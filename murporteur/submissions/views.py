@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -334,9 +333,4 @@ def download_document(public_id: str):
         abort(404)
     if document.scan_status in scanning.WITHHELD:
         return _withheld(document)
-    response = send_file(uploads.path_of(document), mimetype=document.content_type,
-                         as_attachment=True, download_name=uploads.download_name(document),
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(document)

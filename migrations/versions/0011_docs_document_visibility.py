@@ -19,6 +19,8 @@ Revises: 0010_security
 Create Date: 2026-12-01 12:00:00
 
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -65,6 +67,28 @@ def _classify():
         "WHERE c.id = document.convention_id) WHERE kind = 'convention'")
 
 
+@contextmanager
+def _rebuilding_document():
+    """SQLite adds constraints by rebuilding the table, dropping the old copy that the
+    conventions' signed copies point at: its foreign keys are switched off meanwhile, and
+    checked before they are on again. ``PRAGMA foreign_keys`` changes only between
+    transactions, hence the commit of what is done so far."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        yield
+        return
+    bind.exec_driver_sql('COMMIT')
+    bind.exec_driver_sql('PRAGMA foreign_keys = OFF')
+    bind.exec_driver_sql('BEGIN')
+    yield
+    broken = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+    if broken:
+        raise RuntimeError(f'foreign keys broken by the rebuild of document: {broken}')
+    bind.exec_driver_sql('COMMIT')
+    bind.exec_driver_sql('PRAGMA foreign_keys = ON')
+    bind.exec_driver_sql('BEGIN')
+
+
 def upgrade():
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=32), server_default='holder',
@@ -74,7 +98,7 @@ def upgrade():
 
     _classify()
 
-    with op.batch_alter_table('document', schema=None) as batch_op:
+    with _rebuilding_document(), op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_check_constraint(op.f('ck_document_document_kind'),
                                          sa.column('kind').in_(KINDS))
         batch_op.create_check_constraint(
@@ -91,7 +115,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('document', schema=None) as batch_op:
+    with _rebuilding_document(), op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_document_organisation_id_organisation'),
                                  type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_document_convention_id_convention'),

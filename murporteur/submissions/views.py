@@ -319,6 +319,14 @@ def _withheld(document):
                            message=message, back=None), 409
 
 
+@bp.app_context_processor
+def _document_policy() -> dict:
+    """``may_view_document(d)`` for every template that links a file: the one rule, asked
+    for the current user and this browser's staged files."""
+    return {"may_view_document": lambda document: policies.may_view_document(
+        _user(), document, staging_key=session.get("staging_key"))}
+
+
 @bp.after_app_request
 def _dispatch_scans(response):
     scanning.dispatch_scans(db.session)

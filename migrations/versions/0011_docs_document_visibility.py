@@ -21,9 +21,8 @@ Create Date: 2026-12-01 12:00:00
 """
 from contextlib import contextmanager
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011_docs_document_visibility'

@@ -24,9 +24,9 @@ from murporteur.core.errors import DomainError
 from murporteur.extensions import db
 from murporteur.notifications.models import DigestItem, InAppNotification, OutboxMessage
 from murporteur.submissions import uploads
+from murporteur.submissions.models import Document, Dossier, DossierEvent, Message
 from murporteur.submissions.policies import may_view_document
 from murporteur.submissions.scanning import WITHHELD
-from murporteur.submissions.models import Document, Dossier, DossierEvent, Message
 from murporteur.submissions.workflow import STATES
 
 #: States in which the collective is still working on a dossier: never anonymised.

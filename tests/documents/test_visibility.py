@@ -35,7 +35,7 @@ def project(app, animator):
     """A project supported by three landlords, with a file of its holder, a file of the
     thread, and Lyon's convention signed and its signed copy uploaded by Lyon's member
     through the page."""
-    dossier, organisations, members = supported_project(animator)
+    dossier, _organisations, members = supported_project(animator)
     holder = dossier.holder
     holder.password_hash = _HASH
     created = {c.organisation.name: c

@@ -9,8 +9,7 @@ import sqlite3
 from sqlalchemy import select
 
 from murporteur.conventions.models import Convention, ConventionKind
-from murporteur.core.backup import (backup_command, restore_command, table_counts,
-                                    tallies)
+from murporteur.core.backup import backup_command, restore_command, table_counts, tallies
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.uploads import path_of, store

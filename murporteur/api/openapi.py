@@ -14,6 +14,8 @@ from murporteur.committee.workflow import SESSION_STATES
 from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
+from murporteur.submissions.models import DocumentKind
+from murporteur.submissions.uploads import ACCEPTED_TYPES
 from murporteur.submissions.workflow import STATES as DOSSIER_STATES
 
 JSON = "application/json"
@@ -66,8 +68,8 @@ SCHEMAS = {
         "status": {"type": "integer", "minimum": 400, "maximum": 599,
                    "description": "The HTTP status, repeated."},
         "code": enum(["bad_request", "invalid_parameter", "unauthorized", "forbidden",
-                      "not_found", "method_not_allowed", "too_large", "server_error",
-                      "unavailable"]),
+                      "not_found", "method_not_allowed", "conflict", "too_large",
+                      "server_error", "unavailable"]),
         "message": {"type": "string", "description": "For the developer, in English."},
     })}, description="Every error under /api/v1 has this shape."),
     "Money": obj({
@@ -81,6 +83,18 @@ SCHEMAS = {
                        "title": STRING}),
     "Holder": obj({"name": STRING, "email": STRING, "phone": STRING},
                   description="The holder's contact details: for the animators only."),
+    "Document": obj({
+        "id": STRING,
+        "name": STRING,
+        "kind": enum(values(DocumentKind), "Whose it is: the holder's file, a message's, a "
+                     "convention's (seen only by its organisation's members), the team's."),
+        "content_type": STRING,
+        "size": INTEGER,
+        "uploaded_at": INSTANT,
+        "available": {"type": "boolean", "description":
+                      "False while the antivirus has not cleared the file."},
+        "download": {"type": "string", "description": "Where GET gives its bytes."},
+    }, description="A document the user may see."),
     "Dossier": obj({
         "id": INTEGER,
         "number": {"type": ["string", "null"], "description": "MP-<year>-<sequence>."},
@@ -98,6 +112,8 @@ SCHEMAS = {
         "submitted_at": nullable(INSTANT),
         "state_changed_at": nullable(INSTANT),
         "updated_at": INSTANT,
+        "documents": {"type": "array", "items": ref("Document"), "description":
+                      "The dossier's documents the user may see (not the messages')."},
         "holder": ref("Holder"),
     }, optional=("holder",), description="A dossier's summary. Committee members get it "
                                          "without the holder's contact details."),
@@ -151,7 +167,9 @@ SCHEMAS = {
         "paid": ref("Money"),
         "start_date": nullable(DAY), "end_date": nullable(DAY),
         "object": STRING, "reference": STRING,
-        "signed_at": nullable(INSTANT), "created_at": INSTANT, "updated_at": INSTANT,
+        "signed_at": nullable(INSTANT),
+        "signed_document": nullable(ref("Document")),
+        "created_at": INSTANT, "updated_at": INSTANT,
     }),
     "Payment": obj({
         "id": INTEGER, "convention_id": INTEGER,
@@ -269,6 +287,16 @@ DOCUMENT = {
         "/payments": operation(
             "list_payments", "The payments of the conventions the user may see",
             answer("A page of payments.", ref("PaymentList")), [LIMIT, CURSOR]),
+        "/documents/{public_id}": operation(
+            "download_document", "A document's bytes, if the user may see it",
+            {"description": "The file, as an attachment.",
+             "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                         for mime in ACCEPTED_TYPES}},
+            [param("public_id", "path", STRING, "The document's id (its `id` in a "
+                   "Dossier's documents or a Convention's signed_document).", required=True)],
+            {"404": answer("No such document among those the user may see.", ref("Error")),
+             "409": answer("The antivirus has not cleared the file (code conflict).",
+                           ref("Error"))}),
         "/stats": operation(
             "show_stats", "The collective's aggregate figures for a year (public)",
             answer("The figures.", ref("Stats")),

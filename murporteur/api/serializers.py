@@ -13,7 +13,9 @@ from decimal import Decimal
 from murporteur.accounts.models import Organisation, Role, User
 from murporteur.committee.models import AgendaItem, CommitteeSession, Position
 from murporteur.conventions.models import Convention, Payment
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.policies import may_view_document
+from murporteur.submissions.scanning import WITHHELD
 
 
 def money(cents: int | None) -> dict | None:
@@ -45,9 +47,20 @@ def dossier_ref(dossier: Dossier) -> dict:
     return {"id": dossier.id, "number": dossier.number, "title": dossier.title}
 
 
-def dossier_json(dossier: Dossier, user: User) -> dict:
+def document_json(document: Document) -> dict:
+    """A document the user may see (the caller asked ``may_view_document``), and where the
+    API gives its bytes."""
+    return {"id": document.public_id, "name": document.original_name,
+            "kind": enum_value(document.kind), "content_type": document.content_type,
+            "size": document.size, "uploaded_at": instant(document.created_at),
+            "available": document.scan_status not in WITHHELD,
+            "download": f"/api/v1/documents/{document.public_id}"}
+
+
+def dossier_json(dossier: Dossier, user: User, documents: list[Document]) -> dict:
     """The dossier's summary; the holder's contact details for the animators only (the
-    committee reads the project, not how to reach its holder)."""
+    committee reads the project, not how to reach its holder). ``documents`` are those of
+    the dossier ``user`` may see (``policies.documents_of_dossiers``)."""
     data = {
         **dossier_ref(dossier),
         "state": dossier.state,
@@ -63,6 +76,7 @@ def dossier_json(dossier: Dossier, user: User) -> dict:
         "submitted_at": instant(dossier.submitted_at),
         "state_changed_at": instant(dossier.state_changed_at),
         "updated_at": instant(dossier.updated_at),
+        "documents": [document_json(d) for d in documents],
     }
     if user.role == Role.ANIMATOR:
         data["holder"] = {"name": dossier.contact_name, "email": dossier.holder.email,
@@ -115,7 +129,8 @@ def session_json(session: CommitteeSession, user: User) -> dict:
     }
 
 
-def convention_json(convention: Convention) -> dict:
+def convention_json(convention: Convention, user: User) -> dict:
+    signed = convention.signed_document
     return {
         "id": convention.id, "dossier": dossier_ref(convention.dossier),
         "organisation": organisation_ref(convention.organisation),
@@ -125,7 +140,10 @@ def convention_json(convention: Convention) -> dict:
         "scheduled": money(convention.scheduled_cents), "paid": money(convention.paid_cents),
         "start_date": day(convention.start_date), "end_date": day(convention.end_date),
         "object": convention.object, "reference": convention.reference,
-        "signed_at": instant(convention.signed_at), "created_at": instant(convention.created_at),
+        "signed_at": instant(convention.signed_at),
+        "signed_document": (document_json(signed) if signed is not None
+                            and may_view_document(user, signed) else None),
+        "created_at": instant(convention.created_at),
         "updated_at": instant(convention.updated_at),
     }
 

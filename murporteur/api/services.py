@@ -17,16 +17,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, select
+from sqlalchemy import Select, false, select
 
 from murporteur.accounts.models import ApiToken, Role, User
 from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
-from murporteur.committee.models import AgendaItem, CommitteeSession, Proxy, session_invitation
+from murporteur.committee.membership import visible_session_ids
+from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.policies import documents_of_dossiers, may_view_document
+from murporteur.submissions.services import find_document as find_any_document
 from murporteur.submissions.workflow import DossierState
 
 log = logging.getLogger(__name__)
@@ -208,25 +211,6 @@ def paginate(query: Select, id_column, params: ListParams) -> Page:
 
 # --- What a user may list ------------------------------------------------------------------
 
-def visible_session_ids(user: User):
-    """The ids of the sessions ``user`` may open, as a subquery (see ``may_view_session``):
-    all for animators; for a member, those their organisation is invited to and those another
-    invited organisation's member gave them a proxy for."""
-    if user.role == Role.ANIMATOR:
-        return select(CommitteeSession.id)
-    if user.role != Role.MEMBER or user.organisation_id is None:
-        return select(CommitteeSession.id).where(false())
-    invited = select(session_invitation.c.session_id).where(
-        session_invitation.c.organisation_id == user.organisation_id)
-    giver = db.aliased(User)
-    proxied = (select(Proxy.session_id).join(giver, giver.id == Proxy.giver_id)
-               .join(session_invitation, and_(
-                   session_invitation.c.session_id == Proxy.session_id,
-                   session_invitation.c.organisation_id == giver.organisation_id))
-               .where(Proxy.receiver_id == user.id))
-    return invited.union(proxied)
-
-
 def dossiers_query(user: User) -> Select:
     """Animators: every submitted dossier; members: those on the agenda of a session they may
     open (``can_view_dossier``)."""
@@ -274,3 +258,20 @@ def find_dossier(user: User, number: str) -> Dossier | None:
     is hidden: its existence is not revealed)."""
     return db.session.scalar(dossiers_query(user).where(Dossier.number == number))
 
+
+
+def documents_by_dossier(user: User, dossier_ids: list[int]) -> dict[int, list[Document]]:
+    """The documents ``user`` may see of each dossier of a page (``documents_for``), in one
+    query."""
+    found: dict[int, list[Document]] = {}
+    if dossier_ids:
+        for document in db.session.scalars(documents_of_dossiers(user, dossier_ids)):
+            found.setdefault(document.dossier_id, []).append(document)
+    return found
+
+
+def find_document(user: User, public_id: str) -> Document | None:
+    """The document ``public_id`` if ``user`` may see it (None also when it exists but is
+    hidden)."""
+    document = find_any_document(public_id)
+    return document if document is not None and may_view_document(user, document) else None

@@ -21,7 +21,9 @@ from murporteur.conventions.models import Convention, Payment
 from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.submissions.models import Dossier
+from murporteur.submissions import uploads
+from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.scanning import WITHHELD
 from murporteur.submissions.workflow import STATES as DOSSIER_STATES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,8 +32,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 #: (a 404 is the same for everyone: the list of routes is public in openapi.json).
 PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "too_large", 500: "server_error",
-               503: "unavailable"}
+               405: "method_not_allowed", 409: "conflict", 413: "too_large",
+               500: "server_error", 503: "unavailable"}
 READ_METHODS = "GET, HEAD, OPTIONS"
 #: The methods the catch-all route answers, so that they get a JSON 404/405 too.
 ROUTED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -116,10 +118,15 @@ def unknown_route(path: str):
 
 # --- Endpoints -----------------------------------------------------------------------------
 
-def _list(query, model, serialize, *, states=None, updated_since: bool = False):
+def _list(query, model, serialize, *, states=None, updated_since: bool = False,
+          prefetch=None):
+    """A page of ``query``; ``prefetch(rows)`` loads at once what ``serialize`` needs of
+    every row (so that a page costs a few queries, not a few per row)."""
     params = services.parse_list_params(request.args, states=states,
                                         updated_since=updated_since)
     page = services.paginate(services.apply_filters(query, model, params), model.id, params)
+    if prefetch is not None:
+        prefetch(page.rows)
     return jsonify({"data": [serialize(row) for row in page.rows],
                     "next_cursor": page.next_cursor})
 
@@ -128,8 +135,13 @@ def _list(query, model, serialize, *, states=None, updated_since: bool = False):
 def list_dossiers():
     user = g.api_user
     query = services.dossiers_query(user).options(selectinload(Dossier.holder))
-    return _list(query, Dossier, lambda d: dossier_json(d, user),
-                 states=frozenset(DOSSIER_STATES), updated_since=True)
+    documents: dict[int, list] = {}
+
+    def prefetch(rows):
+        documents.update(services.documents_by_dossier(user, [d.id for d in rows]))
+
+    return _list(query, Dossier, lambda d: dossier_json(d, user, documents.get(d.id, [])),
+                 states=frozenset(DOSSIER_STATES), updated_since=True, prefetch=prefetch)
 
 
 @bp.get("/dossiers/<number>")
@@ -138,7 +150,8 @@ def show_dossier(number: str):
     dossier = services.find_dossier(g.api_user, number)
     if dossier is None:
         return error_response(404, f"no dossier {number!r} among those you may see")
-    return jsonify({"data": dossier_json(dossier, g.api_user)})
+    documents = services.documents_by_dossier(g.api_user, [dossier.id]).get(dossier.id, [])
+    return jsonify({"data": dossier_json(dossier, g.api_user, documents)})
 
 
 @bp.get("/sessions")
@@ -155,16 +168,32 @@ def list_sessions():
 
 @bp.get("/conventions")
 def list_conventions():
-    query = services.conventions_query(g.api_user).options(
+    user = g.api_user
+    query = services.conventions_query(user).options(
         selectinload(Convention.dossier), selectinload(Convention.organisation),
-        selectinload(Convention.payments))
-    return _list(query, Convention, convention_json, states=frozenset(CONVENTION_STATES),
-                 updated_since=True)
+        selectinload(Convention.payments),
+        selectinload(Convention.signed_document).selectinload(Document.dossier))
+    return _list(query, Convention, lambda c: convention_json(c, user),
+                 states=frozenset(CONVENTION_STATES), updated_since=True)
 
 
 @bp.get("/payments")
 def list_payments():
     return _list(services.payments_query(g.api_user), Payment, payment_json)
+
+
+@bp.get("/documents/<public_id>")
+def download_document(public_id: str):
+    """A document's bytes, to whoever may see it (``policies.may_view_document``, as on the
+    site): 404 otherwise, as for a document that does not exist."""
+    services.check_parameters(request.args, set())
+    document = services.find_document(g.api_user, public_id)
+    if document is None:
+        return error_response(404, "no such document among those you may see")
+    if document.scan_status in WITHHELD:
+        return error_response(409, "the antivirus has not cleared this file (yet): it is "
+                              "not served", code="conflict")
+    return uploads.send(document)
 
 
 @bp.get("/stats")

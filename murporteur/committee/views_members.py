@@ -21,7 +21,7 @@ from murporteur.core.access import roles_required
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
-from murporteur.submissions.services import dossier_documents
+from murporteur.submissions.policies import documents_for
 from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("members", __name__, url_prefix="/comite")
@@ -166,7 +166,7 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
     organisation = _chosen(organisations, form.organisation.data)
     return render_template(
         "committee/member_item.html", session=session, item=item, dossier=dossier,
-        slot=session.slot_of(item), documents=dossier_documents(dossier),
+        slot=session.slot_of(item), documents=documents_for(current_user, dossier),
         qualification=getattr(dossier, "qualification", None), themes=THEME_LABELS,
         form=form, organisations=organisations, organisation=organisation,
         saved=services.position_of(item, organisation), typed=typed,

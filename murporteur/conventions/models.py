@@ -59,7 +59,7 @@ class Convention(db.Model):
     dossier: Mapped[Dossier] = relationship(backref=db.backref("conventions",
                                                                order_by="Convention.id"))
     organisation: Mapped[Organisation] = relationship()
-    signed_document: Mapped[Document | None] = relationship()
+    signed_document: Mapped[Document | None] = relationship(foreign_keys=[signed_document_id])
     payments: Mapped[list[Payment]] = relationship(
         back_populates="convention", order_by="Payment.planned_date",
         cascade="all, delete-orphan")

@@ -19,7 +19,8 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import format_cents
 from murporteur.extensions import db
-from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions import uploads
+from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.workflow import DossierState
 
 #: The kind of convention an offer of the committee leads to, most specific first.
@@ -216,14 +217,21 @@ def transition(convention: Convention, name: str, actor: User | None, comment: s
     return event
 
 
-def attach_signed_copy(convention: Convention, document: Document, actor: User) -> None:
-    if not may_sign(actor, convention):
+def store_signed_copy(convention: Convention, upload, actor: User) -> Document:
+    """Keep the signed copy of ``convention`` (its organisation's members, or an animator):
+    a document of the convention, seen only by those who may see the convention
+    (``submissions.policies``), never by the other organisations on the dossier's agenda."""
+    if not may_sign(actor, convention) and actor.role != Role.ANIMATOR:
         raise AccessDenied(_l("Vous ne pouvez pas déposer ce document."))
     if convention.state == ConventionState.DRAFT:
         raise DomainError(_l("La convention n'a pas encore été envoyée pour signature."))
-    document.dossier_id = convention.dossier_id
+    document = uploads.store(upload, uploaded_by_id=actor.id, dossier_id=convention.dossier_id,
+                             kind=DocumentKind.CONVENTION, convention_id=convention.id,
+                             organisation_id=convention.organisation_id)
     convention.signed_document = document
     db.session.flush()
+    audit.record(actor, "convention.signed_copy", convention, {"document_id": document.id})
+    return document
 
 
 def may_view(user: User | None, convention: Convention) -> bool:

@@ -26,7 +26,6 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.money import cents_to_input, format_cents
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.submissions import uploads
 from murporteur.submissions.services import find_by_number
 
 bp = Blueprint("conventions", __name__, url_prefix="/conventions")
@@ -327,9 +326,7 @@ def upload_signed_copy(convention_id: int):
                                 _("Choisissez le fichier de la convention signée.")]
         return _render(convention, 422, upload_form=form)
     try:
-        document = uploads.store(upload, uploaded_by_id=current_user.id,
-                                 dossier_id=convention.dossier_id)
-        services.attach_signed_copy(convention, document, current_user)
+        document = services.store_signed_copy(convention, upload, current_user)
     except AccessDenied:
         db.session.rollback()
         abort(403)

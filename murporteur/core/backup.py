@@ -2,9 +2,9 @@
 
 PostgreSQL is dumped with ``pg_dump --format=custom`` (restored with ``pg_restore``), SQLite
 copied with its online backup API; the uploads go into a tar archive. ``manifest.json`` says
-what the backup holds (engine, migration revision, row counts), and ``restore`` checks the
-counts after restoring. A restore goes into an empty database and an empty UPLOAD_DIR only:
-it never overwrites.
+what the backup holds (engine, migration revision, row counts, and the tallies of the
+columns that decide who may see a document), and ``restore`` checks them after restoring. A
+restore goes into an empty database and an empty UPLOAD_DIR only: it never overwrites.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ MANIFEST = "manifest.json"
 PG_DUMP = "database.dump"
 SQLITE_COPY = "database.sqlite3"
 UPLOADS = "uploads.tar.gz"
+#: The columns that decide who may see a row: a restore must give back the same tallies of
+#: their values, not only the same number of rows (a document restored without its kind or
+#: its owner would be shown to other people).
+TALLIED = (("document", "kind"), ("document", "convention_id"), ("document", "organisation_id"))
 
 
 class BackupError(click.ClickException):
@@ -63,6 +67,20 @@ def table_counts() -> dict[str, int]:
             for name in sorted(names)}
 
 
+def tallies() -> dict[str, dict[str, int]]:
+    """For each column of ``TALLIED``, how many rows hold each value."""
+    tables = set(inspect(db.engine).get_table_names())
+    result = {}
+    for table_name, column_name in TALLIED:
+        if table_name not in tables:
+            continue
+        column = db.column(column_name)
+        rows = db.session.execute(select(column, func.count()).select_from(
+            db.table(table_name, column)).group_by(column))
+        result[f"{table_name}.{column_name}"] = {str(value): count for value, count in rows}
+    return result
+
+
 def _revision() -> str | None:
     if "alembic_version" not in inspect(db.engine).get_table_names():
         return None
@@ -80,7 +98,7 @@ def backup(target: Path) -> dict:
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     engine = db.engine.dialect.name
     manifest = {"created_at": utcnow().isoformat(), "engine": engine,
-                "revision": _revision(), "counts": table_counts()}
+                "revision": _revision(), "counts": table_counts(), "tallies": tallies()}
     db.session.rollback()  # no transaction of ours held open during the dump
     if engine == "postgresql":
         args, env = _pg_args(url)
@@ -138,6 +156,9 @@ def restore(source: Path) -> dict:
     if counts != manifest["counts"]:
         raise BackupError(f"restored, but the row counts differ from the backup's: "
                           f"{counts} != {manifest['counts']}")
+    if "tallies" in manifest and tallies() != manifest["tallies"]:  # older backups have none
+        raise BackupError(f"restored, but who may see what differs from the backup: "
+                          f"{tallies()} != {manifest['tallies']}")
     return manifest
 
 

@@ -246,7 +246,8 @@ NOTIFICATIONS: tuple[Notification, ...] = (
          "delete_on": "8 décembre 2026"}, channels=(EMAIL,)),
     Notification(
         "document_infected", _l("La personne qui a envoyé le fichier"),
-        _l("Quand l'analyse antivirus d'un fichier envoyé le met en quarantaine"), _HOLDER,
+        _l("Quand l'analyse antivirus d'un fichier envoyé le met en quarantaine"),
+        (Role.HOLDER, Role.ANIMATOR, Role.MEMBER),
         {"contact_name": "Amina Diallo", "file_name": "budget-previsionnel.pdf",
          "title": "Café solidaire au pied des immeubles", "reference": "MP-2026-0042",
          "url": f"{_SITE}/mes-dossiers/exemple"}),

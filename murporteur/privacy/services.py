@@ -25,6 +25,8 @@ from murporteur.extensions import db
 from murporteur.notifications.models import DigestItem, InAppNotification, OutboxMessage
 from murporteur.submissions import uploads
 from murporteur.submissions.models import Document, Dossier, DossierEvent, Message
+from murporteur.submissions.policies import may_view_document
+from murporteur.submissions.scanning import WITHHELD
 from murporteur.submissions.workflow import STATES, DossierState
 
 #: States in which the collective is still working on a dossier: never anonymised.
@@ -54,9 +56,14 @@ def _value(value):
     return getattr(value, "value", value)
 
 
+def archive_name(document: Document) -> str:
+    return f"files/{document.public_id}-{uploads.download_name(document)}"
+
+
 def dossier_data(dossier: Dossier) -> dict:
     from murporteur.submissions.services import ANSWER_FIELDS, CONSENT_TEXTS
 
+    exported = holder_documents(dossier)
     return {
         "reference": dossier.reference, "state": dossier.state,
         "state_label": str(STATES[dossier.state].holder_label),
@@ -71,12 +78,14 @@ def dossier_data(dossier: Dossier) -> dict:
         "messages": [{"at": _iso(m.created_at),
                       "from": "you" if m.author_id == dossier.holder_id else "team",
                       "body": m.body} for m in dossier.messages],
-        "documents": [{"name": d.original_name, "file": f"files/{d.public_id}-"
-                       f"{uploads.download_name(d)}", "size": d.size,
-                       "uploaded_at": _iso(d.created_at)} for d in holder_documents(dossier)],
+        "documents": [{"name": d.original_name, "file": archive_name(d), "kind": d.kind.value,
+                       "size": d.size, "uploaded_at": _iso(d.created_at)}
+                      for d in exported],
         "conventions": [{"organisation": c.organisation.name, "state": c.state,
                          "committed_cents": c.committed_cents, "in_kind_cents": c.in_kind_cents,
                          "start_date": _iso(c.start_date), "end_date": _iso(c.end_date),
+                         "signed_copy": (archive_name(c.signed_document)
+                                         if c.signed_document in exported else None),
                          "payments": [{"planned_date": _iso(p.planned_date),
                                        "amount_cents": p.amount_cents,
                                        "paid_date": _iso(p.paid_date)} for p in c.payments]}
@@ -85,9 +94,11 @@ def dossier_data(dossier: Dossier) -> dict:
 
 
 def holder_documents(dossier: Dossier) -> list[Document]:
-    """The files of the dossier its holder can download (kept, and not held by the scan)."""
+    """The files of the dossier its holder may download (``may_view_document``: their own,
+    the thread's, their conventions' signed copies — not the team's own files), but those
+    the antivirus holds back."""
     return [d for d in dossier.documents
-            if not d.removed and d.scan_status not in ("pending", "infected")]
+            if may_view_document(dossier.holder, d) and d.scan_status not in WITHHELD]
 
 
 def holder_dossiers(holder: User) -> list[Dossier]:
@@ -114,8 +125,7 @@ def export_archive(holder: User, *, now: datetime | None = None) -> bytes:
             for document in holder_documents(dossier):
                 path = uploads.path_of(document)
                 if path.exists():
-                    archive.write(path, f"files/{document.public_id}-"
-                                        f"{uploads.download_name(document)}")
+                    archive.write(path, archive_name(document))
     audit.record(holder, "privacy.export", holder, {"dossiers": [d.id for d in dossiers]})
     return buffer.getvalue()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
@@ -155,19 +156,50 @@ class DossierCounter(db.Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DocumentKind(enum.StrEnum):
+    """Whose a document is, which decides who may see it (``submissions.policies``)."""
+
+    #: Sent by the holder with their idea: the holder, the animators, and the members while
+    #: the dossier is on an agenda they may open.
+    HOLDER = "holder"
+    #: Attached to a message of the thread: the holder and the animators.
+    MESSAGE = "message"
+    #: A convention's document (the signed copy): the animators, the members of the
+    #: convention's organisation, and the holder.
+    CONVENTION = "convention"
+    #: For the team only: the animators.
+    STAFF = "staff"
+
+
 class Document(db.Model):
-    """A file uploaded by a holder or an animator; the bytes live under UPLOAD_DIR.
+    """A file uploaded by a holder, an animator or a member; the bytes live under UPLOAD_DIR.
 
     A document first exists *staged* (no dossier yet: the form was sent with an error, or
-    the idea is not saved yet) and is attached to its dossier when the form is saved.
+    the idea is not saved yet) and is attached to its dossier when the form is saved. Its
+    ``kind`` and owner columns say who may see it: ``submissions.policies`` is the one place
+    that reads them.
     """
 
     __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint("kind <> 'convention' OR (convention_id IS NOT NULL "
+                        "AND organisation_id IS NOT NULL)", name="convention_has_owner"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, "document_kind"),
+                                               default=DocumentKind.HOLDER,
+                                               server_default=DocumentKind.HOLDER.value)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    # A convention's document: its convention, and the organisation party to it (the
+    # members who may see it). The conventions table points back at its signed copy, hence
+    # ``use_alter``: each table can be created before the other's key.
+    convention_id: Mapped[int | None] = mapped_column(
+        ForeignKey("convention.id", use_alter=True), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"),
+                                                        index=True)
     staging_key: Mapped[str | None] = mapped_column(String(64), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     original_name: Mapped[str] = mapped_column(String(255))

@@ -19,7 +19,7 @@ from flask import current_app
 from murporteur.core import aftercommit
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
-from murporteur.submissions.models import Document
+from murporteur.submissions.models import Document, DocumentKind
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +126,19 @@ def _tell_holder(document: Document) -> None:
     from murporteur.notifications.services import queue
 
     dossier = document.dossier
-    recipient = dossier.holder if dossier is not None else (
-        db.session.get(User, document.uploaded_by_id) if document.uploaded_by_id else None)
+    # Who sent it: the holder for their files; for the others (a convention's signed copy,
+    # the team's attachments), its uploader — the holder may not even see those files.
+    sender = db.session.get(User, document.uploaded_by_id) if document.uploaded_by_id else None
+    recipient = dossier.holder if dossier is not None and (
+        document.kind == DocumentKind.HOLDER or sender is None) else sender
     if recipient is None:
         return  # an anonymous upload not saved yet: the form shows the refusal itself
+    is_holder = dossier is not None and dossier.holder_id == recipient.id
     context = {"file_name": document.original_name,
                "title": dossier.title if dossier else "",
                "reference": dossier.reference if dossier else "",
-               "contact_name": dossier.contact_name if dossier else recipient.full_name}
-    if dossier is not None and dossier.holder_id == recipient.id:
+               "contact_name": dossier.contact_name if is_holder else recipient.full_name}
+    if is_holder:
         context["url"] = (external_url("submissions.edit_draft", public_id=dossier.public_id)
                           if dossier.is_draft else
                           external_url("submissions.show_dossier", public_id=dossier.public_id))

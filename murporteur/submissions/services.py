@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,8 +19,9 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import SupportKind
-from murporteur.submissions.models import Document, Dossier, DossierCounter, DossierEvent, Message
 from murporteur.core.lifecycle import TransitionRefused, apply_transition
+from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
+                                          DossierEvent, Message)
 from murporteur.submissions.workflow import LIFECYCLE, UNDECIDED, DossierState
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).
@@ -188,8 +190,11 @@ def staged_documents(staging_key: str) -> list[Document]:
 
 
 def dossier_documents(dossier: Dossier) -> list[Document]:
-    """The documents of the dossier's answers (not those of messages), kept ones only."""
-    return [d for d in dossier.documents if not d.removed and d.message_id is None]
+    """The holder's files of the dossier's answers (not the thread's, not the conventions'),
+    kept ones only: what the idea form lists and lets its holder remove. Pages list what a
+    user may see with ``policies.documents_for``."""
+    return [d for d in dossier.documents
+            if not d.removed and d.kind == DocumentKind.HOLDER]
 
 
 def remove_documents(documents: list[Document], public_ids: list[str]) -> None:
@@ -212,6 +217,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     for document in attachments or []:
         document.dossier = dossier
         document.message = message
+        document.kind = DocumentKind.MESSAGE
     db.session.flush()
     # The holder's message while information is requested is their answer: the dossier goes
     # back to the animators (who hear of it through the transition, not twice).
@@ -254,6 +260,13 @@ def load_page(dossier: Dossier, *options) -> Dossier:
     return dossier
 
 
+#: What ``new_public_id`` gives (and a little more): anything else names no document.
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def find_document(public_id: str) -> Document | None:
+    """The kept document ``public_id`` names, whoever may see it (ask ``policies``)."""
+    if not _PUBLIC_ID.fullmatch(public_id or ""):
+        return None
     return db.session.scalar(select(Document).where(Document.public_id == public_id,
                                                     Document.removed.is_(False)))

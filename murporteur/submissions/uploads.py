@@ -21,7 +21,7 @@ from pathlib import Path
 from datetime import datetime, timedelta
 
 import filetype
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -30,7 +30,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
 from murporteur.submissions import scanning
-from murporteur.submissions.models import Document
+from murporteur.submissions.models import Document, DocumentKind
 
 MAX_FILES = 5
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -81,6 +81,19 @@ def download_name(document: Document) -> str:
     return f"{name}.{ext}"
 
 
+def send(document: Document):
+    """The response that downloads ``document``: always as an attachment, under a name
+    with its real type's extension, never sniffed, never cached. The caller has checked
+    that the user may see it (``policies.may_view_document``) and that the antivirus
+    does not hold it."""
+    response = send_file(path_of(document), mimetype=document.content_type,
+                         as_attachment=True, download_name=download_name(document),
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _upload_root() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
@@ -90,8 +103,14 @@ def path_of(document: Document) -> Path:
 
 
 def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
-          dossier_id: int | None = None, staging_key: str | None = None) -> Document:
-    """Check and keep one uploaded file; raises ``UploadRefused`` with a message for the user."""
+          dossier_id: int | None = None, staging_key: str | None = None,
+          kind: DocumentKind = DocumentKind.HOLDER, convention_id: int | None = None,
+          organisation_id: int | None = None) -> Document:
+    """Check and keep one uploaded file; raises ``UploadRefused`` with a message for the user.
+
+    ``kind`` and the owner ids say who will see it (``submissions.policies``): the caller
+    gives them now, so that a file is never, even for a moment, visible to more people than
+    it should be."""
     name = clean_name(upload.filename)
     head = upload.stream.read(8192)
     if not head:
@@ -124,7 +143,8 @@ def store(upload: FileStorage, *, uploaded_by_id: int | None = None,
     document = Document(original_name=name, storage_name=storage_name,
                         content_type=content_type, size=size, sha256=digest.hexdigest(),
                         uploaded_by_id=uploaded_by_id, dossier_id=dossier_id,
-                        staging_key=staging_key)
+                        staging_key=staging_key, kind=kind, convention_id=convention_id,
+                        organisation_id=organisation_id)
     db.session.add(document)
     db.session.flush()
     scanning.mark_for_scan(document)

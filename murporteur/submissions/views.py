@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -25,9 +24,9 @@ from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import TransitionRefused
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.extensions import db
-from murporteur.submissions import scanning, services, uploads
+from murporteur.submissions import policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import DocumentKind, Dossier
 from murporteur.submissions.workflow import STATES, DossierState
 
 bp = Blueprint("submissions", __name__)
@@ -256,7 +255,7 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
     services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
-        documents=services.dossier_documents(dossier), message_form=message_form,
+        documents=policies.documents_for(current_user, dossier), message_form=message_form,
         may_withdraw=services.may_withdraw(dossier, current_user), structure=structure), status
 
 
@@ -281,7 +280,8 @@ def post_message_from(form: MessageForm, dossier: Dossier, endpoint: str, **valu
     if not form.validate():
         return None
     attachments, errors = uploads.store_many(
-        request.files.getlist(form.attachments.name), already=0, uploaded_by_id=current_user.id)
+        request.files.getlist(form.attachments.name), already=0, uploaded_by_id=current_user.id,
+        kind=DocumentKind.MESSAGE)
     if errors:
         db.session.rollback()
         form.attachments.errors = errors
@@ -327,23 +327,20 @@ def _withheld(document):
                            message=message, back=None), 409
 
 
+@bp.app_context_processor
+def _document_policy() -> dict:
+    """``may_view_document(d)`` for every template that links a file: the one rule, asked
+    for the current user and this browser's staged files."""
+    return {"may_view_document": lambda document: policies.may_view_document(
+        _user(), document, staging_key=session.get("staging_key"))}
+
+
 @bp.get("/documents/<public_id>")
 def download_document(public_id: str):
     document = services.find_document(public_id)
-    if document is None:
-        abort(404)
-    if document.dossier is not None:
-        allowed = services.can_view_dossier(_user(), document.dossier)
-    else:
-        allowed = document.staging_key is not None and \
-            document.staging_key == session.get("staging_key")
-    if not allowed:
+    if document is None or not policies.may_view_document(
+            _user(), document, staging_key=session.get("staging_key")):
         abort(404)
     if document.scan_status in scanning.WITHHELD:
         return _withheld(document)
-    response = send_file(uploads.path_of(document), mimetype=document.content_type,
-                         as_attachment=True, download_name=uploads.download_name(document),
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return uploads.send(document)

@@ -14,6 +14,7 @@ from murporteur.directory import services as directory
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
 from murporteur.submissions.forms import MessageForm
+from murporteur.submissions.policies import documents_for
 from murporteur.submissions.views import post_message_from
 from murporteur.submissions.workflow import STATES, TRANSITIONS
 from murporteur.triage import services
@@ -59,7 +60,7 @@ def _render(dossier, status: int = 200, **forms):
     return render_template(
         "triage/dossier.html", dossier=dossier, state=STATES[dossier.state],
         page_errors=forms.get("page_errors", []),
-        documents=submissions.dossier_documents(dossier),
+        documents=documents_for(current_user, dossier),
         message_form=forms.get("message_form") or MessageForm(),
         note_form=forms.get("note_form") or NoteForm(),
         assign_form=assign_form, labels_form=labels_form,

@@ -162,6 +162,7 @@ ROUTES = {
     "api.list_sessions": ("GET", "/api/v1/sessions", _all(401)),
     "api.list_conventions": ("GET", "/api/v1/conventions", _all(401)),
     "api.list_payments": ("GET", "/api/v1/payments", _all(401)),
+    "api.download_document": ("GET", "/api/v1/documents/{document}", _all(401)),
     "api.show_stats": ("GET", "/api/v1/stats", _all(200)),
     "api.openapi_document": ("GET", "/api/v1/openapi.json", _all(200)),
     "api.unknown_route": ("GET", "/api/v1/nothing", _all(404)),

@@ -3,17 +3,19 @@ rows and the same files; a restore never overwrites."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from sqlalchemy import select
 
-from murporteur.core.backup import backup_command, restore_command, table_counts
+from murporteur.conventions.models import Convention, ConventionKind
+from murporteur.core.backup import backup_command, restore_command, table_counts, tallies
 from murporteur.extensions import db
-from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.uploads import path_of, store
 from tests import files
 from tests.conftest import make_app
-from tests.factories import submitted_dossier
+from tests.factories import OrganisationFactory, submitted_dossier
 from tests.reliability.conftest import dispose, needs_postgres, run_in, scratch_app_for
 
 
@@ -22,6 +24,15 @@ def _fill(app):
         dossier = submitted_dossier(title="Café des possibles")
         document = store(files.upload_storage(files.pdf("Plan"), "plan.pdf"),
                          dossier_id=dossier.id)
+        # A signed convention: who may see it must survive the round trip too.
+        convention = Convention(dossier=dossier, organisation=OrganisationFactory(),
+                                kind=ConventionKind.FINANCING, state="signed")
+        db.session.add(convention)
+        db.session.flush()
+        convention.signed_document = store(
+            files.upload_storage(files.pdf("Convention"), "convention.pdf"),
+            dossier_id=dossier.id, kind=DocumentKind.CONVENTION, convention_id=convention.id,
+            organisation_id=convention.organisation_id)
         return document.storage_name
 
     return run_in(app, build)
@@ -34,8 +45,10 @@ def _state(app, storage_name):
             Document.storage_name == storage_name))
         content = path_of(document).read_bytes()
         title = db.session.scalar(select(Dossier.title))
+        visibility = sorted((d.original_name, d.kind, d.convention_id, d.organisation_id)
+                            for d in db.session.scalars(select(Document)))
         db.session.remove()
-    return counts, content, title
+    return counts, content, title, visibility
 
 
 def test_a_postgresql_backup_restores_into_an_empty_database(tmp_path):
@@ -53,6 +66,7 @@ def test_a_postgresql_backup_restores_into_an_empty_database(tmp_path):
         assert after == before
         assert after[1] == files.pdf("Plan") and after[2] == "Café des possibles"
         assert after[0]["dossier"] == 1 and after[0]["audit_entry"] >= 1
+        assert [row[1] for row in after[3]] == ["convention", "holder"]
         # Restoring again would overwrite: refused, and nothing changes.
         again = target.test_cli_runner().invoke(restore_command, [str(tmp_path / "backup")])
         assert again.exit_code == 1 and "not empty" in again.output
@@ -91,3 +105,30 @@ def test_a_backup_goes_into_a_new_directory_only(tmp_path):
     result = app.test_cli_runner().invoke(backup_command, [str(tmp_path / "used")])
     assert result.exit_code == 1 and "not empty" in result.output
     assert (tmp_path / "used" / "old.txt").read_text() == "keep me"
+
+
+def test_a_restore_that_changes_who_sees_a_document_is_refused(tmp_path):
+    """The row counts alone would not notice a document restored as another kind."""
+    from flask_migrate import upgrade
+
+    source = make_app(f"sqlite:///{tmp_path / 'source.db'}", tmp_path / "source")
+    with source.app_context():
+        upgrade()
+    _fill(source)
+    result = source.test_cli_runner().invoke(backup_command, [str(tmp_path / "backup")])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["tallies"]["document.kind"] == {"convention": 1, "holder": 1}
+    copy = sqlite3.connect(tmp_path / "backup" / "database.sqlite3")
+    with copy:
+        copy.execute("UPDATE document SET kind = 'holder'")
+    copy.close()
+    target = make_app(f"sqlite:///{tmp_path / 'target.db'}", tmp_path / "target")
+    result = target.test_cli_runner().invoke(restore_command, [str(tmp_path / "backup")])
+    assert result.exit_code == 1 and "who may see what differs" in result.output
+    with target.app_context():
+        assert tallies()["document.kind"] == {"holder": 2}
+        db.engine.dispose()
+    with source.app_context():
+        db.engine.dispose()
+    source.extensions["celery"].set_current()

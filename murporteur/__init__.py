@@ -134,6 +134,7 @@ def _sqlite_pragmas(engine) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from murporteur.accounts.second_factor_views import bp as second_factor_bp
     from murporteur.accounts.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.views import bp as api_bp
@@ -148,9 +149,9 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
 
-    for bp in (public_bp, accounts_bp, api_tokens_bp, submissions_bp, triage_bp, directory_bp,
-               committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp,
-               privacy_bp):
+    for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
+               triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
+               notifications_bp, privacy_bp):
         app.register_blueprint(bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf

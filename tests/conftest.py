@@ -223,8 +223,14 @@ def client(app):
 
 
 def login(client: Client, user, password: str = "correct horse battery") -> None:
+    """Log in through the form, and through the second step when the account has one."""
+    from tests.helpers import SECOND_STEP, second_step
+
     response = client.post("/connexion", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+    if response.headers["Location"].endswith(SECOND_STEP):
+        response = second_step(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.fixture

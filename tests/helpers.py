@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy import select
 
 from murporteur.extensions import db
@@ -33,3 +35,29 @@ def text(response) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'")
                     .replace("&amp;", "&").replace("&quot;", '"').split())
+
+
+SECOND_STEP = "/connexion/verification"
+
+
+def totp_code(user, offset: int = 0) -> str:
+    """The code the user's authenticator app shows now (``offset`` time steps away)."""
+    totp = pyotp.TOTP(user.totp_secret)
+    return totp.generate_otp(totp.timecode(datetime.now(UTC)) + offset)
+
+
+def second_step(client, user):
+    """Type the authenticator's code at the second step of a login, as the user would.
+
+    A code is good once: when the test already logged this user in during the same
+    30 seconds, the code is the one the app shows next (the server accepts one step ahead).
+    """
+    db.session.refresh(user)
+    offset = 0
+    if user.totp_last_step is not None:
+        now = pyotp.TOTP(user.totp_secret).timecode(datetime.now(UTC))
+        offset = max(0, user.totp_last_step + 1 - now)
+    if offset > 1:  # a third login within 30 seconds: forget the last step, as time would
+        user.totp_last_step = None
+        offset = 0
+    return client.post(SECOND_STEP, data={"code": totp_code(user, offset)})

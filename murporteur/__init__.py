@@ -173,10 +173,11 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from murporteur.accounts.cli import create_user_command
+    from murporteur.accounts.cli import create_user_command, reset_second_factor_command
     from murporteur.demo.seed import seed_demo_command
 
     app.cli.add_command(create_user_command)
+    app.cli.add_command(reset_second_factor_command)
     app.cli.add_command(seed_demo_command)
     from murporteur.audit.cli import audit_cli
     from murporteur.core.backup import backup_command, restore_command

@@ -38,6 +38,7 @@ def text(response) -> str:
 
 
 SECOND_STEP = "/connexion/verification"
+ENROLMENT = "/compte/double-authentification/activer"
 
 
 def totp_code(user, offset: int = 0) -> str:
@@ -61,3 +62,24 @@ def second_step(client, user):
         user.totp_last_step = None
         offset = 0
     return client.post(SECOND_STEP, data={"code": totp_code(user, offset)})
+
+
+def enrol_through_the_page(client):
+    """Enrol an authenticator as a person would: read the key the page shows, type a code.
+    Returns the response that shows the recovery codes."""
+    page = client.get(ENROLMENT).get_data(as_text=True)
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page)[1]
+    return client.post(ENROLMENT, data={"code": pyotp.TOTP(secret).now()})
+
+
+def finish_login(client, response, user=None):
+    """After the password: the second step, or the enrolment a staff account without a
+    second factor is led to. Returns the last response (a redirect once logged in)."""
+    location = response.headers.get("Location", "")
+    if location.endswith(SECOND_STEP):
+        return second_step(client, user)
+    if location.endswith(ENROLMENT):
+        done = enrol_through_the_page(client)
+        assert done.status_code == 200, text(done)
+        return done
+    return response

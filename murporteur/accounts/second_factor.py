@@ -108,13 +108,25 @@ def disable(user: User, password: str, *, now: datetime | None = None) -> None:
     """Remove the second factor (a new phone: enrol again). Where it is required, the next
     page asks for a new enrolment."""
     check_current_password(user, password)
+    _clear(user)
+    audit.record(user, "account.second_factor_disabled", user, {"at": now or utcnow()})
+
+
+def reset(user: User, *, now: datetime | None = None) -> None:
+    """The operator's way out for someone who lost both the phone and the recovery codes
+    (``flask reset-second-factor``): they enrol again at their next login."""
+    _clear(user)
+    audit.record(None, "account.second_factor_reset", user, {"at": now or utcnow()})
+
+
+def _clear(user: User) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.second_factor_failures = 0
     user.second_factor_locked_until = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    audit.record(user, "account.second_factor_disabled", user, {"at": now or utcnow()})
+    user.session_version += 1  # sessions opened with the old factor end
 
 
 def regenerate_recovery_codes(user: User, password: str, *,

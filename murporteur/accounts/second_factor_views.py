@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from murporteur.accounts import second_factor
 from murporteur.accounts.forms import ConfirmPasswordForm, EnrolForm, SecondFactorForm
@@ -138,6 +138,8 @@ def disable():
             form.password.errors = [exc.message]
         else:
             db.session.commit()
+            # Other sessions end with the old factor; this browser stays logged in.
+            login_user(current_user._get_current_object())
             if second_factor.required_for(current_user):
                 flash(_("L'ancienne application ne sert plus. Votre rôle exige la double "
                         "authentification : activez-la maintenant avec la nouvelle."), "info")

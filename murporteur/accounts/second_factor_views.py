@@ -10,7 +10,7 @@ from flask_login import current_user, login_user
 from murporteur.accounts import second_factor
 from murporteur.accounts.forms import ConfirmPasswordForm, EnrolForm, SecondFactorForm
 from murporteur.accounts.models import Role
-from murporteur.accounts.services import AccountError, WrongPassword
+from murporteur.accounts.services import WrongPassword
 from murporteur.accounts.views import finish_pending_login, pending_user
 from murporteur.core.access import roles_required
 from murporteur.core.security import login_limit
@@ -125,10 +125,17 @@ def manage():
     return _render_manage()
 
 
+def _not_enrolled():
+    flash(_("La double authentification n'est pas activée."), "info")
+    return redirect(url_for("second_factor.manage"))
+
+
 @bp.post("/compte/double-authentification/desactiver")
 @_OFFERED
 @login_limit
 def disable():
+    if not current_user.has_second_factor:
+        return _not_enrolled()
     form = ConfirmPasswordForm(prefix="disable")
     if form.validate_on_submit():
         try:
@@ -153,6 +160,8 @@ def disable():
 @_OFFERED
 @login_limit
 def renew_codes():
+    if not current_user.has_second_factor:
+        return _not_enrolled()
     form = ConfirmPasswordForm(prefix="renew")
     if form.validate_on_submit():
         try:
@@ -160,10 +169,6 @@ def renew_codes():
         except WrongPassword as exc:
             db.session.rollback()
             form.password.errors = [exc.message]
-        except AccountError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("second_factor.manage"))
         else:
             db.session.commit()
             return render_template("accounts/recovery_codes.html", codes=codes,

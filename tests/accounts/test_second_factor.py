@@ -237,3 +237,12 @@ def test_a_reset_password_still_asks_for_the_code(app, client):
                            data={"password": new, "confirm": new})
     assert response.headers["Location"] == SECOND_STEP
     assert client.get("/instruction/").status_code == 302
+
+
+def test_a_member_without_a_second_factor_is_told_there_is_nothing_to_disable(app, client):
+    member = MemberFactory()
+    login(client, member)
+    for action in ("desactiver", "codes"):
+        response = client.post(f"{MANAGE}/{action}", data={})
+        assert response.headers["Location"] == MANAGE
+        assert "n'est pas activée" in text(client.get(MANAGE))

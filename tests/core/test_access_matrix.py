@@ -60,10 +60,11 @@ ROUTES = {
                             _only(["member"], animator=302, admin=302)),
     "second_factor.manage": ("GET", "/compte/double-authentification",
                              _only(["animator", "member", "admin"])),
+    # A member who has not enrolled is sent back to the page that offers it.
     "second_factor.disable": ("POST", "/compte/double-authentification/desactiver",
-                              _only([], animator=422, member=422, member_b=422, admin=422)),
+                              _only([], animator=422, member=302, member_b=302, admin=422)),
     "second_factor.renew_codes": ("POST", "/compte/double-authentification/codes",
-                                  _only([], animator=422, member=422, member_b=422,
+                                  _only([], animator=422, member=302, member_b=302,
                                         admin=422)),
     "submissions.new_idea": ("GET", "/deposer", _all(200)),
     "submissions.edit_draft": ("GET", "/deposer/{draft}",

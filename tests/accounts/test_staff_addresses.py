@@ -155,3 +155,12 @@ def test_a_separate_holder_is_created_only_for_non_holder_addresses(app):
     assert services.request_login_link("nobody@example.org", str) is None
     assert services.request_login_link(AdminFactory().email, str) is None
     assert services.request_login_link(holder.email, str).used_at is None
+
+
+def test_erasing_a_separate_holder_forgets_the_address_it_mails(app):
+    from murporteur.privacy.services import anonymise_account
+
+    holder = services.holder_for_email(AdminFactory().email, "Quelqu'un")
+    anonymise_account(holder, None)
+    assert holder.contact_email is None
+    assert holder.mail_address.endswith("@anonyme.invalid")

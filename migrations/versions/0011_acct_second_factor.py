@@ -9,11 +9,10 @@ Create Date: 2026-12-01 12:00:00
 import secrets
 from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from murporteur.core.db import UTCDateTime
-
 
 # revision identifiers, used by Alembic.
 revision = '0011_acct_second_factor'

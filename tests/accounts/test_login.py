@@ -46,16 +46,14 @@ def test_a_deactivated_account_cannot_log_in(client):
 
 def test_login_goes_back_to_the_page_asked_for_but_never_elsewhere(client):
     animator = AnimatorFactory()
-    response = client.post("/connexion", data={"email": animator.email,
-                                               "password": "correct horse battery",
-                                               "next": "/instruction/?page=2"})
+    client.post("/connexion", data={"email": animator.email, "password": "correct horse battery",
+                                    "next": "/instruction/?page=2"})
     assert second_step(client, animator).headers["Location"] == "/instruction/?page=2"
     other = AnimatorFactory()
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         client.post("/deconnexion")
-        response = client.post("/connexion", data={"email": other.email,
-                                                   "password": "correct horse battery",
-                                                   "next": target})
+        client.post("/connexion", data={"email": other.email,
+                                        "password": "correct horse battery", "next": target})
         assert second_step(client, other).headers["Location"] == "/instruction/"
 
 

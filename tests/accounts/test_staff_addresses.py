@@ -10,8 +10,7 @@ from murporteur.accounts.models import AccessToken, Role, TokenPurpose
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from tests.conftest import login
-from tests.factories import (PASSWORD, AdminFactory, AnimatorFactory, HolderFactory,
-                             MemberFactory)
+from tests.factories import PASSWORD, AdminFactory, AnimatorFactory, HolderFactory, MemberFactory
 from tests.helpers import link_in, outbox, text
 from tests.submissions.test_idea_form import answers
 

@@ -119,6 +119,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from murporteur.accounts.second_factor_views import bp as second_factor_bp
     from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.views import bp as api_bp
@@ -133,9 +134,9 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
 
-    for bp in (public_bp, accounts_bp, api_tokens_bp, submissions_bp, triage_bp, directory_bp,
-               committee_bp, members_bp, conventions_bp, reporting_bp, notifications_bp,
-               privacy_bp):
+    for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
+               triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
+               notifications_bp, privacy_bp):
         app.register_blueprint(bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
@@ -157,10 +158,11 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from murporteur.accounts.cli import create_user_command
+    from murporteur.accounts.cli import create_user_command, reset_second_factor_command
     from murporteur.demo.seed import seed_demo_command
 
     app.cli.add_command(create_user_command)
+    app.cli.add_command(reset_second_factor_command)
     app.cli.add_command(seed_demo_command)
     from murporteur.audit.cli import audit_cli
     from murporteur.core.backup import backup_command, restore_command

@@ -29,6 +29,7 @@ This module is the one place that documents the variables; the README's table mi
 | RATELIMIT_LOGIN | 10 per minute; 50 per hour               | login attempts (POST) per address |
 | RATELIMIT_LINK  | 5 per minute; 20 per hour                | access-link and password-reset requests per address |
 | RATELIMIT_IDEA  | 10 per minute; 60 per hour               | idea form submissions (POST) per address |
+| REQUIRE_2FA_FOR_MEMBERS | false                           | committee members must enrol a second factor too (animators and admins always must) |
 | FORM_MIN_SECONDS | 3 (0 in test)                           | the idea form sent faster than this after display is refused (robots) |
 | CLAMD_HOST      | (unset)                                  | ClamAV daemon host; with CLAMD_PORT (3310) every upload is scanned |
 | CLAMD_PORT      | 3310                                     | ClamAV daemon TCP port |
@@ -172,6 +173,7 @@ class Settings:
     ratelimit_idea: str = "10 per minute; 60 per hour"
     form_min_seconds: int = 3
     proxy_hops: int = 0
+    require_2fa_for_members: bool = False
     #: Privacy and uploads (scanning, retention): see ``privacy_settings``.
     privacy: dict = field(default_factory=dict)
     #: Operations (logs, readiness, metrics, benchmark): see ``operations_settings``.
@@ -231,6 +233,7 @@ class Settings:
             ratelimit_idea=e.get("RATELIMIT_IDEA") or "10 per minute; 60 per hour",
             form_min_seconds=form_min_seconds,
             proxy_hops=proxy_hops,
+            require_2fa_for_members=_flag(e.get("REQUIRE_2FA_FOR_MEMBERS"), False),
             privacy=privacy_settings(e, instance_path),
             operations=operations_settings(e, env),
             outbox=outbox_settings(e),
@@ -281,6 +284,7 @@ class Settings:
             "RATELIMIT_HEADERS_ENABLED": True,
             "FORM_MIN_SECONDS": self.form_min_seconds,
             "PROXY_HOPS": self.proxy_hops,
+            "REQUIRE_2FA_FOR_MEMBERS": self.require_2fa_for_members,
             **self.privacy,
             **self.operations,
             **self.outbox,

@@ -230,8 +230,14 @@ def client(app):
 
 
 def login(client: Client, user, password: str = "correct horse battery") -> None:
+    """Log in through the form, then the second step (or the enrolment a staff account
+    without a second factor must go through first)."""
+    from tests.helpers import finish_login
+
     response = client.post("/connexion", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+    response = finish_login(client, response, user)
+    assert response.status_code in (200, 302), response.get_data(as_text=True)
 
 
 @pytest.fixture

@@ -7,11 +7,15 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.accounts.services import hash_password
+from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.models import Dossier
 
 PASSWORD = "correct horse battery"
+#: The authenticator secret of the staff the factories make: animators and admins must have a
+#: second factor, and ``tests.helpers.second_step`` types the code it gives.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPMURPORTEURTESTS2"
 _HASH = hash_password(PASSWORD)  # hashed once: Argon2 is slow on purpose
 
 
@@ -43,11 +47,18 @@ class UserFactory(Base):
     session_version = 1
 
 
-class AnimatorFactory(UserFactory):
+class StaffFactory(UserFactory):
+    """Animators and admins: enrolled with TOTP_SECRET, as their role requires."""
+
+    totp_secret = TOTP_SECRET
+    totp_enabled_at = factory.LazyFunction(utcnow)
+
+
+class AnimatorFactory(StaffFactory):
     role = Role.ANIMATOR
 
 
-class AdminFactory(UserFactory):
+class AdminFactory(StaffFactory):
     role = Role.ADMIN
 
 

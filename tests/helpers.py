@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
+import pyotp
 from sqlalchemy import select
 
 from murporteur.extensions import db
@@ -33,3 +35,51 @@ def text(response) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'")
                     .replace("&amp;", "&").replace("&quot;", '"').split())
+
+
+SECOND_STEP = "/connexion/verification"
+ENROLMENT = "/compte/double-authentification/activer"
+
+
+def totp_code(user, offset: int = 0) -> str:
+    """The code the user's authenticator app shows now (``offset`` time steps away)."""
+    totp = pyotp.TOTP(user.totp_secret)
+    return totp.generate_otp(totp.timecode(datetime.now(UTC)) + offset)
+
+
+def second_step(client, user):
+    """Type the authenticator's code at the second step of a login, as the user would.
+
+    A code is good once: when the test already logged this user in during the same
+    30 seconds, the code is the one the app shows next (the server accepts one step ahead).
+    """
+    db.session.refresh(user)
+    offset = 0
+    if user.totp_last_step is not None:
+        now = pyotp.TOTP(user.totp_secret).timecode(datetime.now(UTC))
+        offset = max(0, user.totp_last_step + 1 - now)
+    if offset > 1:  # a third login within 30 seconds: forget the last step, as time would
+        user.totp_last_step = None
+        offset = 0
+    return client.post(SECOND_STEP, data={"code": totp_code(user, offset)})
+
+
+def enrol_through_the_page(client):
+    """Enrol an authenticator as a person would: read the key the page shows, type a code.
+    Returns the response that shows the recovery codes."""
+    page = client.get(ENROLMENT).get_data(as_text=True)
+    secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page)[1]
+    return client.post(ENROLMENT, data={"code": pyotp.TOTP(secret).now()})
+
+
+def finish_login(client, response, user=None):
+    """After the password: the second step, or the enrolment a staff account without a
+    second factor is led to. Returns the last response (a redirect once logged in)."""
+    location = response.headers.get("Location", "")
+    if location.endswith(SECOND_STEP):
+        return second_step(client, user)
+    if location.endswith(ENROLMENT):
+        done = enrol_through_the_page(client)
+        assert done.status_code == 200, text(done)
+        return done
+    return response

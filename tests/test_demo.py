@@ -24,7 +24,12 @@ def test_seed_demo_creates_the_collective_and_thirty_dossiers(app):
     assert {"draft", "submitted", "qualifying", "needs_info", "retained", "on_agenda",
             "supported", "conventioned", "closed", "redirected", "declined",
             "withdrawn"} <= set(states)
-    assert authenticate("camille.animatrice@cress.example", "murporteur-demo") is not None
+    camille = authenticate("camille.animatrice@cress.example", "murporteur-demo")
+    # The staff's second factor is the demo's public secret, printed with the password.
+    from murporteur.demo.seed import DEMO_TOTP_SECRET
+
+    assert camille.has_second_factor and camille.totp_secret == DEMO_TOTP_SECRET
+    assert DEMO_TOTP_SECRET in result.output
     with_documents = [d for d in db.session.scalars(select(Dossier)) if d.documents]
     assert len(with_documents) >= 15
     assert with_documents[0].documents[0].content_type == "application/pdf"

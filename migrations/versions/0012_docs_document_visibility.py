@@ -19,10 +19,11 @@ Revises: 0011_life_state_checks
 Create Date: 2026-12-01 12:00:00
 
 """
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+
+from murporteur.core.migrating import rebuilding_on_sqlite
 
 # revision identifiers, used by Alembic.
 revision = '0012_docs_document_visibility'
@@ -66,26 +67,8 @@ def _classify():
         "WHERE c.id = document.convention_id) WHERE kind = 'convention'")
 
 
-@contextmanager
 def _rebuilding_document():
-    """SQLite adds constraints by rebuilding the table, dropping the old copy that the
-    conventions' signed copies point at: its foreign keys are switched off meanwhile, and
-    checked before they are on again. ``PRAGMA foreign_keys`` changes only between
-    transactions, hence the commit of what is done so far."""
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        yield
-        return
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys = OFF')
-    bind.exec_driver_sql('BEGIN')
-    yield
-    broken = bind.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
-    if broken:
-        raise RuntimeError(f'foreign keys broken by the rebuild of document: {broken}')
-    bind.exec_driver_sql('COMMIT')
-    bind.exec_driver_sql('PRAGMA foreign_keys = ON')
-    bind.exec_driver_sql('BEGIN')
+    return rebuilding_on_sqlite(op.get_bind(), 'document')
 
 
 def upgrade():

@@ -1,4 +1,4 @@
-"""``flask --app murporteur create-user``."""
+"""``flask --app murporteur create-user`` and ``reset-second-factor``."""
 
 from __future__ import annotations
 
@@ -39,3 +39,19 @@ def create_user_command(role: str, email: str, organisation: str | None, full_na
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}"
                + (f" ({org.name})" if org else ""))
+
+
+@click.command("reset-second-factor")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_second_factor_command(email: str) -> None:
+    """Remove the second factor of someone who lost their phone and their recovery codes:
+    they enrol a new one at their next login (animators and admins must)."""
+    from murporteur.accounts import second_factor
+
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    second_factor.reset(user)
+    db.session.commit()
+    click.echo(f"Second factor removed for {user.email}: they enrol again at their next login.")

@@ -70,6 +70,20 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A holder account that follows the ideas sent with the address of a staff or committee
+    # account: that address is where its mail goes, while ``email`` is a placeholder of its own
+    # (addresses are unique), so that nothing sent through a public form reaches the staff
+    # account (accounts/services.py, ``holder_for_email``).
+    contact_email: Mapped[str | None] = mapped_column(String(254), index=True)
+    # Second factor (accounts/second_factor.py): the authenticator's shared secret, set when
+    # enrolment starts and in force once ``totp_enabled_at`` is set; never shown after that.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time step accepted: a code is good once, even within its 30 seconds.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Wrong codes in a row, and until when the second step is closed after too many.
+    second_factor_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    second_factor_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
 
@@ -83,6 +97,15 @@ class User(UserMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def mail_address(self) -> str:
+        """Where this account's mail goes."""
+        return self.contact_email or self.email
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_staff(self) -> bool:
@@ -111,6 +134,21 @@ class AccessToken(db.Model):
 
     user: Mapped[User] = relationship()
 
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the authenticator once (a lost phone).
+
+    Only a SHA-256 digest is kept: the codes are random (50 bits), so a slow hash adds
+    nothing, and the table alone opens nothing.
+    """
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(db.Model):

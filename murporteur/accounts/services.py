@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from murporteur import signals
 from murporteur.accounts.models import AccessToken, Organisation, Role, TokenPurpose, User
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
@@ -60,6 +61,34 @@ def set_password(user: User, password: str) -> None:
     user.session_version += 1  # other sessions of this user end with the old password
 
 
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is not the account's."""
+
+
+def verify_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_current_password(user: User, password: str) -> None:
+    """Raise ``WrongPassword`` unless ``password`` is ``user``'s: a session left open is not
+    enough to change what protects the account."""
+    if not verify_password(user, password):
+        raise WrongPassword(_l("Ce n'est pas votre mot de passe actuel."))
+
+
+def change_password(user: User, current: str | None, new: str) -> None:
+    """The account page: a new password, confirmed by the current one when there is one (a
+    holder who came by a link may choose a first password)."""
+    if user.password_hash:
+        check_current_password(user, current or "")
+    set_password(user, new)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same answer for both faults)."""
     user = find_user_by_email(email)
@@ -95,16 +124,54 @@ def create_user(email: str, role: Role, *, full_name: str = "", password: str | 
 
 
 def holder_for_email(email: str, full_name: str = "") -> User:
-    """The account that follows dossiers sent from ``email``, created on first use.
+    """The holder account that follows dossiers sent from ``email``, created on first use.
 
     No password is needed: the holder reaches their dossiers through links sent to this
-    address, which is what proves they own it.
+    address, which is what proves they own it. An address that belongs to a staff or
+    committee account is never that account's: public forms cannot attach anything to it.
+    The dossiers sent with it go to a holder account of their own, whose mail goes to the
+    same address (``contact_email``) but which holds nothing else.
     """
     user = find_user_by_email(email)
     if user is None:
         user = create_user(email, Role.HOLDER, full_name=full_name)
-    elif full_name and not user.full_name:
+    elif user.role != Role.HOLDER:
+        user = _separate_holder(user.email, full_name)
+    if full_name and not user.full_name:
         user.full_name = full_name.strip()
+    return user
+
+
+#: The placeholder login addresses of the holder accounts kept apart from a staff account
+#: (``.invalid`` is reserved: nothing is ever delivered there).
+SEPARATE_HOLDER_DOMAIN = "non-rattache.invalid"
+
+
+def _separate_holder(address: str, full_name: str) -> User:
+    holder = separate_holder_of(address)
+    if holder is None:
+        holder = User(email=f"porteur-{secrets.token_hex(8)}@{SEPARATE_HOLDER_DOMAIN}",
+                      contact_email=address, role=Role.HOLDER, full_name=full_name.strip(),
+                      active=True, session_version=1)
+        db.session.add(holder)
+        db.session.flush()
+    return holder
+
+
+def separate_holder_of(address: str) -> User | None:
+    """The holder account kept apart for the staff or committee address ``address``."""
+    return db.session.scalar(select(User).where(
+        User.role == Role.HOLDER, User.contact_email == normalise_email(address)))
+
+
+def holder_account_for(email: str) -> User | None:
+    """The account a login link for ``email`` may open: the holder's own, or the one kept
+    apart for a staff address; never a staff or committee account."""
+    user = find_user_by_email(email)
+    if user is not None and user.role != Role.HOLDER:
+        user = separate_holder_of(user.email)
+    if user is None or not user.active:
+        return None
     return user
 
 
@@ -141,7 +208,13 @@ def _lifetime_hours(purpose: TokenPurpose) -> int:
 
 def issue_link(user: User, purpose: TokenPurpose, *, dossier_id: int | None = None,
                now: datetime | None = None) -> IssuedLink:
-    """A new single-use link for ``user``; the returned string goes into the URL."""
+    """A new single-use link for ``user``; the returned string goes into the URL.
+
+    A link that logs in is for holders only: staff and committee members use their password.
+    """
+    if purpose in LOGIN_PURPOSES and user.role != Role.HOLDER:
+        raise AccountError(_l("Les liens de connexion sont réservés aux porteurs de projet : "
+                              "connectez-vous avec votre mot de passe."))
     now = now or utcnow()
     secret = secrets.token_urlsafe(32)
     token = AccessToken(user=user, purpose=purpose, dossier_id=dossier_id,
@@ -176,6 +249,9 @@ def check_link(signed: str, *, now: datetime | None = None,
         raise LinkInvalid(_l("Ce lien a expiré."), expired=True)
     if not token.user.active:
         raise LinkInvalid(_l("Ce lien n'est pas valide."))
+    if token.purpose in LOGIN_PURPOSES and token.user.role != Role.HOLDER:
+        # Issued before the rule, or to an account that has become staff since.
+        raise LinkInvalid(_l("Ce lien n'est pas valide."))
     return token
 
 
@@ -209,16 +285,21 @@ def end_sessions(user: User) -> None:
 # page the request came from, used for the mail when the account has not chosen one.
 
 def send_login_link_if_known(email: str, locale: str | None = None) -> AccessToken | None:
-    """Mail a login link to the active account at ``email``, if there is one."""
-    from murporteur import signals
+    """Mail a login link to the holder account for ``email`` ("Retrouver mon dossier"), if
+    there is one.
+
+    Staff and committee accounts log in with their password (and second factor): no link is
+    ever sent for them. Run by a task after the response, so that the page answers the same,
+    as fast, whatever happened: nobody learns which addresses have an account.
+    """
     from murporteur.core.urls import external_url
 
-    user = find_user_by_email(email)
-    if user is None or not user.active:
+    holder = holder_account_for(email)
+    if holder is None:
         return None
-    link = issue_link(user, TokenPurpose.LOGIN)
+    link = issue_link(holder, TokenPurpose.LOGIN)
     signals.login_link_requested.send(
-        user, url=external_url("accounts.follow_link", token=link.signed), locale=locale)
+        holder, url=external_url("accounts.follow_link", token=link.signed), locale=locale)
     return link.token
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     current_app,
@@ -16,8 +18,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from murporteur.accounts import services, tasks
+from murporteur.accounts import second_factor, services, tasks
 from murporteur.accounts.forms import (
+    ChangePasswordForm,
     FollowLinkForm,
     LinkRequestForm,
     LoginForm,
@@ -44,6 +47,47 @@ def home_for(user: User) -> str:
     return url_for("public.landing")
 
 
+#: The session's note of a password checked, waiting for its second step (the user is not
+#: logged in until then).
+PENDING = "second_step"
+PENDING_SECONDS = 600
+
+
+def password_login(user: User, next_target: str | None):
+    """After a good password: log in, or hold the login until the second factor is given
+    (or, where it is required and missing, enrolled)."""
+    target = safe_next(next_target)
+    if second_factor.asks_code(user):
+        session[PENDING] = {"user": user.get_id(), "next": target, "at": int(time.time())}
+        db.session.commit()
+        step = "enrol" if second_factor.must_enrol(user) else "verify_code"
+        return redirect(url_for(f"second_factor.{step}"))
+    login_user(user)
+    db.session.commit()
+    return redirect(target or home_for(user))
+
+
+def pending_user() -> User | None:
+    """The user whose password was checked in this browser a moment ago, if still valid."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user_id, _sep, version = str(pending.get("user", "")).partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def finish_pending_login(user: User) -> str:
+    """Log in the pending user; where to go next."""
+    target = (session.pop(PENDING, None) or {}).get("next")
+    login_user(user)
+    return safe_next(target) or home_for(user)
+
+
 @bp.route("/connexion", methods=["GET", "POST"])
 @login_limit
 def login():
@@ -53,9 +97,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            db.session.commit()
-            return redirect(safe_next(form.next.data) or home_for(user))
+            return password_login(user, form.next.data)
         db.session.rollback()
         form.password.errors = [_("Adresse e-mail ou mot de passe incorrect.")]
     status = 422 if request.method == "POST" else 200
@@ -157,11 +199,15 @@ def _link_target(access) -> str:
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
 @login_required
 def set_password():
-    form = PasswordForm()
+    form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(current_user, form.password.data)
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.WrongPassword as exc:
+            db.session.rollback()
+            form.current.errors = [exc.message]
         except services.AccountError as exc:
+            db.session.rollback()
             form.password.errors = [exc.message]
         else:
             db.session.commit()
@@ -211,11 +257,10 @@ def reset_password(token: str):
             return render_template("accounts/reset_invalid.html", message=exc.message,
                                    form=ResetRequestForm(formdata=None)), 410
         else:
-            db.session.commit()
-            # Every other session of this account has ended; this browser starts a new one.
-            login_user(user)
+            # Every other session of this account has ended; this browser starts a new one,
+            # after the second factor where there is one.
             flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
                     "fermées."), "success")
-            return redirect(home_for(user))
+            return password_login(user, None)
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/reset_password.html", form=form), status

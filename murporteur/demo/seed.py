@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
+from murporteur.accounts.second_factor import enrol_with_secret
 from murporteur.accounts.services import create_user, holder_for_email
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
@@ -30,6 +31,11 @@ from murporteur.directory.seed import seed_structures
 from murporteur.triage import services as triage
 
 DEMO_PASSWORD = "murporteur-demo"
+#: The demo's animators and admin have the second factor their role requires, with this
+#: public secret (printed with the password): add it to an authenticator app, or get the
+#: current code with ``python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"``.
+#: As public as the demo password: a demo database is never a production one.
+DEMO_TOTP_SECRET = "MURPORTEURDEMOTOTPSECRET234567AB"
 
 ORGANISATIONS = [
     ("Lyon Métropole Habitat", OrganisationKind.LANDLORD, "lmh"),
@@ -167,6 +173,8 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
                     full_name="Nicolas Faure", password=DEMO_PASSWORD, organisation=cress),
     ]
     logins["animator"] += [a.email for a in animators]
+    for staff in [admin, *animators]:
+        enrol_with_secret(staff, DEMO_TOTP_SECRET)
     members = []
     for (org, slug), full_name in zip(
             [o for o in organisations if o[0].kind != OrganisationKind.ANIMATOR], MEMBER_NAMES):
@@ -259,5 +267,10 @@ def seed_demo_command(seed_value: int, if_empty: bool) -> None:
     for role in ("admin", "animator", "member"):
         for email in logins[role]:
             click.echo(f"  {role:<9} {email}")
+    click.echo("The admin and the animators also give a code from an authenticator app (the "
+               f"second factor their role requires), set up with the key {DEMO_TOTP_SECRET}; "
+               "or print the current code with:\n"
+               f"  .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TOTP_SECRET}')"
+               ".now())\"")
     click.echo(f"  {len(logins['holder'])} holders (no password: they use links by e-mail), "
                f"e.g. {logins['holder'][0]}")

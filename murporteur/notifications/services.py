@@ -107,7 +107,7 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
             db.session.flush()
             return item
     if isinstance(recipient, User):
-        email, recipient_id = recipient.email, recipient.id
+        email, recipient_id = recipient.mail_address, recipient.id
     else:
         email, recipient_id = recipient, None
     row = OutboxMessage(key=key, recipient_email=email, recipient_id=recipient_id,

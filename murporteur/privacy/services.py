@@ -112,7 +112,7 @@ def export_archive(holder: User, *, now: datetime | None = None) -> bytes:
     dossiers = holder_dossiers(holder)
     data = {
         "exported_at": _iso(now or utcnow()),
-        "account": {"email": holder.email, "full_name": holder.full_name,
+        "account": {"email": holder.mail_address, "full_name": holder.full_name,
                     "phone": holder.phone, "locale": holder.locale,
                     "created_at": _iso(holder.created_at),
                     "last_login_at": _iso(holder.last_login_at)},
@@ -227,6 +227,7 @@ def delete_draft(dossier: Dossier, actor: User | None, *, reason: str) -> None:
 def anonymise_account(user: User, actor: User | None, *, now: datetime | None = None) -> None:
     """The account itself: no name, no address, no telephone, no way to log in."""
     user.email = f"efface-{user.id}@anonyme.invalid"
+    user.contact_email = None
     user.full_name = ""
     user.phone = None
     user.password_hash = None

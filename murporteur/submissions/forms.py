@@ -159,7 +159,7 @@ class IdeaForm(FlaskForm):
             getattr(self, name).data = value.value if hasattr(value, "value") else value
         self.financing_amount.data = cents_to_input(dossier.financing_amount_cents)
         self.consent.data = dossier.consent_at is not None
-        self.email.data = dossier.holder.email
+        self.email.data = dossier.holder.mail_address
 
 
 #: Form field carrying each dossier attribute, for putting a service's problems in place.

@@ -116,7 +116,7 @@ def _idea_form(dossier: Dossier | None):
     elif request.method == "POST":
         if dossier is not None or (user is not None and user.role == Role.HOLDER):
             # The address that follows a dossier is its holder's: not changed from the form.
-            form.email.data = (dossier.holder if dossier else user).email
+            form.email.data = (dossier.holder if dossier else user).mail_address
         # Files first: whatever else is wrong, what was sent is kept for the next try.
         kept = services.staged_documents(key) + (
             services.dossier_documents(dossier) if dossier else [])
@@ -175,7 +175,7 @@ def _idea_form(dossier: Dossier | None):
                 _remember_draft(saved)
                 if send_link:
                     flash(_("Brouillon enregistré. Pour le reprendre plus tard, utilisez le "
-                            "lien que nous venons d'envoyer à %(email)s.", email=holder.email),
+                            "lien que nous venons d'envoyer à %(email)s.", email=holder.mail_address),
                           "success")
                 else:
                     flash(_("Brouillon enregistré."), "success")

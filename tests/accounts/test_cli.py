@@ -41,3 +41,22 @@ def test_create_user_refuses_a_second_account_for_an_address(app):
     assert runner.invoke(args=args).exit_code == 0
     result = runner.invoke(args=args)
     assert result.exit_code != 0 and "existe déjà" in result.output
+
+
+def test_reset_second_factor_lets_someone_who_lost_everything_enrol_again(app):
+    from tests.factories import AnimatorFactory
+
+    animator = AnimatorFactory()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reset-second-factor", "--email",
+                                                animator.email.upper()])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not animator.has_second_factor and animator.totp_secret is None
+    client = app.test_client()
+    response = client.post("/connexion", data={"email": animator.email,
+                                               "password": "correct horse battery"})
+    assert response.headers["Location"] == "/compte/double-authentification/activer"
+    result = app.test_cli_runner().invoke(args=["reset-second-factor", "--email",
+                                                "nobody@example.org"])
+    assert result.exit_code != 0 and "No account" in result.output

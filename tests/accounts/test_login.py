@@ -2,14 +2,18 @@ from murporteur.accounts.services import authenticate, hash_password
 from murporteur.extensions import db
 from tests.conftest import login
 from tests.factories import AdminFactory, AnimatorFactory, HolderFactory, MemberFactory
-from tests.helpers import link_in, outbox, text
+from tests.helpers import SECOND_STEP, link_in, outbox, second_step, text
 
 
 def test_an_animator_logs_in_and_lands_on_the_inbox(client):
     animator = AnimatorFactory()
     response = client.post("/connexion", data={"email": animator.email.upper(),
                                                "password": "correct horse battery"})
-    assert response.headers["Location"] == "/instruction/"
+    # The password alone opens nothing: the code of the authenticator app comes next.
+    assert response.headers["Location"] == SECOND_STEP
+    assert client.get("/instruction/").status_code == 302
+    assert second_step(client, animator).headers["Location"] == "/instruction/"
+    assert client.get("/instruction/").status_code == 200
 
 
 def test_each_role_lands_on_its_own_home(app):
@@ -19,6 +23,8 @@ def test_each_role_lands_on_its_own_home(app):
         client = app.test_client()
         response = client.post("/connexion", data={"email": user.email,
                                                    "password": "correct horse battery"})
+        if factory is AdminFactory:
+            response = second_step(client, user)
         assert response.headers["Location"] == home
 
 
@@ -40,17 +46,15 @@ def test_a_deactivated_account_cannot_log_in(client):
 
 def test_login_goes_back_to_the_page_asked_for_but_never_elsewhere(client):
     animator = AnimatorFactory()
-    response = client.post("/connexion", data={"email": animator.email,
-                                               "password": "correct horse battery",
-                                               "next": "/instruction/?page=2"})
-    assert response.headers["Location"] == "/instruction/?page=2"
+    client.post("/connexion", data={"email": animator.email, "password": "correct horse battery",
+                                    "next": "/instruction/?page=2"})
+    assert second_step(client, animator).headers["Location"] == "/instruction/?page=2"
     other = AnimatorFactory()
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         client.post("/deconnexion")
-        response = client.post("/connexion", data={"email": other.email,
-                                                   "password": "correct horse battery",
-                                                   "next": target})
-        assert response.headers["Location"] == "/instruction/"
+        client.post("/connexion", data={"email": other.email,
+                                        "password": "correct horse battery", "next": target})
+        assert second_step(client, other).headers["Location"] == "/instruction/"
 
 
 def test_logout_ends_the_session_on_the_server(app, client):

@@ -11,7 +11,7 @@ from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from tests.conftest import login
 from tests.factories import PASSWORD, AnimatorFactory, HolderFactory
-from tests.helpers import link_in, outbox, text
+from tests.helpers import SECOND_STEP, link_in, outbox, second_step, text
 
 NEW = "une phrase de passe toute neuve"
 
@@ -76,7 +76,10 @@ def test_opening_the_link_spends_nothing_the_post_sets_the_password_and_logs_in(
     assert "Choisir un nouveau mot de passe" in text(browser.get(path))
     response = browser.post(path, data={"password": NEW, "confirm": NEW})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/instruction/"
+    # A new password does not skip the second factor.
+    assert response.headers["Location"] == SECOND_STEP
+    assert browser.get("/instruction/").status_code == 302
+    assert second_step(browser, animator).headers["Location"] == "/instruction/"
     assert browser.get("/instruction/").status_code == 200
     db.session.expire_all()
     assert services.authenticate(animator.email, NEW) is animator

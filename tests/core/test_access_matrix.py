@@ -54,6 +54,19 @@ ROUTES = {
     "accounts.reset_password": ("GET", "/mot-de-passe/{reset_token}", _all(200)),
     "accounts.set_password": ("GET", "/compte/mot-de-passe",
                               _only(ROLES[1:], anonymous=LOGIN)),
+    # The second step needs a password checked a moment ago in this browser: none here.
+    "second_factor.verify_code": ("GET", "/connexion/verification", _all(LOGIN)),
+    # Holders have no second factor; staff already enrolled are sent to its management.
+    "second_factor.enrol": ("GET", "/compte/double-authentification/activer",
+                            _only(["member"], animator=302, admin=302)),
+    "second_factor.manage": ("GET", "/compte/double-authentification",
+                             _only(["animator", "member", "admin"])),
+    # A member who has not enrolled is sent back to the page that offers it.
+    "second_factor.disable": ("POST", "/compte/double-authentification/desactiver",
+                              _only([], animator=422, member=302, member_b=302, admin=422)),
+    "second_factor.renew_codes": ("POST", "/compte/double-authentification/codes",
+                                  _only([], animator=422, member=302, member_b=302,
+                                        admin=422)),
     "submissions.new_idea": ("GET", "/deposer", _all(200)),
     "submissions.edit_draft": ("GET", "/deposer/{draft}",
                                {**_all(404), "anonymous": 302, "holder": 200}),

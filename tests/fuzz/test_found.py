@@ -16,7 +16,7 @@ from tests.factories import (
     MemberFactory,
     submitted_dossier,
 )
-from tests.helpers import text
+from tests.helpers import finish_login, text
 
 
 def _count(model):
@@ -102,6 +102,7 @@ def test_a_line_break_in_a_return_address_is_not_followed(client):
     animator = AnimatorFactory()
     response = client.post("/connexion", data={"email": animator.email, "password": PASSWORD,
                                                 "next": "/instruction/\nX-Evil: 1"})
+    response = finish_login(client, response, animator)
     assert response.headers["Location"] == "/instruction/"
 
 

@@ -20,6 +20,7 @@ from murporteur.accounts.services import hash_password
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxState
 from murporteur.submissions.models import Dossier
+from tests.helpers import finish_login
 from tests.notifications.live import RedisServer, SmtpSink, live_stack, require_servers, wait_for
 from tests.submissions.test_idea_form import answers
 
@@ -75,8 +76,8 @@ def test_redis_stopped_loses_nothing_and_its_return_drains_the_outbox(
             db.session.commit()
             number = db.session.scalar(select(Dossier.number))
         animator = stack.app.test_client()
-        animator.post("/connexion", data={"email": "camille@cress.example",
-                                          "password": "correct horse battery"})
+        finish_login(animator, animator.post("/connexion", data={
+            "email": "camille@cress.example", "password": "correct horse battery"}))
 
         # Redis down: submissions and decisions still succeed; their mails wait, queued.
         redis_server.stop()
@@ -139,8 +140,8 @@ def test_a_failing_mail_server_is_retried_then_failed_and_an_admin_resends(
         assert smtp.messages == []
 
         # The admin sees it among the failed rows, and sends it again once the server is back.
-        client.post("/connexion", data={"email": "admin@cress.example",
-                                        "password": "correct horse battery"})
+        finish_login(client, client.post("/connexion", data={
+            "email": "admin@cress.example", "password": "correct horse battery"}))
         failed_page = client.get("/admin/outbox/?state=failed").get_data(as_text=True)
         assert "amina@porteurs.example" in failed_page
         smtp.failing = False

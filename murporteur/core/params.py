@@ -62,9 +62,8 @@ def identifiers(raws: Iterable[str]) -> list[int]:
 
 
 def page(raw: str | None) -> int:
-    """A page number from 1; what is not one is the first page, beyond the last the last."""
-    number = integer(raw, low=1, high=2**63 - 1)
-    return min(number, MAX_PAGE) if number is not None else 1
+    """A page number from 1 to ``MAX_PAGE``; anything else is the first page."""
+    return integer(raw, low=1, high=MAX_PAGE) or 1
 
 
 def day(raw: str | None, *, first: date = FILTER_FIRST_DAY,

@@ -126,7 +126,7 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    last_id = params.identifier(text)
+    last_id = params.integer(text, low=0)  # an id, or 0: from the start
     if last_id is None:
         raise InvalidParameter("cursor", "cursor is not one this API gave")
     return last_id
@@ -134,12 +134,11 @@ def decode_cursor(cursor: str) -> int:
 
 def parse_instant(value: str) -> datetime:
     """An ISO 8601 date and time with its offset (``Z`` or ``±hh:mm``), as UTC."""
-    instant = params.instant(value)
+    instant = params.instant(value, clamp=True)
     if instant is None:
-        first, last = params.FILTER_FIRST_DAY.year, params.FILTER_LAST_DAY.year
         raise InvalidParameter("updated_since", "updated_since must be an ISO 8601 date and "
-                               "time with its timezone offset (Z or ±hh:mm), from year "
-                               f"{first} to {last}, e.g. 2026-01-31T09:00:00+01:00")
+                               "time with its timezone offset (Z or ±hh:mm), e.g. "
+                               "2026-01-31T09:00:00+01:00")
     return instant
 
 

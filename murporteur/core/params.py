@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -82,18 +82,26 @@ def day(raw: str | None, *, first: date = FILTER_FIRST_DAY,
 _OFFSET_AS_SPACE = re.compile(r" (\d{2}:?\d{2})$")
 
 
-def instant(raw: str | None, *, first: date = FILTER_FIRST_DAY,
-            last: date = FILTER_LAST_DAY) -> datetime | None:
+def instant(raw: str | None, *, first: date = FILTER_FIRST_DAY, last: date = FILTER_LAST_DAY,
+            clamp: bool = False) -> datetime | None:
     """An ISO 8601 date and time with its offset (``Z`` or ``±hh:mm``), as UTC, on a day
-    within [first, last]. Without an offset it is ambiguous, so not one."""
+    within [first, last]; with ``clamp``, one beyond is brought back to the bound (for a
+    "since" filter, the year 1 and the year 1900 select the same rows). Without an offset
+    it is ambiguous, so not one."""
     if not isinstance(raw, str):
         return None
     try:
         value = datetime.fromisoformat(_OFFSET_AS_SPACE.sub(r"+\1", raw.strip()))
     except ValueError:
         return None
+    if value.tzinfo is None:
+        return None
     # The day is checked before the conversion, which overflows near years 1 and 9999.
-    if value.tzinfo is None or not first <= value.date() <= last:
+    if clamp and value.date() < first:
+        return datetime.combine(first, time.min, tzinfo=UTC)
+    if clamp and value.date() > last:
+        return datetime.combine(last, time.max, tzinfo=UTC)
+    if not first <= value.date() <= last:
         return None
     return value.astimezone(UTC)
 

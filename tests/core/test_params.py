@@ -49,6 +49,10 @@ def test_days_and_instants_stay_within_their_range():
     for raw in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
                 "2026-01-31T09:00:00", "demain"):
         assert params.instant(raw) is None, raw
+    assert params.instant("0001-01-01T00:00:00+14:00", clamp=True) == datetime(
+        1900, 1, 1, tzinfo=UTC)
+    assert params.instant("9999-12-31T23:59:59-14:00", clamp=True).year == 2200
+    assert params.instant("2026-01-31T09:00:00", clamp=True) is None
 
 
 def test_choices_text_and_keys():

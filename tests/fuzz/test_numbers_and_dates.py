@@ -244,12 +244,22 @@ def _bearer(users):
     return {"Authorization": f"Bearer {plain}"}
 
 
+@pytest.mark.parametrize(("query", "found"), [
+    ("updated_since=0001-01-01T00:00:00%2B14:00", True),  # since the beginning: all
+    ("updated_since=0001-01-01T00:00:00-14:00", True),
+    ("updated_since=9999-12-31T23:59:59-14:00", False)])  # since after the end: none
+def test_a_far_instant_in_the_api_selects_all_or_nothing(app, world, query, found):  # noqa: F811
+    users, _values = world
+    response = app.test_client().get(f"/api/v1/dossiers?{query}", headers=_bearer(users))
+    assert response.status_code == 200
+    assert bool(response.get_json()["data"]) is found
+
+
 @pytest.mark.parametrize("query", [
-    "updated_since=0001-01-01T00:00:00%2B14:00", "updated_since=9999-12-31T23:59:59-14:00",
     f"cursor={base64.urlsafe_b64encode(HUGE.encode()).decode()}", f"cursor={HUGE}",
     f"cursor={base64.urlsafe_b64encode(SUPERSCRIPT.encode()).decode()}", f"limit={HUGE}",
     "limit=²"])
-def test_a_far_instant_or_huge_cursor_in_the_api_is_a_json_400(app, world, query):  # noqa: F811
+def test_a_huge_cursor_or_limit_in_the_api_is_a_json_400(app, world, query):  # noqa: F811
     users, _values = world
     response = app.test_client().get(f"/api/v1/dossiers?{query}", headers=_bearer(users))
     assert response.status_code == 400

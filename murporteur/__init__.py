@@ -109,16 +109,22 @@ def register_extensions(app: Flask) -> None:
     def load_user(cookie_id: str):
         from murporteur.accounts.models import User
 
+        from murporteur.core import params
+
         user_id, _, version = cookie_id.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
+        user_id, version = params.identifier(user_id), params.integer(version, low=0)
+        if user_id is None or version is None:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or user.session_version != version:
             return None
         return user
 
 
 def register_blueprints(app: Flask) -> None:
+    from murporteur.core.params import register_converters
+
+    register_converters(app)  # <id:...> in the rules below
     from murporteur.accounts.second_factor_views import bp as second_factor_bp
     from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp

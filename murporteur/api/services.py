@@ -11,10 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, select
@@ -24,6 +23,7 @@ from murporteur.accounts.services import _digest  # as for e-mailed links: one w
 from murporteur.committee.membership import visible_session_ids
 from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.conventions.models import Convention, Payment
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
@@ -130,27 +130,20 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    if not text.isascii() or not text.isdigit():
+    last_id = params.integer(text, low=0)  # an id, or 0: from the start
+    if last_id is None:
         raise InvalidParameter("cursor", "cursor is not one this API gave")
-    return int(text)
-
-
-# A "+" typed in a URL arrives as a space: "2026-01-01T00:00:00 01:00" meant "+01:00".
-_OFFSET_AS_SPACE = re.compile(r" (\d{2}:?\d{2})$")
+    return last_id
 
 
 def parse_instant(value: str) -> datetime:
     """An ISO 8601 date and time with its offset (``Z`` or ``±hh:mm``), as UTC."""
-    value = _OFFSET_AS_SPACE.sub(r"+\1", value.strip())
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
+    instant = params.instant(value, clamp=True)
+    if instant is None:
         raise InvalidParameter("updated_since", "updated_since must be an ISO 8601 date and "
-                               "time, e.g. 2026-01-31T09:00:00+01:00") from None
-    if instant.tzinfo is None:
-        raise InvalidParameter("updated_since", "updated_since needs a timezone offset "
-                               "(Z or ±hh:mm)")
-    return instant.astimezone(UTC)
+                               "time with its timezone offset (Z or ±hh:mm), e.g. "
+                               "2026-01-31T09:00:00+01:00")
+    return instant
 
 
 def check_parameters(args, allowed: set[str]) -> None:
@@ -170,10 +163,9 @@ def parse_list_params(args, *, states: frozenset[str] | None = None,
         {"updated_since"} if updated_since else set()))
     limit = DEFAULT_LIMIT
     if "limit" in args:
-        raw = args["limit"]
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        limit = params.integer(args["limit"], low=1, high=MAX_LIMIT)
+        if limit is None:
             raise InvalidParameter("limit", f"limit must be an integer from 1 to {MAX_LIMIT}")
-        limit = int(raw)
     # A parameter given is read, even empty (as the document says: an empty cursor, state or
     # instant is not one); a parameter left out filters nothing.
     after_id = decode_cursor(args["cursor"]) if "cursor" in args else None
@@ -188,9 +180,10 @@ def parse_list_params(args, *, states: frozenset[str] | None = None,
 def parse_year(value: str | None, default: int) -> int:
     if value is None:  # left out; given empty, it is refused like any other non-year
         return default
-    if not value.isascii() or not value.isdigit() or not 2000 <= int(value) <= 2100:
+    year = params.integer(value, low=2000, high=2100)
+    if year is None:
         raise InvalidParameter("year", "year must be a year such as 2026")
-    return int(value)
+    return year
 
 
 @dataclass

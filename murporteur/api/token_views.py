@@ -64,7 +64,7 @@ def create_token():
     return _render(TokenForm(formdata=None), 201, plain=plain)
 
 
-@bp.post("/compte/api/<int:token_id>/revoquer")
+@bp.post("/compte/api/<id:token_id>/revoquer")
 @token_holders_only
 def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from murporteur.api import openapi, services
 from murporteur.api.serializers import (convention_json, dossier_json, payment_json,
@@ -114,6 +114,20 @@ def unknown_route(path: str):
                               headers={"Allow": READ_METHODS})
     return error_response(404, "no such endpoint; the endpoints are described in "
                           "/api/v1/openapi.json")
+
+
+@bp.before_app_request
+def answer_undeclared_methods():
+    """A method no route under the prefix declares (TRACE, CONNECT, any word) fails in the
+    routing, where neither the catch-all route nor the blueprint's handlers see it: it is
+    answered here (app-wide hooks run before the routing error is raised), as the catch-all
+    answers the others: a JSON 405 with ``Allow``, or a JSON 404."""
+    if isinstance(request.routing_exception, MethodNotAllowed) and \
+            f"{request.path}/".startswith(f"{bp.url_prefix}/"):
+        response = unknown_route(request.path)
+        response.cache_control.no_store = True
+        return response
+    return None
 
 
 # --- Endpoints -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 # One list of stance labels for both sides of the committee.
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import Position, Stance
+from murporteur.core import params
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS, choices
 from murporteur.submissions.forms import TOO_LONG, MultiCheckboxField
@@ -73,7 +74,8 @@ class PositionForm(FlaskForm):
         position of the organisation then reads as a conflict, never as overwritten)."""
         if self.version_for.data != str(organisation_id) or not self.version.data:
             return None
-        return int(self.version.data) if self.version.data.isdigit() else -1
+        version = params.integer(self.version.data, low=0)
+        return -1 if version is None else version
 
     def show(self, position: Position | None, organisation_id: int) -> None:
         """Put a saved position (or none) in the form, with its version."""

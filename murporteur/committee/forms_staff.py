@@ -17,6 +17,7 @@ from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Re
 # Both lists live in labels.py; the members' portal imports STANCE_LABELS from here too.
 from murporteur.committee.labels import DECISION_LABELS, STANCE_LABELS  # noqa: F401
 from murporteur.committee.models import AttendanceStatus
+from murporteur.core import params
 from murporteur.directory.forms import StructureForm
 from murporteur.submissions.choices import choices
 from murporteur.submissions.forms import TOO_LONG, MultiCheckboxField
@@ -36,7 +37,7 @@ def _strip(value):
 
 class SessionForm(FlaskForm):
     day = DateField(_l("Date de la séance"), validators=[
-        InputRequired(_l("Indiquez la date de la séance (AAAA-MM-JJ)."))])
+        InputRequired(_l("Indiquez la date de la séance (AAAA-MM-JJ).")), params.BusinessDate()])
     hour = TimeField(_l("Heure de début"), validators=[
         InputRequired(_l("Indiquez l'heure de début de la séance."))])
     quarter = StringField(
@@ -79,7 +80,7 @@ class AddItemForm(FlaskForm):
         # Any dossier number is passed on: whether it may go on the agenda is the rule's say.
         if not field.data:
             raise ValidationError(_l("Choisissez le dossier à inscrire."))
-        if not field.data.isdigit():
+        if params.identifier(field.data) is None:
             raise ValidationError(UNKNOWN_CHOICE)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, ForeignKey, Integer,
                         String, Table, Text, UniqueConstraint)
@@ -78,12 +78,27 @@ class CommitteeSession(db.Model):
     def slot_of(self, item: AgendaItem) -> tuple[datetime, datetime]:
         """When ``item`` is presented: computed from the start and the slot length."""
         index = self.items.index(item)
-        start = self.starts_at + timedelta(minutes=self.slot_minutes * index)
-        return start, start + timedelta(minutes=self.slot_minutes)
+        start = _later(self.starts_at, self.slot_minutes * index)
+        return start, _later(start, self.slot_minutes)
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.slot_minutes * max(len(self.items), 1))
+        return _later(self.starts_at, self.slot_minutes * max(len(self.items), 1))
+
+
+#: The last instant a slot may end on: past it, Python's datetime overflows, in the sum or
+#: when shown in Paris time. Sessions are dated within ``params.BUSINESS_*_DAY``; this keeps
+#: one stored before (or by a script) from breaking its pages, mails and the API.
+_LAST_INSTANT = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _later(start: datetime, minutes: int) -> datetime:
+    """``minutes`` after ``start``, never past the last instant that can be shown."""
+    limit = max(start, _LAST_INSTANT if start.tzinfo else _LAST_INSTANT.replace(tzinfo=None))
+    try:
+        return min(start + timedelta(minutes=minutes), limit)
+    except OverflowError:
+        return limit
 
 
 class SessionEvent(TransitionRecord, db.Model):

@@ -14,6 +14,7 @@ from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatu
                                          CommitteeSession, Decision)
 from murporteur.committee.workflow import (DECIDING_STATES, OPEN_STATES, UPCOMING_STATES,
                                            SessionState)
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
@@ -53,6 +54,7 @@ def create_session(actor: User, *, starts_at: datetime, place: str = "", video_l
                    organisations: list[Organisation] | None = None,
                    positions_open_early: bool = False) -> CommitteeSession:
     _require_animator(actor)
+    params.check_business_day(starts_at)
     if not (place or "").strip() and not (video_link or "").strip():
         raise DomainError(_l("Indiquez un lieu, un lien de visioconférence, ou les deux."))
     session = CommitteeSession(
@@ -74,6 +76,7 @@ def update_session(session: CommitteeSession, actor: User, **fields) -> None:
     _require_animator(actor)
     if session.state not in OPEN_STATES:
         raise DomainError(_l("Le compte rendu est publié : la séance ne se modifie plus."))
+    params.check_business_day(fields.get("starts_at"))
     before = (session.starts_at, session.place, session.video_link, session.slot_minutes)
     allowed = {"starts_at", "place", "video_link", "slot_minutes", "quarter",
                "organisations", "positions_open_early"}

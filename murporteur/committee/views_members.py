@@ -115,19 +115,19 @@ def _render_session(session: CommitteeSession, status: int = 200,
         stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
 
 
-@bp.get("/seances/<int:session_id>")
+@bp.get("/seances/<id:session_id>")
 @members_only
 def show_session(session_id: int):
     return _render_session(_load_session(session_id))
 
 
-@bp.get("/seances/<int:session_id>/compte-rendu.pdf")
+@bp.get("/seances/<id:session_id>/compte-rendu.pdf")
 @members_only
 def download_minutes(session_id: int):
     return minutes.send_minutes(_load_session(session_id))
 
 
-@bp.post("/seances/<int:session_id>/procuration")
+@bp.post("/seances/<id:session_id>/procuration")
 @members_only
 def give_proxy(session_id: int):
     session = _load_session(session_id)
@@ -175,7 +175,7 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
         stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
 
 
-@bp.route("/seances/<int:session_id>/points/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/seances/<id:session_id>/points/<id:item_id>", methods=["GET", "POST"])
 @members_only
 def show_item(session_id: int, item_id: int):
     item = _load_item(session_id, item_id)

@@ -17,6 +17,7 @@ from murporteur.committee.forms_staff import (ATTENDANCE_LABELS, DECISION_LABELS
                                               AttendanceForm, ItemDecisionForm, SessionForm)
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision
 from murporteur.committee.workflow import OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import apply_transition
@@ -68,7 +69,7 @@ def new_session():
     return _session_form(None)
 
 
-@bp.route("/<int:session_id>/modifier", methods=["GET", "POST"])
+@bp.route("/<id:session_id>/modifier", methods=["GET", "POST"])
 @animators_only
 def edit_session(session_id: int):
     return _session_form(_load(session_id))
@@ -152,7 +153,7 @@ def _done(session: CommitteeSession, message: str, anchor: str = "",
     return _back(session, anchor, endpoint)
 
 
-@bp.get("/<int:session_id>")
+@bp.get("/<id:session_id>")
 @animators_only
 def show_session(session_id: int):
     return _render_session(_load(session_id))
@@ -160,7 +161,7 @@ def show_session(session_id: int):
 
 # --- Agenda --------------------------------------------------------------------------------
 
-@bp.post("/<int:session_id>/ajouter")
+@bp.post("/<id:session_id>/ajouter")
 @animators_only
 def add_item(session_id: int):
     session = _load(session_id)
@@ -168,7 +169,7 @@ def add_item(session_id: int):
     form.dossier.choices = _retained_choices()
     if not form.validate_on_submit():
         return _render_session(session, 422, add_form=form)
-    dossier = db.session.get(Dossier, int(form.dossier.data))
+    dossier = db.session.get(Dossier, params.identifier(form.dossier.data))
     if dossier is None or dossier.is_draft:
         form.dossier.errors = [UNKNOWN_CHOICE]
         return _render_session(session, 422, add_form=form)
@@ -182,7 +183,7 @@ def add_item(session_id: int):
                             number=dossier.number), "#agenda")
 
 
-@bp.post("/<int:session_id>/ordre/<int:item_id>/<direction>")
+@bp.post("/<id:session_id>/ordre/<id:item_id>/<direction>")
 @animators_only
 def move_item(session_id: int, item_id: int, direction: str):
     session = _load(session_id)
@@ -198,7 +199,7 @@ def move_item(session_id: int, item_id: int, direction: str):
     return _done(session, _("Ordre du jour modifié."), "#agenda")
 
 
-@bp.post("/<int:session_id>/retirer/<int:item_id>")
+@bp.post("/<id:session_id>/retirer/<id:item_id>")
 @animators_only
 def remove_item(session_id: int, item_id: int):
     session = _load(session_id)
@@ -215,7 +216,7 @@ def remove_item(session_id: int, item_id: int):
 
 # --- Lifecycle -----------------------------------------------------------------------------
 
-@bp.post("/<int:session_id>/convoquer")
+@bp.post("/<id:session_id>/convoquer")
 @animators_only
 def convene(session_id: int):
     session = _load(session_id)
@@ -227,7 +228,7 @@ def convene(session_id: int):
     return _done(session, _("Convocations envoyées aux organisations invitées."))
 
 
-@bp.post("/<int:session_id>/tenir")
+@bp.post("/<id:session_id>/tenir")
 @animators_only
 def hold(session_id: int):
     session = _load(session_id)
@@ -239,7 +240,7 @@ def hold(session_id: int):
     return _done(session, _("La séance est marquée comme tenue."))
 
 
-@bp.post("/<int:session_id>/compte-rendu")
+@bp.post("/<id:session_id>/compte-rendu")
 @animators_only
 def publish_minutes(session_id: int):
     session = _load(session_id)
@@ -252,7 +253,7 @@ def publish_minutes(session_id: int):
                             "reçoit la décision qui le concerne."))
 
 
-@bp.get("/<int:session_id>/compte-rendu.pdf")
+@bp.get("/<id:session_id>/compte-rendu.pdf")
 @animators_only
 def download_minutes(session_id: int):
     return minutes.send_minutes(_load(session_id))
@@ -260,7 +261,7 @@ def download_minutes(session_id: int):
 
 # --- Attendance ----------------------------------------------------------------------------
 
-@bp.post("/<int:session_id>/presences")
+@bp.post("/<id:session_id>/presences")
 @animators_only
 def set_attendance(session_id: int):
     session = _load(session_id)
@@ -302,13 +303,13 @@ def _render_grid(session: CommitteeSession, status: int = 200, **forms):
         page_errors=forms.get("page_errors", [])), status
 
 
-@bp.get("/<int:session_id>/grille")
+@bp.get("/<id:session_id>/grille")
 @animators_only
 def live_grid(session_id: int):
     return _render_grid(_load(session_id))
 
 
-@bp.post("/<int:session_id>/decision/<int:item_id>")
+@bp.post("/<id:session_id>/decision/<id:item_id>")
 @animators_only
 def record_decision(session_id: int, item_id: int):
     session = _load(session_id)
@@ -336,7 +337,7 @@ def record_decision(session_id: int, item_id: int):
                  f"#item-{item.id}", "committee.live_grid")
 
 
-@bp.post("/<int:session_id>/publier-decisions")
+@bp.post("/<id:session_id>/publier-decisions")
 @animators_only
 def publish_decisions(session_id: int):
     session = _load(session_id)

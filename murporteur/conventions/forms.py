@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import ConventionKind
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
+from murporteur.core.params import BusinessDate
 from murporteur.submissions.choices import choices
 from murporteur.submissions.forms import TOO_LONG
 from murporteur.submissions.uploads import ACCEPTED_LABEL
@@ -42,7 +43,7 @@ def _euros(form, field):
 
 
 def _day(label, *validators, **kwargs) -> DateField:
-    return DateField(label, validators=list(validators), format=DATE_FORMATS,
+    return DateField(label, validators=[*validators, BusinessDate()], format=DATE_FORMATS,
                      invalid_value_message=BAD_DATE, **kwargs)
 
 

@@ -14,6 +14,7 @@ from murporteur.committee.models import AgendaItem, Decision, Position
 from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
 from murporteur.conventions.workflow import (FINISHED, SIGNED_STATES, ConventionState,
                                              may_sign)
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
@@ -99,6 +100,8 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
             raise DomainError(_l("La convention est signée : seuls la référence et les "
                                  "signataires se modifient encore."))
     before = {name: getattr(convention, name) for name in fields}
+    params.check_business_day(fields.get("start_date"))
+    params.check_business_day(fields.get("end_date"))
     for name, value in fields.items():
         if name.endswith("_cents") and (value is None or value < 0):
             raise DomainError(_l("Un montant ne peut pas être négatif."))
@@ -152,6 +155,7 @@ def schedule_payment(convention: Convention, actor: User, planned: date,
     """Plan a payment; the schedule may not exceed the amount committed."""
     _require_animator(actor)
     _require_open(convention)
+    params.check_business_day(planned)
     if amount_cents <= 0:
         raise DomainError(_l("Le montant d'un versement est positif."))
     total = convention.scheduled_cents + amount_cents
@@ -176,6 +180,7 @@ def _require_open(convention: Convention) -> None:
 def mark_paid(payment: Payment, actor: User, paid: date, amount_cents: int) -> None:
     _require_animator(actor)
     _require_open(payment.convention)
+    params.check_business_day(paid)
     if amount_cents < 0:
         raise DomainError(_l("Un montant ne peut pas être négatif."))
     convention = payment.convention

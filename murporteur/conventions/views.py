@@ -21,6 +21,7 @@ from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import Convention, Payment
 from murporteur.conventions.workflow import (CONVENTION_STATES, CONVENTION_TRANSITIONS,
                                              FINISHED, LIFECYCLE, SIGNED_STATES, may_sign)
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.money import cents_to_input, format_cents
@@ -81,14 +82,14 @@ def _convention_labels() -> dict:
 def list_conventions():
     everything = services.conventions_for(current_user)
     organisations = sorted({c.organisation for c in everything}, key=lambda o: o.name)
-    state = request.args.get("state", "")
-    organisation = request.args.get("organisation", "")
+    state = params.choice(request.args.get("state"), CONVENTION_STATES, "")
+    organisation = params.identifier(request.args.get("organisation"))
     conventions = [c for c in everything
-                   if (state not in CONVENTION_STATES or c.state == state)
-                   and (not organisation.isdigit() or c.organisation_id == int(organisation))]
+                   if (not state or c.state == state)
+                   and (organisation is None or c.organisation_id == organisation)]
     return render_template("conventions/list.html", conventions=conventions,
                            organisations=organisations, totals=totals(conventions),
-                           filters={"state": state, "organisation": organisation},
+                           filters={"state": state, "organisation": str(organisation or "")},
                            filtered=len(conventions) != len(everything))
 
 
@@ -190,13 +191,13 @@ def _refused(form_field, exc: DomainError) -> None:
     form_field.errors = [*form_field.errors, exc.message]
 
 
-@bp.get("/<int:convention_id>")
+@bp.get("/<id:convention_id>")
 @animators_and_members
 def show_convention(convention_id: int):
     return _render(_load(convention_id))
 
 
-@bp.post("/<int:convention_id>/modifier")
+@bp.post("/<id:convention_id>/modifier")
 @animators_only
 def edit_convention(convention_id: int):
     convention = _load(convention_id)
@@ -221,7 +222,7 @@ def _field_refused(form):
     return form.end_date if start and end and end < start else form.committed
 
 
-@bp.post("/<int:convention_id>/avenant")
+@bp.post("/<id:convention_id>/avenant")
 @animators_only
 def amend_convention(convention_id: int):
     convention = _load(convention_id)
@@ -240,7 +241,7 @@ def amend_convention(convention_id: int):
                                new=format_cents(amendment.new_cents)), "#amendments")
 
 
-@bp.post("/<int:convention_id>/versements")
+@bp.post("/<id:convention_id>/versements")
 @animators_only
 def add_payment(convention_id: int):
     convention = _load(convention_id)
@@ -257,7 +258,7 @@ def add_payment(convention_id: int):
                                amount=format_cents(payment.amount_cents)), "#payments")
 
 
-@bp.post("/<int:convention_id>/versements/<int:payment_id>/paye")
+@bp.post("/<id:convention_id>/versements/<id:payment_id>/paye")
 @animators_only
 def mark_payment_paid(convention_id: int, payment_id: int):
     convention = _load(convention_id)
@@ -275,7 +276,7 @@ def mark_payment_paid(convention_id: int, payment_id: int):
                                amount=format_cents(payment.paid_amount_cents)), "#payments")
 
 
-@bp.post("/<int:convention_id>/versements/<int:payment_id>/supprimer")
+@bp.post("/<id:convention_id>/versements/<id:payment_id>/supprimer")
 @animators_only
 def delete_payment(convention_id: int, payment_id: int):
     convention = _load(convention_id)
@@ -288,7 +289,7 @@ def delete_payment(convention_id: int, payment_id: int):
     return _done(convention, _("Versement retiré de l'échéancier."), "#payments")
 
 
-@bp.post("/<int:convention_id>/etape/<name>")
+@bp.post("/<id:convention_id>/etape/<name>")
 @animators_and_members
 def apply_step(convention_id: int, name: str):
     convention = _load(convention_id)
@@ -313,7 +314,7 @@ def apply_step(convention_id: int, name: str):
                                state=CONVENTION_STATES[convention.state].label))
 
 
-@bp.post("/<int:convention_id>/copie-signee")
+@bp.post("/<id:convention_id>/copie-signee")
 @animators_and_members
 def upload_signed_copy(convention_id: int):
     convention = _load(convention_id)

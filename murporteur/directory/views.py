@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Role
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
 from murporteur.directory import services
@@ -30,9 +31,7 @@ def _load(structure_id: int) -> SupportStructure:
 @bp.get("/")
 @animators_only
 def list_structures():
-    kind = request.args.get("kind") or None
-    if kind not in {k.value for k in StructureKind}:
-        kind = None
+    kind = params.choice(request.args.get("kind"), {k.value for k in StructureKind})
     archives = request.args.get("archives") == "1"
     structures = services.list_structures(include_archived=archives, kind=kind)
     return render_template("directory/list.html", structures=structures, kind=kind,
@@ -45,7 +44,7 @@ def new_structure():
     return _structure_form(None)
 
 
-@bp.route("/<int:structure_id>/modifier", methods=["GET", "POST"])
+@bp.route("/<id:structure_id>/modifier", methods=["GET", "POST"])
 @animators_only
 def edit_structure(structure_id: int):
     return _structure_form(_load(structure_id))
@@ -73,7 +72,7 @@ def _structure_form(structure: SupportStructure | None):
     return render_template("directory/form.html", form=form, structure=structure), status
 
 
-@bp.get("/<int:structure_id>")
+@bp.get("/<id:structure_id>")
 @animators_only
 def show_structure(structure_id: int):
     structure = _load(structure_id)
@@ -82,7 +81,7 @@ def show_structure(structure_id: int):
                            dossiers=services.dossiers_redirected_to(structure))
 
 
-@bp.post("/<int:structure_id>/archiver")
+@bp.post("/<id:structure_id>/archiver")
 @animators_only
 def archive_structure(structure_id: int):
     structure = _load(structure_id)
@@ -93,7 +92,7 @@ def archive_structure(structure_id: int):
     return redirect(url_for("directory.show_structure", structure_id=structure.id))
 
 
-@bp.post("/<int:structure_id>/restaurer")
+@bp.post("/<id:structure_id>/restaurer")
 @animators_only
 def restore_structure(structure_id: int):
     structure = _load(structure_id)

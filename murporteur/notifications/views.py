@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from murporteur.accounts.models import Role
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
@@ -29,10 +30,8 @@ PAGE_SIZE = 50
 @bp.get("/admin/outbox/")
 @admins_only
 def outbox():
-    state = request.args.get("state") or None
-    if state is not None and state not in {s.value for s in OutboxState}:
-        state = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    state = params.choice(request.args.get("state"), {s.value for s in OutboxState})
+    page = params.page(request.args.get("page"))
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if state:
         query = query.where(OutboxMessage.state == state)
@@ -50,7 +49,7 @@ def body_visible(row: OutboxMessage) -> bool:
     return not (row.sensitive and current_app.config.get("MAIL_SERVER"))
 
 
-@bp.get("/admin/outbox/<int:outbox_id>")
+@bp.get("/admin/outbox/<id:outbox_id>")
 @admins_only
 def show(outbox_id: int):
     row = db.session.get(OutboxMessage, outbox_id) or abort(404)
@@ -58,7 +57,7 @@ def show(outbox_id: int):
                            body_visible=body_visible(row))
 
 
-@bp.post("/admin/outbox/<int:outbox_id>/renvoyer")
+@bp.post("/admin/outbox/<id:outbox_id>/renvoyer")
 @admins_only
 def resend(outbox_id: int):
     row = db.session.get(OutboxMessage, outbox_id) or abort(404)
@@ -137,13 +136,13 @@ def preview_html(key: str, locale: str):
 @bp.get("/notifications")
 @login_required
 def in_app():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = params.page(request.args.get("page"))
     entries = services.in_app_page(current_user, page)
     return render_template("notifications/in_app.html", entries=entries, page=page,
                            has_next=len(entries) == 30, form=ResendForm())
 
 
-@bp.post("/notifications/<int:entry_id>/lu")
+@bp.post("/notifications/<id:entry_id>/lu")
 @login_required
 def open_in_app(entry_id: int):
     """Mark one entry read and go where it leads."""

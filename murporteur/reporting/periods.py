@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from murporteur.core import params
 from murporteur.core.errors import DomainError
 from murporteur.core.timeutil import PARIS, paris_today
 
@@ -120,18 +121,20 @@ class Period:
 
 
 def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
+    # Any real day is read here; Period.custom says when it is out of the reports' years.
+    day = params.day(text, first=date.min, last=date.max)
+    if day is None:
         raise PeriodError(_l("La date « %(value)s » n'est pas comprise (format attendu : "
-                             "AAAA-MM-JJ).", value=text)) from None
+                             "AAAA-MM-JJ).", value=text))
+    return day
 
 
 def _parse_year(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
+    year = params.integer(text, low=0)
+    if year is None:
         raise PeriodError(_l("L'année « %(value)s » n'est pas comprise (par exemple "
                              "%(example)s).", value=text, example=paris_today().year))
-    return int(text)
+    return year
 
 
 # --- The figures ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
 from murporteur.audit import services as audit
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
 from murporteur.core.templating import euros
@@ -49,7 +50,8 @@ def _scope(args) -> Scope:
     raw = (args.get("organisation") or "").strip()
     if not raw:
         return Scope(None, False, [])
-    organisation = db.session.get(Organisation, int(raw)) if raw.isdigit() else None
+    organisation_id = params.identifier(raw)
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None:
         return Scope(None, False, [_("Cette organisation n'existe pas : les chiffres affichés "
                                      "sont ceux de tout le collectif.")])

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from murporteur.accounts.models import Role
 from murporteur.accounts.services import holder_for_email
+from murporteur.core import params
 from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import TransitionRefused
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
@@ -104,7 +105,8 @@ def _idea_form(dossier: Dossier | None):
         elif user is not None and user.role == Role.HOLDER:
             form.email.data = user.email
             form.contact_name.data = user.full_name
-    if dossier is None and not form.submission_key.data:
+    # A key that is not one we drew (64 characters at most, as its column) is replaced.
+    if dossier is None and not params.token(form.submission_key.data, 64):
         form.submission_key.data = secrets.token_urlsafe(24)
     upload_errors: list[str] = []
     new: list = []

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from murporteur.accounts.models import User
 from murporteur.committee.models import AgendaItem, Position, Stance
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.text import strip_accents
 from murporteur.core.timeutil import PARIS
@@ -84,16 +85,20 @@ class Filters:
         area = args.get("priority_area", "")
         f.priority_area = area if area in PriorityArea.__members__.values() else ""
         assigned = args.get("assigned", "")
-        f.assigned = assigned if assigned == "none" or assigned.isdigit() else ""
-        f.labels = [int(x) for x in args.getlist("label") if x.isdigit()]
-        interested = args.get("interested", "")
-        f.interested = int(interested) if interested.isdigit() else None
+        f.assigned = "none" if assigned == "none" else str(params.identifier(assigned) or "")
+        f.labels = params.identifiers(args.getlist("label"))
+        f.interested = params.identifier(args.get("interested"))
         for name in ("submitted_from", "submitted_to"):
             raw = args.get(name, "")
             if raw:
-                try:
-                    setattr(f, name, date.fromisoformat(raw))
-                except ValueError:
+                setattr(f, name, params.day(raw))
+                if getattr(f, name) is None and params.day(raw, first=date.min,
+                                                           last=date.max):
+                    f.errors.append(str(_l("La date « %(value)s » est ignorée : choisissez "
+                                           "une date entre %(first)s et %(last)s.", value=raw,
+                                           first=params.FILTER_FIRST_DAY.year,
+                                           last=params.FILTER_LAST_DAY.year)))
+                elif getattr(f, name) is None:
                     f.errors.append(str(_l("La date « %(value)s » n'est pas comprise "
                                            "(format attendu : AAAA-MM-JJ).", value=raw)))
         if f.submitted_from and f.submitted_to and f.submitted_from > f.submitted_to:
@@ -104,8 +109,7 @@ class Filters:
         if f.sort not in SORTS and f.sort != "assigned":
             f.sort = "submitted"
         f.direction = "asc" if args.get("direction") == "asc" else "desc"
-        page = args.get("page", "1")
-        f.page = max(int(page), 1) if page.isdigit() else 1
+        f.page = params.page(args.get("page"))
         return f
 
     def to_args(self, **changes) -> dict:

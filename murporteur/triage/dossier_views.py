@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.audit import services as audit
+from murporteur.core import params
 from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import available_transitions
 from murporteur.directory import services as directory
@@ -205,8 +206,8 @@ def decide(number: str, transition: str):
     if not form.validate_on_submit():
         return _render(dossier, 422, decision_forms={transition: form})
     structure = None
-    if form.structure.data and form.structure.data.isdigit():
-        structure = directory.get_structure(int(form.structure.data))
+    if structure_id := params.identifier(form.structure.data):
+        structure = directory.get_structure(structure_id)
     try:
         services.decide(dossier, transition, current_user, form.comment.data or "",
                         structure=structure)

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (DateField, RadioField, SelectField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from murporteur.core.params import BusinessDate
 from murporteur.core.timeutil import paris_instant
 from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
                                             STAGE_LABELS, SUPPORT_KIND_LABELS, choices)
@@ -42,7 +43,7 @@ class NewLabelForm(FlaskForm):
 
 class ScheduleCallForm(FlaskForm):
     day = DateField(_l("Date de l'appel"), validators=[
-        InputRequired(_l("Indiquez la date de l'appel (AAAA-MM-JJ)."))])
+        InputRequired(_l("Indiquez la date de l'appel (AAAA-MM-JJ).")), BusinessDate()])
     hour = TimeField(_l("Heure"), validators=[InputRequired(_l("Indiquez l'heure de l'appel."))])
 
     def when(self) -> datetime:
@@ -54,7 +55,7 @@ class RecordCallForm(FlaskForm):
                          validators=[InputRequired(_l("Indiquez le résultat de l'appel."))])
     notes = TextAreaField(_l("Notes de l'échange"), filters=[_strip],
                           validators=[Optional(), Length(max=10000, message=TOO_LONG)])
-    day = DateField(_l("Date"), validators=[Optional()])
+    day = DateField(_l("Date"), validators=[Optional(), BusinessDate()])
     hour = TimeField(_l("Heure"), validators=[Optional()])
 
     def when(self) -> datetime | None:

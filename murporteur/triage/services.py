@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from murporteur.accounts.models import Role, User
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition, ensure_transition
@@ -129,6 +130,7 @@ def add_label(dossiers: list[Dossier], label: Label, actor: User) -> None:
 def schedule_call(dossier: Dossier, animator: User, when: datetime) -> PhoneCall:
     """Plan a call; its animator is reminded the morning of the call."""
     _require_animator(animator)
+    params.check_business_day(when)
     call = PhoneCall(dossier=dossier, animator=animator, scheduled_at=when)
     db.session.add(call)
     record_activity(dossier, animator, "schedule_call")
@@ -140,6 +142,7 @@ def record_call(dossier: Dossier, animator: User, outcome: CallOutcome, notes: s
                 *, at: datetime | None = None, call: PhoneCall | None = None) -> PhoneCall:
     """Write down a call. The first one that reaches the holder starts the qualification."""
     _require_animator(animator)
+    params.check_business_day(at)
     at = at or utcnow()
     if call is None or call.dossier_id != dossier.id:
         call = PhoneCall(dossier=dossier, animator=animator)

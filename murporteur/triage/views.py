@@ -14,6 +14,7 @@ from sqlalchemy import select
 from murporteur.accounts.models import Role
 from murporteur.audit import services as audit
 from murporteur.committee.services import committee_organisations
+from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
 from murporteur.core.tables import send_table
@@ -46,7 +47,7 @@ def inbox():
 
 
 def _selected() -> list[Dossier]:
-    ids = [int(x) for x in request.form.getlist("dossier") if x.isdigit()]
+    ids = params.identifiers(request.form.getlist("dossier"))
     if not ids:
         return []
     return list(db.session.scalars(select(Dossier).where(Dossier.id.in_(ids),
@@ -71,8 +72,8 @@ def bulk_action():
             animator = None
             if target == "me":
                 animator = current_user
-            elif target.isdigit():
-                animator = next((a for a in services.animators() if a.id == int(target)), None)
+            elif (wanted := params.identifier(target)) is not None:
+                animator = next((a for a in services.animators() if a.id == wanted), None)
                 if animator is None:
                     raise DomainError(_("Choisissez une personne de l'équipe."))
             elif target != "none":
@@ -81,8 +82,8 @@ def bulk_action():
                 services.assign(dossier, animator, current_user)
             flash(_("%(n)s dossier(s) confié(s).", n=len(selected)), "success")
         elif action == "label":
-            label_id = request.form.get("label", "")
-            label = db.session.get(Label, int(label_id)) if label_id.isdigit() else None
+            label_id = params.identifier(request.form.get("label"))
+            label = db.session.get(Label, label_id) if label_id else None
             if label is None:
                 raise DomainError(_("Choisissez l'étiquette à ajouter."))
             services.add_label(selected, label, current_user)

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import Role, User
+from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
@@ -25,8 +26,8 @@ bp = Blueprint("bench", __name__, url_prefix="/_bench")
 
 @bp.get("/dashboard-sql")
 def dashboard_sql():
-    user_id = request.args.get("user", "")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user_id = params.identifier(request.args.get("user"))
+    user = db.session.get(User, user_id) if user_id else None
     if user is None or user.role != Role.ANIMATOR:
         abort(404)
     f = dashboard.Filters.from_args(request.args)

@@ -34,8 +34,11 @@ def register(app: Flask) -> None:
                      _("Cette page n'existe pas ou plus, ou vous n'y avez pas accès."))
 
     @app.errorhandler(405)
-    def not_allowed(_e):
-        return _page(405, _("Action impossible"), _("Cette adresse ne s'utilise pas ainsi."))
+    def not_allowed(e):
+        body, status = _page(405, _("Action impossible"),
+                             _("Cette adresse ne s'utilise pas ainsi."))
+        return body, status, {"Allow": ", ".join(sorted(getattr(e, "valid_methods", None)
+                                                        or ["GET", "HEAD", "OPTIONS"]))}
 
     @app.errorhandler(413)
     def too_large(_e):

@@ -180,6 +180,9 @@ def register_commands(app: Flask) -> None:
 
 def register_after_commit(app: Flask) -> None:
     """After each request, the work its commit made due (outbox hand-overs, antivirus scans)."""
-    from murporteur.core import aftercommit
+    from murporteur.core import aftercommit, handling
 
     aftercommit.init_app(app)
+    # Registered after: Flask runs after_request functions last-registered first, so a
+    # request's commit comes before the work it makes due.
+    handling.init_app(app)

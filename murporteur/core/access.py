@@ -8,11 +8,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from murporteur.accounts.models import Role
 
-
-def roles_required(*roles: Role) -> Callable:
-    """Logged in, and holding one of ``roles``; otherwise 403 (or the login page)."""
+def roles_required(*roles: str) -> Callable:
+    """Logged in, and holding one of ``roles`` (the accounts' ``Role`` members); otherwise 403
+    (or the login page). core knows no domain: a role is only compared here."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)

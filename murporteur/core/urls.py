@@ -32,3 +32,13 @@ def site_path(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
                                        url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values)
+
+
+def same_site_referrer() -> str | None:
+    """The previous page (path and query), when it is one of ours."""
+    from flask import request
+
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))

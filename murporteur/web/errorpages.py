@@ -8,18 +8,12 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-
-def _back() -> str | None:
-    """The previous page, when it is one of ours."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc != request.host or referrer.scheme not in ("http", "https"):
-        return None
-    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+from murporteur.core.urls import same_site_referrer
 
 
 def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title,
-                           message=message, back=_back()), status
+                           message=message, back=same_site_referrer()), status
 
 
 def register(app: Flask) -> None:

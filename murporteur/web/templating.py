@@ -24,6 +24,9 @@ def register(app: Flask) -> None:
         "support_kind": choices.SUPPORT_KIND_LABELS,
         "priority_area": choices.PRIORITY_AREA_LABELS,
     }
+    from murporteur.core.policy import can
+
+    app.jinja_env.globals["can"] = can  # access asked of the domains' policies, by name
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -18,8 +18,13 @@ import os
 import time
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               generate_latest)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 
 REQUESTS = Counter("murporteur_http_requests_total", "HTTP requests answered",

@@ -2,7 +2,7 @@
 one loader, and a request commits once, at its end, only when it succeeded."""
 
 import pytest
-from flask import Blueprint, render_template_string, request
+from flask import Blueprint, render_template_string
 from flask_wtf import FlaskForm
 from wtforms import StringField
 

@@ -95,6 +95,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
+    from murporteur.triage import notifications as _triage_notifications  # noqa: F401
+    from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
@@ -102,6 +104,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
+    from murporteur.submissions import receivers as _submission_receivers  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
     from murporteur.triage import tasks as _triage_tasks  # noqa: F401
 

@@ -1,5 +1,5 @@
 """What the committee's events send, and to whom: convocations, slots, schedule changes and
-decisions. Runs inside the sender's transaction, like ``notifications/receivers.py``.
+decisions. Runs inside the sender's transaction, like ``triage/notifications.py``.
 
 Every mail about the schedule of a session is keyed ``committee-schedule:<session>:<change>:
 <recipient>``: the change is the convocation's event, or for a later change ``n``, the number
@@ -25,7 +25,7 @@ from murporteur.core.templating import paris_datetime
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxMessage
-from murporteur.notifications.receivers import dossier_context, tracking_url
+from murporteur.triage.notifications import dossier_context, tracking_url
 from murporteur.notifications.services import locale_of, queue
 
 SCHEDULE_PREFIX = "committee-schedule"

@@ -1,106 +1,14 @@
-"""What each domain event sends, and to whom. Runs inside the sender's transaction."""
+"""What the accounts' events send (the links people ask for). Each domain's own events are told
+by its ``notifications.py`` (triage, committee, conventions). Runs inside the sender's
+transaction."""
 
 from __future__ import annotations
 
+from flask import current_app
+
 from murporteur import signals
-from sqlalchemy import select
-
-from murporteur.accounts.models import Role, TokenPurpose, User
-from murporteur.accounts.services import issue_link
 from murporteur.core.db import utcnow
-from murporteur.core.urls import external_url
-from murporteur.notifications.services import active_animators, queue
-from murporteur.directory.models import SupportStructure
-from murporteur.extensions import db
-from murporteur.submissions.workflow import STATES
-from murporteur.triage.services import staff_recipients
-
-
-def dossier_context(dossier) -> dict:
-    return {"number": dossier.number, "title": dossier.title,
-            "structure_name": dossier.structure_name, "contact_name": dossier.contact_name,
-            "town": dossier.town}
-
-
-def tracking_url(dossier) -> str:
-    """A single-use link that logs the holder in and opens the dossier."""
-    link = issue_link(dossier.holder, TokenPurpose.LOGIN, dossier_id=dossier.id)
-    return external_url("accounts.follow_link", token=link.signed)
-
-
-def _staff_url(dossier) -> str:
-    return external_url("triage.show_dossier", number=dossier.number)
-
-
-@signals.dossier_transitioned.connect
-def on_transition(dossier, event, actor, **_):
-    holder = dossier.holder
-    context = dict(dossier_context(dossier), comment=event.comment,
-                   state_label=str(STATES[event.to_state].holder_label))
-    if event.transition == "submit":
-        queue("dossier_receipt", holder, dict(context, tracking_url=tracking_url(dossier)),
-              idempotency_key=f"receipt:{event.id}", dossier_id=dossier.id, sensitive=True)
-        for animator in active_animators():
-            queue("dossier_new_for_staff", animator, dict(context, url=_staff_url(dossier)),
-                  idempotency_key=f"new-dossier:{event.id}:{animator.id}",
-                  dossier_id=dossier.id)
-    elif event.transition == "withdraw":
-        queue("dossier_withdrawn_receipt", holder, context,
-              idempotency_key=f"withdrawn:{event.id}", dossier_id=dossier.id)
-        for animator in staff_recipients(dossier):
-            queue("dossier_withdrawn_for_staff", animator,
-                  dict(context, url=_staff_url(dossier)),
-                  idempotency_key=f"withdrawn:{event.id}:{animator.id}", dossier_id=dossier.id)
-    elif event.transition == "answer_info":
-        for animator in staff_recipients(dossier):
-            queue("info_answered_for_staff", animator, dict(context, url=_staff_url(dossier)),
-                  idempotency_key=f"answered:{event.id}:{animator.id}", dossier_id=dossier.id)
-    elif event.transition == "redirect" and dossier.redirect_structure_id:
-        structure = db.session.get(SupportStructure, dossier.redirect_structure_id)
-        queue("dossier_redirected", holder, dict(
-            context, tracking_url=tracking_url(dossier), structure={
-                "name": structure.name, "territory": structure.territory,
-                "contact_name": structure.contact_name,
-                "contact_email": structure.contact_email,
-                "contact_phone": structure.contact_phone, "website": structure.website,
-                "description": structure.description}),
-            idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
-    elif event.transition in ("put_on_agenda", "remove_from_agenda", "support", "postpone",
-                              "not_support"):
-        return  # the committee's own receivers speak for these (committee/notifications.py)
-    elif actor is None or actor.id != holder.id:
-        # Any other move by the animators or the system: the holder hears of it in plain words.
-        queue("dossier_state_changed", holder,
-              dict(context, tracking_url=tracking_url(dossier)),
-              idempotency_key=f"state:{event.id}", dossier_id=dossier.id, sensitive=True)
-
-
-@signals.draft_saved.connect
-def on_draft_saved(dossier, created, send_link, **_):
-    if not send_link:
-        return
-    link = issue_link(dossier.holder, TokenPurpose.RESUME_DRAFT, dossier_id=dossier.id)
-    queue("draft_resume_link", dossier.holder,
-          {"title": dossier.title, "contact_name": dossier.contact_name,
-           "resume_url": external_url("accounts.follow_link", token=link.signed)},
-          idempotency_key=f"draft-link:{link.token.id}", dossier_id=dossier.id, sensitive=True)
-
-
-@signals.message_posted.connect
-def on_message(message, answered=False, **_):
-    dossier = message.dossier
-    context = dict(dossier_context(dossier), author=message.author.display_name,
-                   body=message.body)
-    if message.author_id == dossier.holder_id:
-        if answered:
-            return  # the answer_info transition tells the animators
-        for animator in staff_recipients(dossier):
-            queue("message_for_staff", animator, dict(context, url=_staff_url(dossier)),
-                  idempotency_key=f"message:{message.id}:{animator.id}", dossier_id=dossier.id)
-    elif message.author.role == Role.ANIMATOR:
-        queue("message_for_holder", dossier.holder,
-              dict(context, tracking_url=tracking_url(dossier)),
-              idempotency_key=f"message:{message.id}", dossier_id=dossier.id, sensitive=True)
+from murporteur.notifications.services import queue
 
 
 @signals.login_link_requested.connect
@@ -110,23 +18,9 @@ def on_login_link(user, url, locale=None, **_):
           locale=locale)
 
 
-@signals.convention_transitioned.connect
-def on_convention_transition(convention, event, actor, **_):
-    """The organisation's members are asked to sign; everyone concerned hears of a signature
-    or a termination."""
-    dossier = convention.dossier
-    context = dict(dossier_context(dossier), organisation=convention.organisation.name,
-                   comment=event.comment,
-                   url=external_url("conventions.show_convention", convention_id=convention.id))
-    if event.transition == "send_for_signature":
-        members = db.session.scalars(select(User).where(
-            User.organisation_id == convention.organisation_id, User.active.is_(True),
-            User.role == Role.MEMBER))
-        for member in members:
-            queue("convention_to_sign", member, context,
-                  idempotency_key=f"convention:{event.id}:{member.id}", dossier_id=dossier.id)
-    elif event.transition in ("sign", "terminate"):
-        for animator in staff_recipients(dossier):
-            queue("convention_signed_for_staff" if event.transition == "sign"
-                  else "convention_terminated_for_staff", animator, context, idempotency_key=f"convention:{event.id}:{animator.id}",
-                  dossier_id=dossier.id)
+@signals.password_reset_requested.connect
+def on_password_reset(user, url, token_id, locale=None, **_):
+    queue("password_reset", user, {
+        "reset_url": url, "full_name": user.full_name,
+        "hours": current_app.config["PASSWORD_RESET_HOURS"]},
+        idempotency_key=f"password-reset:{token_id}", sensitive=True, locale=locale)

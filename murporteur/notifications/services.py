@@ -10,15 +10,22 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from werkzeug.utils import import_string
 
+from murporteur import signals
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
-from murporteur.notifications.dispatch import remember_for_dispatch
 from murporteur.notifications.catalogue import IN_APP, KIND_OF_KEY, KINDS, kinds_for
 from murporteur.notifications.catalogue import entry as catalogue_entry
-from murporteur.notifications.models import (DeliveryMode, DigestItem, InAppNotification,
-                                             NotificationPreference, OutboxMessage, OutboxState)
+from murporteur.notifications.dispatch import remember_for_dispatch
+from murporteur.notifications.models import (
+    DeliveryMode,
+    DigestItem,
+    InAppNotification,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -297,14 +304,11 @@ def queue_digests(now=None) -> list[OutboxMessage]:
 
 def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None:
     """Where the bell's entry leads: a page of the site (never a login link: the user is
-    already logged in when they see it)."""
-    from murporteur.core.urls import site_path
-    from murporteur.submissions.models import Dossier
-
+    already logged in when they see it). A holder's dossier page is the submissions' to say."""
     if dossier_id is not None and user.role == Role.HOLDER:
-        dossier = db.session.get(Dossier, dossier_id)
-        if dossier is not None and dossier.holder_id == user.id:
-            return site_path("submissions.show_dossier", public_id=dossier.public_id)
+        for _receiver, path in signals.holder_page.send(user, dossier_id=dossier_id):
+            if path:
+                return path
     url = context.get("url")
     if isinstance(url, str) and url.startswith(current_app.config["BASE_URL"]):
         return url[len(current_app.config["BASE_URL"]):] or "/"

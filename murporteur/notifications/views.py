@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
-from flask_login import current_user, login_required
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from murporteur.accounts.models import Role
@@ -15,11 +24,20 @@ from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
 from murporteur.notifications import services
-from murporteur.notifications.catalogue import (CATALOGUE, KINDS, NOTIFICATIONS, always_sent_for,
-                                                kinds_for)
+from murporteur.notifications.catalogue import (
+    CATALOGUE,
+    KINDS,
+    NOTIFICATIONS,
+    always_sent_for,
+    kinds_for,
+)
 from murporteur.notifications.forms import ResendForm, preferences_form
-from murporteur.notifications.models import (DeliveryMode, InAppNotification, OutboxMessage,
-                                             OutboxState)
+from murporteur.notifications.models import (
+    DeliveryMode,
+    InAppNotification,
+    OutboxMessage,
+    OutboxState,
+)
 
 bp = Blueprint("notifications", __name__)
 

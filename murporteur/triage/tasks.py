@@ -48,7 +48,7 @@ def remind_calls_task() -> int:
 def remind_unanswered_requests(now: datetime | None = None) -> int:
     """A week after the team asked a holder for information without an answer, the holder is
     reminded once (per request: a new request starts a new week). Returns how many."""
-    from murporteur.notifications.receivers import dossier_context, tracking_url
+    from murporteur.triage.notifications import dossier_context, tracking_url
 
     now = now or utcnow()
     reminded = 0

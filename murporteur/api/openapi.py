@@ -14,12 +14,21 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
+from apispec.ext.marshmallow.common import resolve_schema_instance
 from flask import request
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from murporteur.api.schemas import CURSOR_FORMAT, Cursor, ErrorSchema, NoQuery, Query, load_query
+from murporteur.api.schemas import (
+    CURSOR_FORMAT,
+    Cursor,
+    ErrorSchema,
+    NoQuery,
+    Query,
+    Shape,
+    load_query,
+)
 from murporteur.submissions.uploads import ACCEPTED_TYPES
 
 JSON = "application/json"
@@ -89,6 +98,24 @@ class UndeclaredRoute(LookupError):
     rule has: the document would not describe the API that answers."""
 
 
+class ShapeConverter(OpenAPIConverter):
+    """apispec's, with a shape's docstring as its description, and ``additionalProperties``
+    false for every shape (apispec leaves it out of a schema that has a description)."""
+
+    def schema2jsonschema(self, schema) -> dict:
+        jsonschema = super().schema2jsonschema(schema)
+        shape = type(resolve_schema_instance(schema))
+        if shape.__doc__:
+            jsonschema["description"] = " ".join(shape.__doc__.split())
+        if issubclass(shape, Shape):
+            jsonschema["additionalProperties"] = False
+        return jsonschema
+
+
+class ShapePlugin(MarshmallowPlugin):
+    Converter = ShapeConverter
+
+
 def _json_schema_keywords(self, field, **kwargs) -> dict:
     """What JSON Schema says and apispec does not know (``patternProperties``), given in a
     field's ``metadata["json_schema"]``."""
@@ -117,7 +144,7 @@ def documented_path(rule: Rule) -> str:
 def build(rules: Iterable[Rule], hidden: frozenset[str]) -> dict:
     """The document of the API's ``rules`` (those of the api blueprint), but the ``hidden``
     endpoints (the catch-all that answers unknown paths)."""
-    plugin = MarshmallowPlugin()
+    plugin = ShapePlugin()
     spec = APISpec(
         title="Mur porteur API", version="1.0.0", openapi_version="3.1.0", plugins=[plugin],
         info={"description": DESCRIPTION},

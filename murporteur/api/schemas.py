@@ -199,11 +199,6 @@ class Shape(Schema):
         unknown = RAISE
         optional: tuple[str, ...] = ()
 
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.__doc__:  # the docstring is the description in the document
-            cls.Meta = type("Meta", (cls.Meta,), {"description": " ".join(cls.__doc__.split())})
-
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         field_obj.required = field_name not in getattr(self.Meta, "optional", ())
 

@@ -98,9 +98,20 @@ class UndeclaredRoute(LookupError):
     rule has: the document would not describe the API that answers."""
 
 
+def _json_schema_keywords(self, field, **kwargs) -> dict:
+    """What JSON Schema says and apispec does not know (``patternProperties``), given in a
+    field's ``metadata["json_schema"]``."""
+    return dict(field.metadata.get("json_schema", {}))
+
+
 class ShapeConverter(OpenAPIConverter):
     """apispec's, with a shape's docstring as its description, and ``additionalProperties``
-    false for every shape (apispec leaves it out of a schema that has a description)."""
+    false for every shape (apispec leaves it out of a schema that has a description), and
+    the JSON Schema keywords a field's metadata adds."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_attribute_function(_json_schema_keywords)
 
     def schema2jsonschema(self, schema) -> dict:
         jsonschema = super().schema2jsonschema(schema)
@@ -114,12 +125,6 @@ class ShapeConverter(OpenAPIConverter):
 
 class ShapePlugin(MarshmallowPlugin):
     Converter = ShapeConverter
-
-
-def _json_schema_keywords(self, field, **kwargs) -> dict:
-    """What JSON Schema says and apispec does not know (``patternProperties``), given in a
-    field's ``metadata["json_schema"]``."""
-    return dict(field.metadata.get("json_schema", {}))
 
 
 def _responses(operation: Operation) -> dict:
@@ -150,7 +155,6 @@ def build(rules: Iterable[Rule], hidden: frozenset[str]) -> dict:
         info={"description": DESCRIPTION},
         jsonSchemaDialect="https://json-schema.org/draft/2020-12/schema",
         servers=[{"url": PREFIX}], security=[{"bearer": []}])
-    plugin.converter.add_attribute_function(_json_schema_keywords)
     plugin.map_to_openapi_type(Cursor, "string", CURSOR_FORMAT)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": "A personal token (mp_…)."})

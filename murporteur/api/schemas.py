@@ -58,6 +58,11 @@ def euros(cents: int) -> str:
     return str(Decimal(cents).scaleb(-2))
 
 
+def utc_text(value: datetime) -> str:
+    """An instant as the API writes it: ISO 8601 in UTC, ending with Z."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def describe(text: str, **more) -> dict:
     return {"description": text, **more}
 
@@ -106,9 +111,7 @@ class Instant(fields.DateTime):
         super().__init__(**kwargs)
 
     def _serialize(self, value: datetime | None, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return None if value is None else utc_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         instant = params.instant(value, clamp=True)
@@ -183,7 +186,7 @@ def _jsonable(value):
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return Instant()._serialize(value, None, None)
+        return utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return enum_value(value)

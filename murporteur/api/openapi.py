@@ -20,15 +20,8 @@ from flask import request
 from marshmallow import Schema
 from werkzeug.routing import Rule
 
-from murporteur.api.schemas import (
-    CURSOR_FORMAT,
-    Cursor,
-    ErrorSchema,
-    NoQuery,
-    Query,
-    Shape,
-    load_query,
-)
+from murporteur.api.schemas import ErrorSchema, NoQuery, Query, Shape, load_query
+from murporteur.api.values import CURSOR_FORMAT, Cursor
 from murporteur.submissions.uploads import ACCEPTED_TYPES
 
 JSON = "application/json"

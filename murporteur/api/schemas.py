@@ -12,20 +12,21 @@ field that is sent but not described, or sent to someone who should not get it.
 
 What depends on who asks (the holder's contact, the documents, the positions, a pending
 decision) is read from the ``Viewer`` the view dumps within: ``dump(schema, obj, viewer)``.
+How a single value is written and read (instants, choices, bounded integers, cursors) is in
+``values.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, pre_dump
 from marshmallow.experimental.context import Context
 from marshmallow.validate import OneOf, Range, Regexp
 
 from murporteur.accounts.models import OrganisationKind, Role, User
-from murporteur.api.services import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameter, decode_cursor
+from murporteur.api.services import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameter
+from murporteur.api.values import BoundedInteger, Choice, Cursor, Figures, Instant, describe, euros
 from murporteur.committee.membership import member_organisation_ids
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, Stance
 from murporteur.committee.positions import positions_visible
@@ -39,34 +40,8 @@ from murporteur.submissions.policies import may_view_document
 from murporteur.submissions.scanning import WITHHELD
 from murporteur.submissions.workflow import STATES as DOSSIER_STATES
 
-#: An opaque token only this API makes (clients pass back what they got); the custom format
-#: names it for tools that generate requests (the schemathesis test registers it).
-CURSOR_FORMAT = "murporteur-cursor"
 ERROR_CODES = ["bad_request", "invalid_parameter", "unauthorized", "forbidden", "not_found",
                "method_not_allowed", "conflict", "too_large", "server_error", "unavailable"]
-
-
-def values(enum_or_table) -> list[str]:
-    return [getattr(v, "value", v) for v in enum_or_table]
-
-
-def enum_value(value) -> str | None:
-    return getattr(value, "value", value)
-
-
-def euros(cents: int) -> str:
-    return str(Decimal(cents).scaleb(-2))
-
-
-def utc_text(value: datetime) -> str:
-    """An instant as the API writes it: ISO 8601 in UTC, ending with Z."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def describe(text: str, **more) -> dict:
-    return {"description": text, **more}
-
-
 # --- Who asks ------------------------------------------------------------------------------
 
 @dataclass
@@ -98,98 +73,6 @@ def viewer() -> Viewer:
 def dump(schema: Schema, obj, who: Viewer):
     with Context(who):
         return schema.dump(obj)
-
-
-# --- Fields --------------------------------------------------------------------------------
-
-class Instant(fields.DateTime):
-    """Out: ISO 8601 in UTC, ending with Z. In: an ISO 8601 date and time with its offset
-    (``params.instant``, brought back within the filters' bounds)."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("metadata", describe("ISO 8601, in UTC (ends with Z)."))
-        super().__init__(**kwargs)
-
-    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
-        return None if value is None else utc_text(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        instant = params.instant(value, clamp=True)
-        if instant is None:
-            raise ValidationError(f"{self.data_key or attr} must be an ISO 8601 date and time "
-                                  "with its timezone offset (Z or ±hh:mm), e.g. "
-                                  "2026-01-31T09:00:00+01:00")
-        return instant
-
-
-class Choice(fields.String):
-    """One of ``options`` (the document lists them): out, an enum's value; in, the text if it
-    is one of them (``params.choice``)."""
-
-    def __init__(self, options, **kwargs) -> None:
-        self.options = values(options)
-        super().__init__(validate=OneOf(self.options), **kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return enum_value(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if params.choice(value, self.options) is None:
-            raise ValidationError(f"unknown {self.data_key or attr} {value!r}; one of "
-                                  f"{', '.join(sorted(self.options))}")
-        return value
-
-
-class BoundedInteger(fields.Integer):
-    """In: an integer in ASCII digits within [low, high] (``params.integer``); the bounds
-    are the document's minimum and maximum."""
-
-    def __init__(self, low: int, high: int, message: str, **kwargs) -> None:
-        self.message = message
-        super().__init__(validate=Range(low, high), **kwargs)
-        self.low, self.high = low, high
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        number = params.integer(value, low=self.low, high=self.high)
-        if number is None:
-            raise ValidationError(self.message)
-        return number
-
-
-class Cursor(fields.String):
-    """The ``next_cursor`` of the previous page: the last id it showed."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return decode_cursor(value)
-        except InvalidParameter as exc:
-            raise ValidationError(exc.message) from exc
-
-
-class Figures(fields.Dict):
-    """The reporting's figures, JSON-ready: Decimals as strings, days and instants in ISO
-    8601, enums as their values, and each ``…_cents`` amount with its ``…_euros`` twin."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        data = _jsonable(value)
-        for key, figure in list(data.items()):
-            if key.endswith("_cents") and isinstance(figure, int):
-                data[key.removesuffix("_cents") + "_euros"] = euros(figure)
-        return data
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(enum_value(k)): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return utc_text(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return enum_value(value)
 
 
 # --- Answers -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The read-only API's rules: personal tokens, what each user may list, and the list
-parameters (limit, cursor, filters).
+"""The read-only API's rules: personal tokens, what each user may list, and pages (limit,
+cursor, filters; the query parameters are read by the schemas of ``api/schemas.py``).
 
 The scopes below are the per-object rules of the other domains (``can_view_dossier``,
 ``may_view_session``, ``conventions.may_view``) written as queries, so that lists are paginated
@@ -134,56 +134,6 @@ def decode_cursor(cursor: str) -> int:
     if last_id is None:
         raise InvalidParameter("cursor", "cursor is not one this API gave")
     return last_id
-
-
-def parse_instant(value: str) -> datetime:
-    """An ISO 8601 date and time with its offset (``Z`` or ``±hh:mm``), as UTC."""
-    instant = params.instant(value, clamp=True)
-    if instant is None:
-        raise InvalidParameter("updated_since", "updated_since must be an ISO 8601 date and "
-                               "time with its timezone offset (Z or ±hh:mm), e.g. "
-                               "2026-01-31T09:00:00+01:00")
-    return instant
-
-
-def check_parameters(args, allowed: set[str]) -> None:
-    """Refuse any parameter but ``allowed`` rather than ignore it: a misspelt filter would
-    otherwise list everything."""
-    unknown = sorted(set(args) - allowed)
-    if unknown:
-        accepted = ", ".join(sorted(allowed)) or "no parameter"
-        raise InvalidParameter(unknown[0], f"unknown parameter {unknown[0]!r}; this endpoint "
-                               f"accepts {accepted}")
-
-
-def parse_list_params(args, *, states: frozenset[str] | None = None,
-                      updated_since: bool = False) -> ListParams:
-    """Read ``limit``, ``cursor`` and the filters an endpoint offers from ``args``."""
-    check_parameters(args, {"limit", "cursor"} | ({"state"} if states else set()) | (
-        {"updated_since"} if updated_since else set()))
-    limit = DEFAULT_LIMIT
-    if "limit" in args:
-        limit = params.integer(args["limit"], low=1, high=MAX_LIMIT)
-        if limit is None:
-            raise InvalidParameter("limit", f"limit must be an integer from 1 to {MAX_LIMIT}")
-    # A parameter given is read, even empty (as the document says: an empty cursor, state or
-    # instant is not one); a parameter left out filters nothing.
-    after_id = decode_cursor(args["cursor"]) if "cursor" in args else None
-    state = args.get("state")
-    if state is not None and state not in states:
-        raise InvalidParameter("state", f"unknown state {state!r}; one of "
-                               f"{', '.join(sorted(states))}")
-    since = parse_instant(args["updated_since"]) if "updated_since" in args else None
-    return ListParams(limit, after_id, state, since)
-
-
-def parse_year(value: str | None, default: int) -> int:
-    if value is None:  # left out; given empty, it is refused like any other non-year
-        return default
-    year = params.integer(value, low=2000, high=2100)
-    if year is None:
-        raise InvalidParameter("year", "year must be a year such as 2026")
-    return year
 
 
 @dataclass

@@ -12,25 +12,25 @@ from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from murporteur.api import openapi, services
-from murporteur.api.serializers import (convention_json, dossier_json, payment_json,
-                                        session_json, stats_json)
+from murporteur.api import openapi, schemas, services
+from murporteur.api.openapi import answer, declare, file_answer
+from murporteur.api.schemas import Viewer, dump
 from murporteur.committee.models import AgendaItem, CommitteeSession, Position
-from murporteur.committee.workflow import SESSION_STATES
 from murporteur.conventions.models import Convention, Payment
-from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions import uploads
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.scanning import WITHHELD
-from murporteur.submissions.workflow import STATES as DOSSIER_STATES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: Answered without a token: the public figures, the description, and the unknown routes
 #: (a 404 is the same for everyone: the list of routes is public in openapi.json).
 PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
+#: Not in the document: the catch-all that answers the unknown paths.
+HIDDEN_ENDPOINTS = frozenset({"api.unknown_route"})
+OPENAPI_KEY = "murporteur.api.openapi"
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large",
                500: "server_error", 503: "unavailable"}
@@ -38,12 +38,14 @@ READ_METHODS = "GET, HEAD, OPTIONS"
 #: The methods the catch-all route answers, so that they get a JSON 404/405 too.
 ROUTED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 STATS_MAX_AGE = 300
+ERROR = schemas.ErrorSchema()
 
 
 def error_response(status: int, message: str, code: str | None = None,
                    headers: dict | None = None):
-    response = jsonify({"error": {"status": status, "code": code or ERROR_CODES[status],
-                                  "message": message}})
+    response = jsonify(ERROR.dump({"error": {"status": status,
+                                             "code": code or ERROR_CODES[status],
+                                             "message": message}}))
     response.status_code = status
     response.headers.update(headers or {})
     return response
@@ -132,75 +134,89 @@ def answer_undeclared_methods():
 
 # --- Endpoints -----------------------------------------------------------------------------
 
-def _list(query, model, serialize, *, states=None, updated_since: bool = False,
-          prefetch=None):
-    """A page of ``query``; ``prefetch(rows)`` loads at once what ``serialize`` needs of
-    every row (so that a page costs a few queries, not a few per row)."""
-    params = services.parse_list_params(request.args, states=states,
-                                        updated_since=updated_since)
-    page = services.paginate(services.apply_filters(query, model, params), model.id, params)
+DOSSIER_PAGE, SESSION_PAGE = schemas.DossierListSchema(), schemas.SessionListSchema()
+CONVENTION_PAGE, PAYMENT_PAGE = schemas.ConventionListSchema(), schemas.PaymentListSchema()
+DOSSIER_DETAIL, STATS = schemas.DossierDetailSchema(), schemas.StatsSchema()
+
+
+def _page(query, model, shape, params: dict, who: Viewer, prefetch=None):
+    """A page of ``query``; ``prefetch(rows)`` loads at once what ``shape`` needs of every row
+    (so that a page costs a few queries, not a few per row)."""
+    filters = services.ListParams(**params)
+    page = services.paginate(services.apply_filters(query, model, filters), model.id, filters)
     if prefetch is not None:
         prefetch(page.rows)
-    return jsonify({"data": [serialize(row) for row in page.rows],
-                    "next_cursor": page.next_cursor})
+    return jsonify(dump(shape, {"data": page.rows, "next_cursor": page.next_cursor}, who))
 
 
 @bp.get("/dossiers")
-def list_dossiers():
-    user = g.api_user
-    query = services.dossiers_query(user).options(selectinload(Dossier.holder))
-    documents: dict[int, list] = {}
+@declare("The dossiers the user may see", answer("A page of dossiers.",
+                                                 schemas.DossierListSchema),
+         query=schemas.DossierQuery)
+def list_dossiers(query: dict):
+    who = Viewer(g.api_user)
+    rows = services.dossiers_query(who.user).options(selectinload(Dossier.holder))
 
-    def prefetch(rows):
-        documents.update(services.documents_by_dossier(user, [d.id for d in rows]))
+    def prefetch(dossiers):
+        who.documents.update(services.documents_by_dossier(who.user, [d.id for d in dossiers]))
 
-    return _list(query, Dossier, lambda d: dossier_json(d, user, documents.get(d.id, [])),
-                 states=frozenset(DOSSIER_STATES), updated_since=True, prefetch=prefetch)
+    return _page(rows, Dossier, DOSSIER_PAGE, query, who, prefetch)
 
 
 @bp.get("/dossiers/<number>")
+@declare("One dossier, by its number", answer("The dossier.", schemas.DossierDetailSchema),
+         path={"number": "The dossier's number (MP-2026-0001)."},
+         errors={404: "No such dossier among those the user may see."})
 def show_dossier(number: str):
-    services.check_parameters(request.args, set())
     dossier = services.find_dossier(g.api_user, number)
     if dossier is None:
         return error_response(404, f"no dossier {number!r} among those you may see")
-    documents = services.documents_by_dossier(g.api_user, [dossier.id]).get(dossier.id, [])
-    return jsonify({"data": dossier_json(dossier, g.api_user, documents)})
+    who = Viewer(g.api_user, services.documents_by_dossier(g.api_user, [dossier.id]))
+    return jsonify(dump(DOSSIER_DETAIL, {"data": dossier}, who))
 
 
 @bp.get("/sessions")
-def list_sessions():
-    user = g.api_user
+@declare("The committee sessions the user may see, with their agenda",
+         answer("A page of sessions.", schemas.SessionListSchema), query=schemas.SessionQuery)
+def list_sessions(query: dict):
     items = selectinload(CommitteeSession.items)
-    query = services.sessions_query(user).options(
+    rows = services.sessions_query(g.api_user).options(
         selectinload(CommitteeSession.organisations),
         items.selectinload(AgendaItem.dossier), items.selectinload(AgendaItem.supporters),
         items.selectinload(AgendaItem.positions).selectinload(Position.organisation))
-    return _list(query, CommitteeSession, lambda s: session_json(s, user),
-                 states=frozenset(SESSION_STATES))
+    return _page(rows, CommitteeSession, SESSION_PAGE, query, Viewer(g.api_user))
 
 
 @bp.get("/conventions")
-def list_conventions():
-    user = g.api_user
-    query = services.conventions_query(user).options(
+@declare("The conventions the user may see",
+         answer("A page of conventions.", schemas.ConventionListSchema),
+         query=schemas.ConventionQuery)
+def list_conventions(query: dict):
+    rows = services.conventions_query(g.api_user).options(
         selectinload(Convention.dossier), selectinload(Convention.organisation),
         selectinload(Convention.payments),
         selectinload(Convention.signed_document).selectinload(Document.dossier))
-    return _list(query, Convention, lambda c: convention_json(c, user),
-                 states=frozenset(CONVENTION_STATES), updated_since=True)
+    return _page(rows, Convention, CONVENTION_PAGE, query, Viewer(g.api_user))
 
 
 @bp.get("/payments")
-def list_payments():
-    return _list(services.payments_query(g.api_user), Payment, payment_json)
+@declare("The payments of the conventions the user may see",
+         answer("A page of payments.", schemas.PaymentListSchema), query=schemas.PaymentQuery)
+def list_payments(query: dict):
+    return _page(services.payments_query(g.api_user), Payment, PAYMENT_PAGE, query,
+                 Viewer(g.api_user))
 
 
 @bp.get("/documents/<public_id>")
+@declare("A document's bytes, if the user may see it",
+         file_answer("The file, as an attachment."),
+         path={"public_id": "The document's id (its `id` in a Dossier's documents or a "
+                            "Convention's signed_document)."},
+         errors={404: "No such document among those the user may see.",
+                 409: "The antivirus has not cleared the file (code conflict)."})
 def download_document(public_id: str):
     """A document's bytes, to whoever may see it (``policies.may_view_document``, as on the
     site): 404 otherwise, as for a document that does not exist."""
-    services.check_parameters(request.args, set())
     document = services.find_document(g.api_user, public_id)
     if document is None:
         return error_response(404, "no such document among those you may see")
@@ -211,18 +227,26 @@ def download_document(public_id: str):
 
 
 @bp.get("/stats")
-def show_stats():
-    services.check_parameters(request.args, {"year"})
-    year = services.parse_year(request.args.get("year"), paris_today().year)
+@declare("The collective's aggregate figures for a year (public)",
+         answer("The figures.", schemas.StatsSchema), query=schemas.StatsQuery,
+         errors={503: "The figures cannot be computed for now."}, public=True)
+def show_stats(query: dict):
+    year = query.get("year", paris_today().year)
     try:
         # Lazily: the reporting domain is optional for the rest of the API.
         from murporteur.reporting.services import collective_stats
     except ImportError:
         return error_response(503, "the statistics are not available yet")
-    return jsonify({"year": year, "data": stats_json(collective_stats(year))})
+    return jsonify(STATS.dump({"year": year, "data": collective_stats(year)}))
 
 
 @bp.get("/openapi.json")
+@declare("This document", answer("The OpenAPI 3.1 document.", {"type": "object"}),
+         public=True)
 def openapi_document():
-    services.check_parameters(request.args, set())
-    return jsonify(openapi.DOCUMENT)
+    """Generated once per application, from its routes: a route without a declaration
+    fails here (``openapi.UndeclaredRoute``), and in the tests."""
+    if OPENAPI_KEY not in current_app.extensions:
+        rules = [r for r in current_app.url_map.iter_rules() if r.endpoint.startswith("api.")]
+        current_app.extensions[OPENAPI_KEY] = openapi.build(rules, HIDDEN_ENDPOINTS)
+    return jsonify(current_app.extensions[OPENAPI_KEY])

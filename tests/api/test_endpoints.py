@@ -348,5 +348,5 @@ def test_an_unexpected_error_answers_500_in_the_error_shape(app, world, call, mo
         raise RuntimeError("boom")
 
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
-    monkeypatch.setattr("murporteur.api.views.payment_json", broken)
+    monkeypatch.setattr("murporteur.api.views.PAYMENT_PAGE.dump", broken)
     assert_error(call("/api/v1/payments", "a"), 500, "server_error")

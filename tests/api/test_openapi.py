@@ -186,3 +186,59 @@ def test_routing_errors_validate_against_the_error_schema(document, world, clien
     response = client.open(path, method=method, headers=bearer(world["tokens"]["a"]))
     assert response.status_code == status
     validate(document, "/components/schemas/Error", response.get_json())
+
+
+# --- Generated from the declarations -------------------------------------------------------
+
+def _refs(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+def test_each_route_has_its_declared_parameters_and_schemas(app, document):
+    from murporteur.api.openapi import OPERATIONS
+
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api.") or rule.endpoint == "api.unknown_route":
+            continue
+        operation = OPERATIONS[rule.endpoint.removeprefix("api.")]
+        parameters = document["paths"][_documented_path(rule.rule)]["get"]["parameters"]
+        assert {p["name"] for p in parameters if p["in"] == "path"} == set(rule.arguments)
+        declared = {f.data_key or name for name, f in operation.query().fields.items()}
+        assert {p["name"] for p in parameters if p["in"] == "query"} == declared, rule.rule
+    # Every reference names a component, and every component is referenced.
+    refs = _refs(document)
+    components = {f"#/components/{kind}/{name}" for kind in ("schemas", "responses")
+                  for name in document["components"][kind]}
+    assert refs == components
+    assert {"Error", "Money", "Dossier", "Document", "Session", "AgendaItem", "Convention",
+            "Payment", "Stats", "DossierList", "SessionList", "ConventionList",
+            "PaymentList", "DossierDetail"} <= set(document["components"]["schemas"])
+
+
+def test_a_route_without_a_declaration_fails_the_document():
+    from werkzeug.routing import Map, Rule
+
+    from murporteur.api.openapi import UndeclaredRoute, build
+
+    undeclared = Map([Rule("/api/v1/new", endpoint="api.list_new")])
+    with pytest.raises(UndeclaredRoute, match="has no @declare"):
+        build(undeclared.iter_rules(), frozenset())
+    other_argument = Map([Rule("/api/v1/dossiers/<reference>", endpoint="api.show_dossier")])
+    with pytest.raises(UndeclaredRoute, match="path parameters"):
+        build(other_argument.iter_rules(), frozenset())
+
+
+def test_the_shapes_are_the_schemas_the_views_dump(document):
+    from murporteur.api import schemas
+
+    for name, schema in (("Dossier", schemas.DossierSchema), ("Payment", schemas.PaymentSchema),
+                         ("Session", schemas.SessionSchema)):
+        component = document["components"]["schemas"][name]
+        assert set(component["properties"]) == set(schema().fields)
+        assert component["additionalProperties"] is False
+    assert document["components"]["schemas"]["Dossier"]["required"].count("holder") == 0

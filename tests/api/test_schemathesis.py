@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from murporteur.api.openapi import CURSOR_FORMAT
 from murporteur.api.services import encode_cursor
+from murporteur.api.values import CURSOR_FORMAT
 from murporteur.extensions import db
 from tests.api.test_endpoints import world  # noqa: F401  (the shared fixture)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer,
                         String, Text)
@@ -109,6 +110,15 @@ class Dossier(Model):
         back_populates="dossier", order_by="Message.created_at")
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", order_by="DossierEvent.id")
+
+    if TYPE_CHECKING:
+        # Added by the backrefs of the later domains (triage, conventions), whose classes
+        # this layer does not import: declared for the checker only, their rows untyped.
+        labels: Mapped[list[Any]]
+        calls: Mapped[list[Any]]
+        qualification: Mapped[Any]
+        private_notes: Mapped[list[Any]]
+        conventions: Mapped[list[Any]]
 
     @property
     def reference(self) -> str:

@@ -114,8 +114,8 @@ def register_extensions(app: Flask) -> None:
 
         from murporteur.core import params
 
-        user_id, _, version = cookie_id.partition(":")
-        user_id, version = params.identifier(user_id), params.integer(version, low=0)
+        id_text, _, version_text = cookie_id.partition(":")
+        user_id, version = params.identifier(id_text), params.integer(version_text, low=0)
         if user_id is None or version is None:
             return None
         user = db.session.get(User, user_id)

@@ -119,7 +119,7 @@ def privacy_settings(e: dict[str, str], instance_path: Path) -> dict[str, object
             **numbers}
 
 
-def outbox_settings(e: dict[str, str]) -> dict[str, object]:
+def outbox_settings(e: dict[str, str]) -> dict[str, int]:
     """How hard the outbox tries (OUTBOX_MAX_ATTEMPTS, OUTBOX_RETRY_SECONDS), how often beat
     recovers what the broker never received (OUTBOX_RECOVERY_SECONDS) and what a dead worker
     left half-sent (OUTBOX_STUCK_SECONDS), and when a holder is reminded of an unanswered

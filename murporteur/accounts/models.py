@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -32,7 +32,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,7 +48,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.name}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
     # The dashboard's search by the holder's address (PostgreSQL, migration 0008).
     __table_args__ = (
@@ -115,7 +115,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     """A link sent by e-mail: signed, expiring and good for one use.
 
     Only a digest of the random part is stored, so the table alone opens nothing.
@@ -135,7 +135,7 @@ class AccessToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that replaces the authenticator once (a lost phone).
 
     Only a SHA-256 digest is kept: the codes are random (50 bits), so a slow hash adds
@@ -151,7 +151,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the read-only API: it sees what its user may see.
 
     Only a SHA-256 digest of the token is kept; the token itself is shown once, at creation.

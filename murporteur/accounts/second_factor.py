@@ -77,6 +77,8 @@ def start_enrolment(user: User) -> str:
 
 
 def provisioning_uri(user: User) -> str:
+    if not user.totp_secret:
+        raise AccountError(_l("Recommencez l'activation depuis votre compte."))
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
@@ -201,7 +203,7 @@ def _digits(code: str) -> str:
 def _matching_step(user: User, digits: str, now: datetime) -> int | None:
     """The time step ``digits`` belongs to (the current one or a neighbour, for clocks a
     little off), if it is later than the last one accepted."""
-    if not re.fullmatch(r"[0-9]{6}", digits):
+    if not re.fullmatch(r"[0-9]{6}", digits) or not user.totp_secret:
         return None
     totp = pyotp.TOTP(user.totp_secret)
     current = totp.timecode(now)

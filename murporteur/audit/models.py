@@ -8,10 +8,10 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from murporteur.core.db import UTCDateTime, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Append-only: written by ``audit.services.record``, never updated, never deleted."""
 
     __tablename__ = "audit_entry"

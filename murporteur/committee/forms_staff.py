@@ -70,6 +70,8 @@ class SessionForm(FlaskForm):
             raise ValidationError(UNKNOWN_CHOICE)
 
     def starts_at(self) -> datetime:
+        """Once validated (both fields are required)."""
+        assert self.day.data is not None and self.hour.data is not None
         return paris_instant(self.day.data, self.hour.data)
 
 

@@ -34,10 +34,15 @@ def minutes_pdf(session: CommitteeSession, locale: str = "fr") -> bytes:
 
     with force_locale(locale):
         html = render_template("committee/minutes_pdf.html", **minutes_context(session))
-    return HTML(string=html, base_url=str(Path(current_app.static_folder))).write_pdf()
+    static = current_app.static_folder
+    assert static is not None  # the app serves /static (create_app)
+    return HTML(string=html, base_url=str(Path(static))).write_pdf()
 
 
 def minutes_path(session: CommitteeSession) -> Path:
+    """Where the published minutes of ``session`` are kept (once it has some)."""
+    if session.minutes_storage_name is None:
+        raise ValueError(f"session {session.id} has no published minutes")
     return Path(current_app.config["UPLOAD_DIR"]) / "minutes" / session.minutes_storage_name
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from murporteur.accounts.models import Organisation, User
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.committee.workflow import LIFECYCLE, SessionState
-from murporteur.extensions import db
+from murporteur.extensions import Model, db
 from murporteur.submissions.models import Dossier
 
 
@@ -43,7 +43,7 @@ session_invitation = Table(
 )
 
 
-class CommitteeSession(db.Model):
+class CommitteeSession(Model):
     __tablename__ = "committee_session"
     __table_args__ = (CheckConstraint("slot_minutes BETWEEN 5 AND 180", name="slot_minutes"),)
 
@@ -101,7 +101,7 @@ def _later(start: datetime, minutes: int) -> datetime:
         return limit
 
 
-class SessionEvent(TransitionRecord, db.Model):
+class SessionEvent(TransitionRecord, Model):
     """The append-only history of a session's lifecycle."""
 
     __tablename__ = "committee_session_event"
@@ -110,7 +110,7 @@ class SessionEvent(TransitionRecord, db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("committee_session.id"), index=True)
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Model):
     __tablename__ = "agenda_item"
     __table_args__ = (UniqueConstraint("session_id", "dossier_id"),)
 
@@ -138,7 +138,7 @@ item_supporter = Table(
 )
 
 
-class Position(db.Model):
+class Position(Model):
     """An organisation's current position and offer on one agenda item.
 
     ``version`` is checked on every update: of two members saving at once from the same
@@ -168,7 +168,7 @@ class Position(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class PositionChange(db.Model):
+class PositionChange(Model):
     """Every saved version of a position: the history the committee can look back on."""
 
     __tablename__ = "position_change"
@@ -183,7 +183,7 @@ class PositionChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Proxy(db.Model):
+class Proxy(Model):
     """A member lets another organisation's member speak for their organisation, for one
     session."""
 
@@ -200,7 +200,7 @@ class Proxy(db.Model):
     receiver: Mapped[User] = relationship(foreign_keys=[receiver_id])
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 

@@ -79,8 +79,8 @@ def items_context(items: list[AgendaItem]) -> list[dict]:
 # --- Schedule mails ------------------------------------------------------------------------
 
 def _outbox_keys_like(pattern: str) -> int:
-    return db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.idempotency_key.like(pattern)))
+    return db.session.execute(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.idempotency_key.like(pattern))).scalar_one()
 
 
 def next_sequence(session: CommitteeSession) -> int:

@@ -62,7 +62,7 @@ def speaking_organisation(user: User, item: AgendaItem, organisation_id: int | N
     organisation_id = organisation_id or user.organisation_id
     if organisation_id not in allowed:
         raise AccessDenied(_l("Vous ne pouvez pas donner la position de cette organisation."))
-    return db.session.get(Organisation, organisation_id)
+    return db.session.get_one(Organisation, organisation_id)
 
 
 def position_of(item: AgendaItem, organisation: Organisation) -> Position | None:
@@ -108,6 +108,8 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         except StaleDataError:
             db.session.rollback()
             current = position_of(item, organisation)
+            if current is None:
+                raise DomainError(_l("Cette position a été retirée entre-temps.")) from None
             raise PositionConflict(current) from None
     db.session.add(PositionChange(position_id=position.id, stance=position.stance,
                                   offer_kinds=kinds, amount_cents=amount_cents,

@@ -40,12 +40,13 @@ def remind_missing_positions(now: datetime | None = None) -> int:
     for session in convened_sessions_on(day):
         missing = {o.id: items for o, items in missing_positions(session).items()}
         for member in invited_members(session):
-            items = missing.get(member.organisation_id)
-            if not items:
+            organisation = member.organisation
+            items = missing.get(organisation.id) if organisation is not None else None
+            if organisation is None or not items:
                 continue
             queue("committee_position_reminder", member, dict(
                 session_context(session, locale_of(member)), full_name=member.display_name,
-                organisation=member.organisation.name, items=items_context(items),
+                organisation=organisation.name, items=items_context(items),
                 url=member_session_url(session)),
                 idempotency_key=f"committee-position-reminder:{session.id}:{member.id}")
             count += 1

@@ -43,8 +43,9 @@ def _euros(form, field):
 
 
 def _day(label, *validators, **kwargs) -> DateField:
+    # invalid_value_message is WTForms 3.3's; the stubs (types-WTForms 3.2) do not know it yet.
     return DateField(label, validators=[*validators, BusinessDate()], format=DATE_FORMATS,
-                     invalid_value_message=BAD_DATE, **kwargs)
+                     invalid_value_message=BAD_DATE, **kwargs)  # type: ignore[call-arg]
 
 
 def cents(field) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from murporteur.accounts.models import Organisation, User
 from murporteur.conventions.workflow import LIFECYCLE, ConventionState
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model, db
 from murporteur.submissions.models import Document, Dossier
 
 
@@ -23,7 +23,7 @@ class ConventionKind(enum.StrEnum):
     FINANCING = "financing"
 
 
-class Convention(db.Model):
+class Convention(Model):
     __tablename__ = "convention"
     __table_args__ = (
         UniqueConstraint("dossier_id", "organisation_id"),
@@ -83,7 +83,7 @@ class Convention(db.Model):
         return self.committed_cents - self.paid_cents
 
 
-class Payment(db.Model):
+class Payment(Model):
     """A planned payment, and when paid, the date and the amount actually paid."""
 
     __tablename__ = "payment"
@@ -104,7 +104,7 @@ class Payment(db.Model):
     convention: Mapped[Convention] = relationship(back_populates="payments")
 
 
-class Amendment(db.Model):
+class Amendment(Model):
     """A change of amount after signature: recorded, never a silent edit."""
 
     __tablename__ = "amendment"
@@ -121,7 +121,7 @@ class Amendment(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ConventionEvent(TransitionRecord, db.Model):
+class ConventionEvent(TransitionRecord, Model):
     """The append-only history of a convention's lifecycle."""
 
     __tablename__ = "convention_event"

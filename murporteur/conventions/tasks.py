@@ -113,6 +113,7 @@ def remind_conventions_ending(now: datetime | None = None) -> int:
         Convention.end_date == paris_today(now) + ENDING_NOTICE,
         Convention.state.in_(ENDING_STATES)).order_by(Convention.id)))
     for convention in conventions:
+        assert convention.end_date is not None  # selected by its end date
         unpaid = [p for p in convention.payments if p.paid_date is None]
         for user in recipients(convention):
             locale = locale_of(user)

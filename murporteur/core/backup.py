@@ -43,6 +43,8 @@ class BackupError(click.ClickException):
 def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
     """Connection options for the libpq tools; the password travels in the environment."""
     parsed = make_url(url)
+    if not parsed.database:
+        raise BackupError("The database URL names no database.")
     args = ["--host", parsed.host or "localhost", "--port", str(parsed.port or 5432),
             "--username", parsed.username or "postgres", "--dbname", parsed.database]
     env = dict(os.environ)
@@ -63,7 +65,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 def table_counts() -> dict[str, int]:
     """Rows per table of the application's schema (what a round trip must keep)."""
     names = [n for n in inspect(db.engine).get_table_names() if n != "alembic_version"]
-    return {name: db.session.scalar(select(func.count()).select_from(db.table(name)))
+    return {name: db.session.execute(select(func.count()).select_from(db.table(name))).scalar_one()
             for name in sorted(names)}
 
 
@@ -88,7 +90,10 @@ def _revision() -> str | None:
 
 
 def _sqlite_path(url: str) -> Path:
-    return Path(make_url(url).database)
+    database = make_url(url).database
+    if not database:
+        raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
+    return Path(database)
 
 
 def backup(target: Path) -> dict:

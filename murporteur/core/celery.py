@@ -7,19 +7,26 @@ handed over only after the database commit, by ``notifications.dispatch``.
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 from celery import Celery, Task
 from flask import Flask, after_this_request, current_app, has_app_context
+from werkzeug.local import LocalProxy
 
 log = logging.getLogger(__name__)
 
 
-def celery_init_app(app: Flask) -> Celery:
+def _proxied(app: Flask) -> Flask:
+    """The application behind ``current_app`` (typed as the app, it is Werkzeug's proxy)."""
+    return cast("LocalProxy[Flask]", app)._get_current_object()
+
+
+def celery_init_app(app: Flask) -> Celery[Any]:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             # In-process, the task runs inside the request's app context and shares its
             # session; in a worker, each task gets its own context and session.
-            if has_app_context() and current_app._get_current_object() is app:
+            if has_app_context() and _proxied(current_app) is app:
                 return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)

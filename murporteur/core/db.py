@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Enum,
+    ForeignKey,
+    MetaData,
+    Result,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 # Stable constraint names, so that Alembic can drop and rename them on every engine.
@@ -21,6 +32,12 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC (a callable default, never computed once)."""
     return datetime.now(UTC)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. ``Session.execute`` is typed as returning a
+    ``Result``; for those statements it is a ``CursorResult``, which counts them."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 class UTCDateTime(TypeDecorator[datetime]):

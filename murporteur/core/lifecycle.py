@@ -19,7 +19,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from blinker import Signal
 from flask_babel import lazy_gettext as _l
@@ -32,6 +32,9 @@ from murporteur.extensions import db
 #: Who may take a transition: ``may(actor, obj)``, the actor being a user, or None when the
 #: application acts on its own (a date reached, a committee's decision published).
 May = Callable[[Any, Any], bool]
+
+#: The ``StrEnum`` of one kind of object's states.
+StateT = TypeVar("StateT", bound=enum.StrEnum)
 
 
 def by_system(actor, _obj) -> bool:
@@ -76,7 +79,7 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Lifecycle:
+class Lifecycle(Generic[StateT]):
     """The states and transitions of one kind of object, and what a move writes.
 
     ``history`` names the model's relationship the history rows are appended to (its class
@@ -86,7 +89,7 @@ class Lifecycle:
     """
 
     noun: object
-    states: Mapping[enum.StrEnum, Any]
+    states: Mapping[StateT, Any]
     transitions: Iterable[Transition]
     history: str
     signal: Signal
@@ -127,7 +130,7 @@ class Lifecycle:
         return transition
 
 
-def lifecycle_of(obj) -> Lifecycle:
+def lifecycle_of(obj) -> Lifecycle[Any]:
     """The lifecycle the model of ``obj`` declares (its ``lifecycle`` attribute)."""
     return type(obj).lifecycle
 

@@ -93,7 +93,9 @@ def init_app(app: Flask) -> None:
 
         # The client's address (for the limits) and scheme (for HSTS) as the proxy saw them.
         hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+        # Flask documents wrapping `wsgi_app` so; its typing sees only a method there.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 # --- The idea form's timestamp --------------------------------------------------------------

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import overload
 
 
+@overload
+def strip_accents(text: str) -> str: ...
+@overload
+def strip_accents(text: None) -> None: ...
 def strip_accents(text: str | None) -> str | None:
     """``"Crèche à Vénissieux"`` → ``"Creche a Venissieux"`` (case kept)."""
     if text is None:

@@ -149,8 +149,8 @@ def _presentation_pdf(title: str, structure: str) -> bytes:
 
 
 def _animator_org() -> Organisation:
-    return db.session.scalar(select(Organisation).where(
-        Organisation.kind == OrganisationKind.ANIMATOR))
+    return db.session.execute(select(Organisation).where(
+        Organisation.kind == OrganisationKind.ANIMATOR)).scalar_one()
 
 
 def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:

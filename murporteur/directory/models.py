@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model
 
 
 class StructureKind(enum.StrEnum):
@@ -36,7 +36,7 @@ STRUCTURE_KIND_LABELS = {
 }
 
 
-class SupportStructure(db.Model):
+class SupportStructure(Model):
     """A structure an idea may be redirected to; archived, never deleted (dossiers point
     to it)."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy.orm import Session
 
 from murporteur.core import aftercommit
+from murporteur.core.aftercommit import AnySession
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 commit_and_dispatch = aftercommit.commit
 
 
-def remember_for_dispatch(session: Session, outbox_id: int) -> None:
+def remember_for_dispatch(session: AnySession, outbox_id: int) -> None:
     aftercommit.after_commit(hand_over, outbox_id, session=session)
 
 

@@ -23,6 +23,8 @@ def preferences_form(role, **kwargs) -> FlaskForm:
 
     for kind, spec in kinds_for(role).items():
         setattr(PreferencesForm, kind, RadioField(
-            spec.label, choices=[m for m in MODES if m[0] in spec.modes],
+            # A lazy string: WTForms renders it as a str, its stubs admit only str.
+            spec.label,  # type: ignore[arg-type]
+            choices=[m for m in MODES if m[0] in spec.modes],
             validators=[InputRequired(_l("Choisissez comment être prévenu·e."))]))
     return PreferencesForm(**kwargs)

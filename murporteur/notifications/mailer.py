@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -16,7 +17,7 @@ log = logging.getLogger("murporteur.mail")
 
 
 def build_message(row, subject: str, text: str, html: str,
-                  attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
+                  attachments: Sequence[tuple[str, str, bytes]] = ()) -> EmailMessage:
     """The mail of ``row``: text and HTML alternatives, then each ``(filename, mimetype,
     bytes)`` attachment (its mimetype may carry parameters: ``text/calendar; method=REQUEST``,
     which calendars need to offer to accept the invitation)."""
@@ -48,8 +49,9 @@ def send(message: EmailMessage) -> str:
     """Deliver ``message``; returns the transport used (``smtp`` or ``log``)."""
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
+        body = message.get_body(("plain",))
         log.info("mail not sent (no MAIL_SERVER), kept in the outbox:\n%s",
-                 message.get_body(("plain",)).get_content(),
+                 body.get_content() if body is not None else "",
                  extra={"to": message["To"], "subject": message["Subject"]})
         return "log"
     smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP

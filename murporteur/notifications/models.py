@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model
 
 
 class OutboxState(enum.StrEnum):
@@ -19,7 +19,7 @@ class OutboxState(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,7 +55,7 @@ class DeliveryMode(enum.StrEnum):
     NONE = "none"
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """How a user wants to hear of one kind of event (absent: immediately)."""
 
     __tablename__ = "notification_preference"
@@ -67,7 +67,7 @@ class NotificationPreference(db.Model):
     mode: Mapped[DeliveryMode] = mapped_column(str_enum(DeliveryMode, "delivery_mode"))
 
 
-class DigestItem(db.Model):
+class DigestItem(Model):
     """A notification held back for the recipient's daily digest."""
 
     __tablename__ = "digest_item"
@@ -81,7 +81,7 @@ class DigestItem(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
-class InAppNotification(db.Model):
+class InAppNotification(Model):
     """What the bell shows a logged-in user: the subject of a notification and where to go."""
 
     __tablename__ = "in_app_notification"

@@ -12,7 +12,7 @@ from werkzeug.utils import import_string
 
 from murporteur import signals
 from murporteur.accounts.models import Role, User
-from murporteur.core.db import utcnow
+from murporteur.core.db import rowcount, utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications.catalogue import IN_APP, KIND_OF_KEY, KINDS, kinds_for
@@ -55,7 +55,7 @@ def preferences_of(user: User) -> dict[str, DeliveryMode]:
     """The choice of ``user`` for each kind of event open to their role."""
     chosen = dict(db.session.execute(select(
         NotificationPreference.kind, NotificationPreference.mode).where(
-        NotificationPreference.user_id == user.id)).all())
+        NotificationPreference.user_id == user.id)).tuples().all())
     return {kind: chosen.get(kind, DeliveryMode.IMMEDIATE) for kind in kinds_for(user.role)}
 
 
@@ -190,8 +190,8 @@ def deliver(outbox_id: int) -> OutboxState | None:
         log.info("outbox %s: nothing to send (gone, sent or being sent)", outbox_id,
                  extra={"outbox_id": outbox_id})
         return None
-    row = db.session.get(OutboxMessage, outbox_id, populate_existing=True)
     try:
+        row = db.session.get_one(OutboxMessage, outbox_id, populate_existing=True)
         subject, text, html = render(row)
         message = mailer.build_message(row, subject, text, html,
                                        attachments=attachments_of(row))
@@ -227,11 +227,11 @@ def _record_attempt(outbox_id: int, token: int, states: tuple[OutboxState, ...],
                     **values) -> bool:
     """Write the outcome of attempt ``token`` if the row is still in one of ``states`` and no
     later attempt claimed it; commits. False when the row was no longer this attempt's."""
-    done = db.session.execute(
+    done = rowcount(db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id, OutboxMessage.attempts == token,
                OutboxMessage.state.in_(states))
-        .values(**values)).rowcount == 1
+        .values(**values))) == 1
     db.session.commit()
     return done
 
@@ -288,7 +288,7 @@ def queue_digests(now=None) -> list[OutboxMessage]:
         by_user.setdefault(item.user_id, []).append(item)
     messages = []
     for user_id, user_items in by_user.items():
-        user = db.session.get(User, user_id)
+        user = db.session.get_one(User, user_id)
         entries = [{"key": i.key, "context": i.context} for i in user_items]
         row = queue("digest", user, {"items": entries},
                     idempotency_key=f"digest:{user_id}:{user_items[-1].id}")
@@ -346,4 +346,4 @@ def mark_read(user: User, entry_id: int | None = None) -> int:
                                             InAppNotification.read_at.is_(None))
     if entry_id is not None:
         query = query.where(InAppNotification.id == entry_id)
-    return db.session.execute(query.values(read_at=utcnow())).rowcount
+    return rowcount(db.session.execute(query.values(read_at=utcnow())))

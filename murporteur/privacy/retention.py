@@ -112,7 +112,7 @@ def anonymise_finished(now: datetime | None = None) -> int:
     for dossier in dossiers:
         services.anonymise_dossier(dossier, None, reason="retention", now=now)
     for holder_id in holders:
-        _anonymise_account_if_empty(db.session.get(User, holder_id), now)
+        _anonymise_account_if_empty(db.session.get_one(User, holder_id), now)
     return len(dossiers)
 
 

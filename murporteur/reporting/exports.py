@@ -92,4 +92,6 @@ def yearly_pdf(**context) -> bytes:
     from weasyprint import HTML
 
     html = render_template("reporting/yearly_pdf.html", **context)
-    return HTML(string=html, base_url=str(Path(current_app.static_folder))).write_pdf()
+    static = current_app.static_folder
+    assert static is not None  # the app serves /static (create_app)
+    return HTML(string=html, base_url=str(Path(static))).write_pdf()

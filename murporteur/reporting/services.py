@@ -111,13 +111,14 @@ def funnel_counts(period: Period) -> dict[str, int]:
     counts = dict.fromkeys(STEPS, 0)
     counts.update(db.session.execute(
         select(reached.c.step, func.count()).where(_between(reached.c.at, period))
-        .group_by(reached.c.step)).all())
+        .group_by(reached.c.step)).tuples().all())
     return counts
 
 
 def sessions_held(period: Period) -> int:
-    return db.session.scalar(select(func.count()).select_from(CommitteeSession).where(
-        CommitteeSession.state.in_(HELD_STATES), _between(CommitteeSession.starts_at, period)))
+    return db.session.execute(select(func.count()).select_from(CommitteeSession).where(
+        CommitteeSession.state.in_(HELD_STATES), _between(CommitteeSession.starts_at, period))
+    ).scalar_one()
 
 
 def _money(period: Period, convention_key, payment_key, scope=()) -> dict:
@@ -300,19 +301,18 @@ def figures(period: Period, organisation: Organisation | None = None) -> Figures
             backing[organisation_id] += 1
     collective = total(per_organisation.values())
     if organisation is None:
-        ids = set(per_organisation) | set(backing)
         rows = [OrganisationRow(o, per_organisation.get(o.id, Money()), backing.get(o.id, 0))
-                for o in reporting_organisations(ids)]
+                for o in reporting_organisations(set(per_organisation) | set(backing))]
     else:
-        rows = [OrganisationRow(organisation, per_organisation.get(scope_id, Money()),
-                                backing.get(scope_id, 0))]
+        rows = [OrganisationRow(organisation, per_organisation.get(organisation.id, Money()),
+                                backing.get(organisation.id, 0))]
     themes, stages, areas = breakdowns(period)
     return Figures(
         period=period, organisation=organisation, funnel=funnel,
         sessions_held=sessions_held(period), collective=collective,
         money=rows[0].money if organisation is not None else collective,
         crossed=sum(len(ids) >= 2 for ids in supporters.values()),
-        backed=backing.get(scope_id, 0) if organisation is not None else None,
+        backed=backing.get(organisation.id, 0) if organisation is not None else None,
         medians=medians(period, scope_id), by_theme=themes, by_stage=stages,
         by_priority_area=areas, by_organisation=rows,
         quarters=by_quarter(period, scope_id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
@@ -68,6 +70,10 @@ PRIORITY_AREA_LABELS = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
-    """(value, label) pairs for a form field, in declaration order."""
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def choices(labels: Mapping[_E, Any]) -> list[tuple[str, Any]]:
+    """(value, label) pairs for a form field, in declaration order. A label is a lazy string
+    (Flask-Babel's, untyped: WTForms renders it as it renders a str)."""
     return [(member.value, label) for member, label in labels.items()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer,
                         String, Text)
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.workflow import LIFECYCLE, WITH_CONVENTIONS, DossierState
 
@@ -34,7 +35,7 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-class Dossier(db.Model):
+class Dossier(Model):
     __tablename__ = "dossier"
     __table_args__ = (
         CheckConstraint("financing_amount_cents IS NULL OR financing_amount_cents >= 0",
@@ -110,6 +111,15 @@ class Dossier(db.Model):
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", order_by="DossierEvent.id")
 
+    if TYPE_CHECKING:
+        # Added by the backrefs of the later domains (triage, conventions), whose classes
+        # this layer does not import: declared for the checker only, their rows untyped.
+        labels: Mapped[list[Any]]
+        calls: Mapped[list[Any]]
+        qualification: Mapped[Any]
+        private_notes: Mapped[list[Any]]
+        conventions: Mapped[list[Any]]
+
     @property
     def reference(self) -> str:
         return self.number or self.public_id
@@ -133,7 +143,7 @@ class Dossier(db.Model):
         return f"<Dossier {self.reference} {self.state}>"
 
 
-class DossierEvent(TransitionRecord, db.Model):
+class DossierEvent(TransitionRecord, Model):
     """One transition of a dossier: the append-only history (never updated, never deleted)."""
 
     __tablename__ = "dossier_event"
@@ -147,7 +157,7 @@ class DossierEvent(TransitionRecord, db.Model):
     dossier: Mapped[Dossier] = relationship(back_populates="events")
 
 
-class DossierCounter(db.Model):
+class DossierCounter(Model):
     """The last sequence number given in a year; incremented atomically at submission."""
 
     __tablename__ = "dossier_counter"
@@ -171,7 +181,7 @@ class DocumentKind(enum.StrEnum):
     STAFF = "staff"
 
 
-class Document(db.Model):
+class Document(Model):
     """A file uploaded by a holder, an animator or a member; the bytes live under UPLOAD_DIR.
 
     A document first exists *staged* (no dossier yet: the form was sent with an error, or
@@ -220,7 +230,7 @@ class Document(db.Model):
     message: Mapped[Message | None] = relationship(back_populates="documents")
 
 
-class Message(db.Model):
+class Message(Model):
     """The thread between a holder and the animators about one dossier."""
 
     __tablename__ = "message"

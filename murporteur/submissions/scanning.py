@@ -133,15 +133,16 @@ def _tell_holder(document: Document) -> None:
         document.kind == DocumentKind.HOLDER or sender is None) else sender
     if recipient is None:
         return  # an anonymous upload not saved yet: the form shows the refusal itself
-    is_holder = dossier is not None and dossier.holder_id == recipient.id
+    # The dossier when the recipient is its holder (who is shown the way back to it).
+    held = dossier if dossier is not None and dossier.holder_id == recipient.id else None
     context = {"file_name": document.original_name,
                "title": dossier.title if dossier else "",
                "reference": dossier.reference if dossier else "",
-               "contact_name": dossier.contact_name if is_holder else recipient.full_name}
-    if is_holder:
-        context["url"] = (external_url("submissions.edit_draft", public_id=dossier.public_id)
-                          if dossier.is_draft else
-                          external_url("submissions.show_dossier", public_id=dossier.public_id))
+               "contact_name": held.contact_name if held else recipient.full_name}
+    if held:
+        context["url"] = (external_url("submissions.edit_draft", public_id=held.public_id)
+                          if held.is_draft else
+                          external_url("submissions.show_dossier", public_id=held.public_id))
     queue("document_infected", recipient, context,
           idempotency_key=f"document-infected:{document.id}",
           dossier_id=dossier.id if dossier else None, sensitive=True)

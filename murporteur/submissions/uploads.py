@@ -157,7 +157,8 @@ def store_many(uploads: list[FileStorage], already: int, **owner) -> tuple[list[
 
     ``already`` counts the documents the dossier holds: the total may not exceed MAX_FILES.
     """
-    documents, errors = [], []
+    documents: list[Document] = []
+    errors: list[str] = []
     for upload in uploads:
         if not upload or not upload.filename:
             continue

@@ -41,7 +41,7 @@ S = DossierState
 
 @dataclass(frozen=True)
 class State:
-    name: str
+    name: DossierState
     holder_label: object
     staff_label: object
     colour: str

@@ -9,11 +9,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, literal, literal_column, select, union
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    union,
+)
+from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from murporteur.accounts.models import User
 from murporteur.committee.models import AgendaItem, Position, Stance
@@ -163,7 +175,7 @@ def tab_condition(tab: str, user: User, row=Dossier):
     return literal(True)
 
 
-FRENCH = literal_column("'french'::regconfig")
+FRENCH: ColumnClause[Any] = literal_column("'french'::regconfig")
 
 
 def dossier_document():
@@ -172,11 +184,11 @@ def dossier_document():
     ``murporteur_unaccent`` is ``unaccent`` declared immutable (an index needs it); the
     expression must stay exactly the migration's for the index to be used.
     """
-    text = literal_column("' '")
+    text: ColumnClause[Any] = literal_column("' '")
     parts = [func.coalesce(column, literal_column("''")) for column in (
         Dossier.title, Dossier.summary, Dossier.structure_name, Dossier.contact_name,
         Dossier.number)]
-    joined = parts[0]
+    joined: ColumnElement[Any] = parts[0]
     for part in parts[1:]:
         joined = joined.op("||")(text).op("||")(part)
     return func.to_tsvector(FRENCH, func.murporteur_unaccent(joined))
@@ -262,15 +274,16 @@ def dossier_query(f: Filters, user: User, *, with_tab: bool = True):
 
 
 def ordered(query, f: Filters):
+    column: InstrumentedAttribute[Any]
     if f.sort == "assigned":
         assignee = aliased(User)
         query = query.outerjoin(assignee, assignee.id == Dossier.assigned_to_id)
         column = assignee.full_name
     else:
         column = SORTS[f.sort]
-    column = column.asc() if f.direction == "asc" else column.desc()
+    order = column.asc() if f.direction == "asc" else column.desc()
     tie = Dossier.id.asc() if f.direction == "asc" else Dossier.id.desc()
-    return query.order_by(column.nulls_last(), tie)
+    return query.order_by(order.nulls_last(), tie)
 
 
 def tab_counts(f: Filters, user: User) -> dict[str, int]:

@@ -61,8 +61,12 @@ def _many(labels, values) -> str:
     return ", ".join(_tr(labels.get(v, v)) for v in values or [])
 
 
-def _q(name: str, reader: Callable | None = None) -> Callable[[Dossier], str]:
-    def read(d: Dossier) -> str:
+#: What a column's reader gives: a text, or an amount (a number in the XLSX).
+Cell = str | Cents
+
+
+def _q(name: str, reader: Callable | None = None) -> Callable[[_Row], str]:
+    def read(d: _Row) -> str:
         q = d.qualification
         value = getattr(q, name) if q is not None else None
         return reader(value) if reader else (value or "")
@@ -70,7 +74,7 @@ def _q(name: str, reader: Callable | None = None) -> Callable[[Dossier], str]:
 
 
 #: key -> (header, reader). The order is the export's column order.
-COLUMNS: dict[str, tuple[object, Callable[[Dossier], str]]] = {
+COLUMNS: dict[str, tuple[object, Callable[[_Row], Cell]]] = {
     "number": (_l("Numéro"), lambda d: d.number or ""),
     "state": (_l("État"), lambda d: _tr(STATES[d.state].staff_label)),
     "submitted_at": (_l("Reçu le"), lambda d: _date(d.submitted_at)),
@@ -149,6 +153,10 @@ class _Row:
     100,000 rows stream in seconds."""
 
     __slots__ = ("_row", "holder", "assigned_to", "labels", "qualification")
+    holder: SimpleNamespace
+    assigned_to: SimpleNamespace | None
+    labels: list[SimpleNamespace]
+    qualification: SimpleNamespace | None
 
     def __init__(self, row):
         self._row = row
@@ -169,7 +177,7 @@ class _Row:
         return getattr(self._row, name)
 
 
-def _rows(query, columns: list[str]) -> Iterator[list[str]]:
+def _rows(query, columns: list[str]) -> Iterator[list[Cell]]:
     """The export's rows, in the query's order: one statement (the query's own filters and
     order, with what the columns read joined to it), streamed BATCH rows at a time from a
     server-side cursor, so that memory stays flat whatever the number of dossiers."""
@@ -217,6 +225,6 @@ def headers(columns: list[str]) -> list[str]:
     return [str(COLUMNS[c][0]) for c in columns]
 
 
-def table(query, columns: list[str]) -> tuple[list[str], Iterator[list[str]]]:
+def table(query, columns: list[str]) -> tuple[list[str], Iterator[list[Cell]]]:
     """The headers and the rows of the export, for ``core.tables.send_table``."""
     return headers(columns), _rows(query, columns)

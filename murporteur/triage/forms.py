@@ -47,6 +47,8 @@ class ScheduleCallForm(FlaskForm):
     hour = TimeField(_l("Heure"), validators=[InputRequired(_l("Indiquez l'heure de l'appel."))])
 
     def when(self) -> datetime:
+        """Once validated (both fields are required)."""
+        assert self.day.data is not None and self.hour.data is not None
         return paris_instant(self.day.data, self.hour.data)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
-from murporteur.extensions import db
+from murporteur.extensions import Model, db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.models import Dossier
 from murporteur.triage.choices import CallOutcome, Theme
@@ -21,7 +21,7 @@ dossier_label = Table(
 )
 
 
-class Label(db.Model):
+class Label(Model):
     """A tag the animators define and put on dossiers ("à rappeler", "urgent"…)."""
 
     __tablename__ = "label"
@@ -35,7 +35,7 @@ class Label(db.Model):
                                                    backref="labels")
 
 
-class DossierFollow(db.Model):
+class DossierFollow(Model):
     """An animator who follows a dossier hears of what happens to it."""
 
     __tablename__ = "dossier_follow"
@@ -46,7 +46,7 @@ class DossierFollow(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PhoneCall(db.Model):
+class PhoneCall(Model):
     """A call with the holder: scheduled, then recorded with its notes and outcome."""
 
     __tablename__ = "phone_call"
@@ -65,7 +65,7 @@ class PhoneCall(db.Model):
     animator: Mapped[User] = relationship()
 
 
-class Qualification(db.Model):
+class Qualification(Model):
     """What the animators make of an idea after the first exchange; saved incomplete at will,
     complete before the idea is retained."""
 
@@ -103,7 +103,7 @@ class Qualification(db.Model):
             if v not in {row.theme for row in self.theme_rows}]
 
 
-class QualificationTheme(db.Model):
+class QualificationTheme(Model):
     """One theme of a qualification (a row each, so that dashboards filter on it)."""
 
     __tablename__ = "qualification_theme"
@@ -113,7 +113,7 @@ class QualificationTheme(db.Model):
     theme: Mapped[Theme] = mapped_column(str_enum(Theme, "theme"), primary_key=True)
 
 
-class PrivateNote(db.Model):
+class PrivateNote(Model):
     """A note between animators; never shown to the holder."""
 
     __tablename__ = "private_note"
@@ -129,7 +129,7 @@ class PrivateNote(db.Model):
     author: Mapped[User] = relationship()
 
 
-class ExportPreference(db.Model):
+class ExportPreference(Model):
     """The columns an animator last chose for exports."""
 
     __tablename__ = "export_preference"

@@ -26,6 +26,7 @@ def remind_calls(now: datetime | None = None) -> int:
     start = datetime.combine(today, time.min, tzinfo=PARIS)
     calls = calls_to_remind(start, start + timedelta(days=1))
     for call in calls:
+        assert call.scheduled_at is not None  # calls_to_remind selects the day's planned calls
         dossier = call.dossier
         queue("call_reminder", call.animator, {
             "number": dossier.number, "title": dossier.title,

@@ -84,13 +84,13 @@ def outbox_counts() -> dict[str, int]:
     from murporteur.notifications.models import OutboxMessage, OutboxState
 
     counts = dict(db.session.execute(select(OutboxMessage.state, func.count())
-                                     .group_by(OutboxMessage.state)).all())
+                                     .group_by(OutboxMessage.state)).tuples().all())
     return {state.value: counts.get(state, 0) for state in OutboxState}
 
 
 @bp.get("/healthz")
 def healthz():
-    state = {"database": database_state(), "broker": broker_state()}
+    state: dict[str, object] = {"database": database_state(), "broker": broker_state()}
     if state["database"] == "ok":
         state["outbox"] = outbox_counts()
     # A broker that is down delays e-mails (they wait in the outbox) but loses nothing: the

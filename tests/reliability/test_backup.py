@@ -107,6 +107,12 @@ def test_a_backup_goes_into_a_new_directory_only(tmp_path):
     assert (tmp_path / "used" / "old.txt").read_text() == "keep me"
 
 
+def test_an_in_memory_database_cannot_be_backed_up_and_the_operator_reads_why(tmp_path):
+    app = make_app("sqlite://", tmp_path / "x")
+    result = app.test_cli_runner().invoke(backup_command, [str(tmp_path / "backup")])
+    assert result.exit_code == 1 and "in-memory SQLite" in result.output
+
+
 def test_a_restore_that_changes_who_sees_a_document_is_refused(tmp_path):
     """The row counts alone would not notice a document restored as another kind."""
     from flask_migrate import upgrade

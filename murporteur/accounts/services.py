@@ -12,11 +12,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from murporteur import signals
 from murporteur.accounts.models import AccessToken, Organisation, Role, TokenPurpose, User
-from murporteur.core.db import utcnow
+from murporteur.core.db import rowcount, utcnow
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
 
@@ -261,11 +261,10 @@ def consume_link(signed: str, *, now: datetime | None = None,
     now = now or utcnow()
     token = check_link(signed, now=now, purposes=purposes)
     # A conditional update: of two clicks racing, one wins and the other finds it used.
-    won = db.session.execute(
-        AccessToken.__table__.update()
+    won = rowcount(db.session.execute(
+        update(AccessToken)
         .where(AccessToken.id == token.id, AccessToken.used_at.is_(None))
-        .values(used_at=now)
-    ).rowcount
+        .values(used_at=now).execution_options(synchronize_session=False)))
     if won != 1:
         raise LinkInvalid(_l("Ce lien a déjà servi. Demandez-en un nouveau ci-dessous."),
                           expired=True)
@@ -331,9 +330,9 @@ def reset_password(signed: str, password: str, *, now: datetime | None = None) -
     user = token.user
     set_password(user, password)
     db.session.execute(
-        AccessToken.__table__.update()
+        update(AccessToken)
         .where(AccessToken.user_id == user.id,
                AccessToken.purpose == TokenPurpose.PASSWORD_RESET,
                AccessToken.used_at.is_(None))
-        .values(used_at=now))
+        .values(used_at=now).execution_options(synchronize_session=False))
     return user

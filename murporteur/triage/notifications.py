@@ -56,7 +56,7 @@ def on_transition(dossier, event, actor, **_):
             queue("info_answered_for_staff", animator, dict(context, url=_staff_url(dossier)),
                   idempotency_key=f"answered:{event.id}:{animator.id}", dossier_id=dossier.id)
     elif event.transition == "redirect" and dossier.redirect_structure_id:
-        structure = db.session.get(SupportStructure, dossier.redirect_structure_id)
+        structure = db.session.get_one(SupportStructure, dossier.redirect_structure_id)
         queue("dossier_redirected", holder, dict(
             context, tracking_url=tracking_url(dossier), structure={
                 "name": structure.name, "territory": structure.territory,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
+from blinker import Namespace
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -198,6 +199,19 @@ def _digest(secret: str) -> str:
 
 #: What the links sent to log in (or resume a draft) may do; a password reset link is not one.
 LOGIN_PURPOSES = (TokenPurpose.LOGIN, TokenPurpose.RESUME_DRAFT)
+
+_hooks = Namespace()
+
+link_landing_asked = _hooks.signal("link-landing-asked", doc="""
+Where a login link leads once used. Sender: the ``AccessToken`` just consumed. A receiver
+(the submissions', for a link about a dossier) returns the URL to go to, or None; without an
+answer the user lands on their home page.
+""")
+
+
+def link_landing(access: AccessToken) -> str | None:
+    """The page a used login link leads to, when a domain has one for it."""
+    return next((url for _receiver, url in link_landing_asked.send(access) if url), None)
 
 
 def _lifetime_hours(purpose: TokenPurpose) -> int:

@@ -186,14 +186,7 @@ def follow_link(token: str):
 
 
 def _link_target(access) -> str:
-    from murporteur.submissions.models import Dossier
-
-    dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
-    if dossier is None or dossier.holder_id != access.user_id:
-        return home_for(access.user)
-    if dossier.is_draft:
-        return url_for("submissions.edit_draft", public_id=dossier.public_id)
-    return url_for("submissions.show_dossier", public_id=dossier.public_id)
+    return services.link_landing(access) or home_for(access.user)
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,13 +14,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from murporteur import signals
-from murporteur.accounts.models import Role, User
+from murporteur.accounts.models import User
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.submissions.choices import SupportKind
 from murporteur.core.lifecycle import TransitionRefused, apply_transition
+from murporteur.submissions import policies
+from murporteur.submissions.choices import SupportKind
 from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
                                           DossierEvent, Message)
 from murporteur.submissions.workflow import LIFECYCLE, UNDECIDED, DossierState
@@ -32,6 +34,22 @@ CONSENT_TEXTS = {
     "2026-11": "J'accepte que les informations de ce formulaire soient traitées par le "
                "collectif Mur porteur pour étudier mon idée.",
 }
+
+_hooks = Namespace()
+
+redirect_structure_asked = _hooks.signal("redirect-structure-asked", doc="""
+The structure a redirected dossier is pointed to, shown on the holder's page. Sender: the
+``Dossier``. A receiver (the directory's) returns the structure, or None.
+""")
+
+
+def redirect_structure(dossier: Dossier):
+    """The support structure the animators pointed a redirected dossier to, if any."""
+    if dossier.state != DossierState.REDIRECTED or not dossier.redirect_structure_id:
+        return None
+    return next((found for _receiver, found in redirect_structure_asked.send(dossier)
+                 if found is not None), None)
+
 
 #: The answers a holder may edit, and the ones a submission cannot do without.
 ANSWER_FIELDS = (
@@ -155,21 +173,12 @@ def withdraw_dossier(dossier: Dossier, actor: User, reason: str = "") -> Dossier
 
 
 def may_withdraw(dossier: Dossier, user: User | None) -> bool:
-    return user is not None and user.id == dossier.holder_id and dossier.state in UNDECIDED
+    return policies.may_withdraw_dossier(user, dossier)
 
 
-def can_view_dossier(user: User | None, dossier: Dossier) -> bool:
-    """The holder sees their dossier; animators see every submitted one; a committee member
-    sees the dossiers on an agenda of a session their organisation is invited to."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.id == dossier.holder_id:
-        return True
-    if user.role == Role.MEMBER:
-        from murporteur.committee.services import dossier_on_member_agenda
-
-        return dossier_on_member_agenda(user, dossier)
-    return user.role == Role.ANIMATOR and not dossier.is_draft
+#: Who may see a dossier is the policy's rule (``policies.may_view_dossier``); this name
+#: stays for the other domains' callers.
+can_view_dossier = policies.may_view_dossier
 
 
 def attach_staged(dossier: Dossier, staging_key: str) -> list[Document]:
@@ -210,7 +219,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     body = (body or "").strip()
     if not body:
         raise DomainError(_l("Le message est vide."))
-    if not can_view_dossier(author, dossier) or dossier.is_draft:
+    if not policies.may_view_dossier(author, dossier) or dossier.is_draft:
         raise AccessDenied(_l("Vous ne pouvez pas écrire sur ce dossier."))
     message = Message(dossier=dossier, author=author, body=body)
     db.session.add(message)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from murporteur.accounts.models import Role
-from murporteur.accounts.services import holder_for_email
+from murporteur.accounts.services import holder_for_email, link_landing_asked
 from murporteur.core import params
 from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import TransitionRefused
@@ -202,6 +202,18 @@ def _idea_form(dossier: Dossier | None):
                            accepted_types=uploads.ACCEPTED_LABEL), status
 
 
+@link_landing_asked.connect
+def _dossier_of_link(access) -> str | None:
+    """A login link sent about a dossier leads to it (its form while it is a draft), when it
+    is still its holder's."""
+    dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
+    if dossier is None or dossier.holder_id != access.user_id:
+        return None
+    if dossier.is_draft:
+        return url_for("submissions.edit_draft", public_id=dossier.public_id)
+    return url_for("submissions.show_dossier", public_id=dossier.public_id)
+
+
 def _sent_already(dossier: Dossier):
     """Where a repeated send of a form lands: the page the first send led to."""
     _remember_draft(dossier)
@@ -249,11 +261,7 @@ def show_dossier(public_id: str):
 
 
 def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 200):
-    from murporteur.directory.services import get_structure
-
-    structure = (get_structure(dossier.redirect_structure_id)
-                 if dossier.state == DossierState.REDIRECTED and dossier.redirect_structure_id
-                 else None)
+    structure = services.redirect_structure(dossier)
     services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from murporteur.accounts.models import Role
 from murporteur.audit import services as audit
-from murporteur.committee.services import committee_organisations
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
@@ -42,7 +41,7 @@ def inbox():
         counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
-        organisations=committee_organisations(),
+        organisations=dashboard.interested_organisations(),
         chosen=exports.chosen_columns(current_user, None))
 
 

@@ -21,7 +21,7 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES, DossierState
-from murporteur.triage import dashboard, exports, services
+from murporteur.triage import dashboard, exports, policies, services
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
 from murporteur.triage.models import Label

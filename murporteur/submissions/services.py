@@ -24,7 +24,7 @@ from murporteur.submissions import policies
 from murporteur.submissions.choices import SupportKind
 from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
                                           DossierEvent, Message)
-from murporteur.submissions.workflow import LIFECYCLE, UNDECIDED, DossierState
+from murporteur.submissions.workflow import LIFECYCLE, DossierState
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).
 CONSENT_VERSION = "2026-11"

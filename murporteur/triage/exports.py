@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import User
+from murporteur.audit import services as audit
 from murporteur.core.tables import Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
@@ -127,6 +128,12 @@ def chosen_columns(user, requested: list[str] | None) -> list[str]:
     if preference is not None and preference.columns:
         return [c for c in preference.columns if c in COLUMNS] or DEFAULT_COLUMNS
     return DEFAULT_COLUMNS
+
+
+def record_export(user, fmt: str, columns: list[str], filters: dict) -> None:
+    """An export of the dossiers (personal data leaving the platform) is audited."""
+    audit.record(user, "export.dossiers", ("export", "dossiers"), {
+        "format": fmt, "columns": columns, "filters": filters})
 
 
 #: The dossier's own fields each column reads (the others come from joins, see ``_rows``).

@@ -336,6 +336,16 @@ def send_password_reset_if_known(email: str, locale: str | None = None) -> Acces
 # --- Password reset -------------------------------------------------------------------------
 
 
+def open_link(signed: str, *, purposes: tuple[TokenPurpose, ...] = LOGIN_PURPOSES
+              ) -> tuple[AccessToken | None, LinkInvalid | None]:
+    """The token behind ``signed``, or why it may not be used: a link is looked up before
+    its page is drawn, as any object a page shows (410 when it served or expired)."""
+    try:
+        return check_link(signed, purposes=purposes), None
+    except LinkInvalid as exc:
+        return None, exc
+
+
 def reset_password(signed: str, password: str, *, now: datetime | None = None) -> User:
     """Set the password of the link's user and spend the link (and any other reset link of
     theirs). Every session of theirs ends. Raises ``LinkInvalid`` or ``AccountError``."""

@@ -30,6 +30,12 @@ keyword arguments ``url`` (the single-use link to send) and ``locale`` (the lang
 page it was asked from, for an account that has not chosen one; may be None).
 """)
 
+password_reset_requested = _signals.signal("password-reset-requested", doc="""
+Someone asked to choose a new password. Sender: the ``User`` the e-mail belongs to; keyword
+arguments ``url`` (the single-use reset link), ``hours`` (how long it is valid), ``token_id``
+(the link's ``AccessToken`` id) and ``locale`` (the page's language; may be None).
+""")
+
 session_transitioned = _signals.signal("session-transitioned", doc="""
 A committee session changed state (convened, held, minutes published). Sender: the
 ``CommitteeSession``; keyword arguments ``event`` (the ``SessionEvent``) and ``actor``.

@@ -320,16 +320,15 @@ def send_login_link_if_known(email: str, locale: str | None = None) -> AccessTok
 def send_password_reset_if_known(email: str, locale: str | None = None) -> AccessToken | None:
     """Mail a password reset link to the active account at ``email``, if there is one."""
     from murporteur.core.urls import external_url
-    from murporteur.notifications.services import queue
 
     user = find_user_by_email(email)
     if user is None or not user.active:
         return None
     link = issue_link(user, TokenPurpose.PASSWORD_RESET)
-    queue("password_reset", user, {
-        "reset_url": external_url("accounts.reset_password", token=link.signed),
-        "full_name": user.full_name, "hours": current_app.config["PASSWORD_RESET_HOURS"]},
-        idempotency_key=f"password-reset:{link.token.id}", sensitive=True, locale=locale)
+    signals.password_reset_requested.send(
+        user, url=external_url("accounts.reset_password", token=link.signed),
+        hours=current_app.config["PASSWORD_RESET_HOURS"], token_id=link.token.id,
+        locale=locale)
     return link.token
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from murporteur.accounts import services
-from murporteur.notifications.dispatch import commit_and_dispatch
+from murporteur.core.aftercommit import commit as commit_and_dispatch
 
 
 @shared_task(name="murporteur.accounts.send_login_link", ignore_result=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
@@ -295,16 +296,22 @@ def queue_digests(now=None) -> list[OutboxMessage]:
 
 # --- In-app notifications (the bell) -------------------------------------------------------
 
+_hooks = Namespace()
+
+in_app_page_asked = _hooks.signal("in-app-page-asked", doc="""
+The page of the site a bell entry about a dossier leads its reader to. Sender: the ``User``;
+keyword argument ``dossier_id``. A receiver (the submissions', for the dossier's holder)
+returns a site path, or None.
+""")
+
+
 def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None:
     """Where the bell's entry leads: a page of the site (never a login link: the user is
     already logged in when they see it)."""
-    from murporteur.core.urls import site_path
-    from murporteur.submissions.models import Dossier
-
-    if dossier_id is not None and user.role == Role.HOLDER:
-        dossier = db.session.get(Dossier, dossier_id)
-        if dossier is not None and dossier.holder_id == user.id:
-            return site_path("submissions.show_dossier", public_id=dossier.public_id)
+    if dossier_id is not None:
+        for _receiver, path in in_app_page_asked.send(user, dossier_id=dossier_id):
+            if path:
+                return path
     url = context.get("url")
     if isinstance(url, str) and url.startswith(current_app.config["BASE_URL"]):
         return url[len(current_app.config["BASE_URL"]):] or "/"

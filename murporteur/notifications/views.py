@@ -15,6 +15,7 @@ from murporteur.core.handling import get_or_404
 from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
+from murporteur.notifications import account_receivers as _receivers  # noqa: F401
 from murporteur.notifications import policies, services
 from murporteur.notifications.catalogue import (CATALOGUE, KINDS, NOTIFICATIONS, always_sent_for,
                                                 kinds_for)

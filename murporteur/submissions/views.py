@@ -21,6 +21,8 @@ from murporteur.accounts import policies as policies_accounts
 from murporteur.accounts.services import link_landing_asked
 from murporteur.core import params
 from murporteur.core.handling import on_refusal, visible_or_404
+from murporteur.core.urls import site_path
+from murporteur.notifications.services import in_app_page_asked
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.extensions import db
 from murporteur.submissions import policies, scanning, services, uploads
@@ -197,6 +199,17 @@ def _dossier_of_link(access) -> str | None:
     if dossier.is_draft:
         return url_for("submissions.edit_draft", public_id=dossier.public_id)
     return url_for("submissions.show_dossier", public_id=dossier.public_id)
+
+
+@in_app_page_asked.connect
+def _dossier_of_bell_entry(user, *, dossier_id: int) -> str | None:
+    """A bell entry about a dossier leads its holder to the dossier's page."""
+    if not policies_accounts.may_hold_dossiers(user):
+        return None
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None or dossier.holder_id != user.id:
+        return None
+    return site_path("submissions.show_dossier", public_id=dossier.public_id)
 
 
 def _sent_already(dossier: Dossier):

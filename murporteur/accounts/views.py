@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from murporteur.accounts import policies as _policies  # noqa: F401  (the permissions templates ask)
+from murporteur.accounts import policies as _policies
 from murporteur.accounts import second_factor, services, tasks
 from murporteur.accounts.forms import (
     ChangePasswordForm,

@@ -15,11 +15,17 @@ from murporteur.accounts.models import Role, User
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
-from murporteur.notifications.dispatch import remember_for_dispatch
 from murporteur.notifications.catalogue import IN_APP, KIND_OF_KEY, KINDS, kinds_for
 from murporteur.notifications.catalogue import entry as catalogue_entry
-from murporteur.notifications.models import (DeliveryMode, DigestItem, InAppNotification,
-                                             NotificationPreference, OutboxMessage, OutboxState)
+from murporteur.notifications.dispatch import remember_for_dispatch
+from murporteur.notifications.models import (
+    DeliveryMode,
+    DigestItem,
+    InAppNotification,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxState,
+)
 
 log = logging.getLogger(__name__)
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
-from flask_login import current_user, login_required
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from murporteur.accounts.models import Role
@@ -15,13 +24,22 @@ from murporteur.core.handling import get_or_404
 from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
-from murporteur.notifications import account_receivers as _receivers  # noqa: F401
+from murporteur.notifications import account_receivers as _receivers
 from murporteur.notifications import policies, services
-from murporteur.notifications.catalogue import (CATALOGUE, KINDS, NOTIFICATIONS, always_sent_for,
-                                                kinds_for)
+from murporteur.notifications.catalogue import (
+    CATALOGUE,
+    KINDS,
+    NOTIFICATIONS,
+    always_sent_for,
+    kinds_for,
+)
 from murporteur.notifications.forms import ResendForm, preferences_form
-from murporteur.notifications.models import (DeliveryMode, InAppNotification, OutboxMessage,
-                                             OutboxState)
+from murporteur.notifications.models import (
+    DeliveryMode,
+    InAppNotification,
+    OutboxMessage,
+    OutboxState,
+)
 
 bp = Blueprint("notifications", __name__)
 

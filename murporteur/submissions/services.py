@@ -10,23 +10,29 @@ from typing import NamedTuple
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from murporteur import signals
 from murporteur.accounts.models import User
 from murporteur.accounts.services import holder_for_email
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import TransitionRefused, apply_transition
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.core.lifecycle import TransitionRefused, apply_transition
 from murporteur.submissions import policies, uploads
 from murporteur.submissions.choices import SupportKind
-from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
-                                          DossierEvent, Message)
+from murporteur.submissions.models import (
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    Message,
+)
 from murporteur.submissions.workflow import LIFECYCLE, DossierState
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).

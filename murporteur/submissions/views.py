@@ -21,10 +21,10 @@ from murporteur.accounts import policies as policies_accounts
 from murporteur.accounts.services import link_landing_asked
 from murporteur.core import params
 from murporteur.core.handling import on_refusal, visible_or_404
-from murporteur.core.urls import site_path
-from murporteur.notifications.services import in_app_page_asked
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
+from murporteur.core.urls import site_path
 from murporteur.extensions import db
+from murporteur.notifications.services import in_app_page_asked
 from murporteur.submissions import policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import DocumentKind, Dossier

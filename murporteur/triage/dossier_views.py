@@ -18,8 +18,15 @@ from murporteur.submissions.views import post_message_from
 from murporteur.submissions.workflow import STATES, TRANSITIONS
 from murporteur.triage import policies, services
 from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
-from murporteur.triage.forms import (AssignForm, DecisionForm, LabelsForm, NoteForm,
-                                     QualificationForm, RecordCallForm, ScheduleCallForm)
+from murporteur.triage.forms import (
+    AssignForm,
+    DecisionForm,
+    LabelsForm,
+    NoteForm,
+    QualificationForm,
+    RecordCallForm,
+    ScheduleCallForm,
+)
 from murporteur.triage.views import animators_only, bp
 
 

@@ -19,13 +19,22 @@ from murporteur.audit import services as audit
 from murporteur.core.tables import Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
-                                            STAGE_LABELS, SUPPORT_KIND_LABELS)
+from murporteur.submissions.choices import (
+    LEGAL_FORM_LABELS,
+    PRIORITY_AREA_LABELS,
+    STAGE_LABELS,
+    SUPPORT_KIND_LABELS,
+)
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
 from murporteur.triage.choices import THEME_LABELS
-from murporteur.triage.models import (ExportPreference, Label, Qualification,
-                                      QualificationTheme, dossier_label)
+from murporteur.triage.models import (
+    ExportPreference,
+    Label,
+    Qualification,
+    QualificationTheme,
+    dossier_label,
+)
 
 BATCH = 2000
 

@@ -17,8 +17,7 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
 from murporteur.submissions.workflow import DossierState
 from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
-from murporteur.triage.models import (DossierFollow, Label, PhoneCall, PrivateNote,
-                                      Qualification)
+from murporteur.triage.models import DossierFollow, Label, PhoneCall, PrivateNote, Qualification
 
 
 def _require_animator(actor: User) -> None:

@@ -5,8 +5,7 @@ The dossier page and its actions are in ``dossier_views``, on the same blueprint
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -127,8 +126,11 @@ def _export(query, fmt: str):
 def labels():
     form = NewLabelForm()
     status = 422 if request.method == "POST" else 200
-    page = lambda exc=None: (render_template(  # noqa: E731
-        "triage/labels.html", form=form, labels=services.all_labels()), status)
+
+    def page(_exc=None):
+        return render_template("triage/labels.html", form=form,
+                               labels=services.all_labels()), status
+
     if form.validate_on_submit():
         on_refusal(form, "name", page)
         services.create_label(form.name.data, form.colour.data, current_user)
@@ -137,4 +139,4 @@ def labels():
     return page()
 
 
-from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)
+from murporteur.triage import dossier_views

@@ -13,8 +13,15 @@ from murporteur.core.policy import can
 from murporteur.extensions import db
 from murporteur.submissions import policies
 from murporteur.submissions.models import Document, Dossier
-from tests.factories import (AdminFactory, AnimatorFactory, DraftFactory, HolderFactory,
-                             MemberFactory, OrganisationFactory, submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
 

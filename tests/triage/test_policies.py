@@ -8,8 +8,14 @@ from murporteur.core.policy import can
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.triage import policies
-from tests.factories import (AdminFactory, AnimatorFactory, DraftFactory, HolderFactory,
-                             MemberFactory, submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 
 
 def test_animators_triage_sent_dossiers_and_nobody_triages_a_draft(app):

@@ -104,7 +104,6 @@ def register_extensions(app: Flask) -> None:
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
-    from murporteur.submissions import receivers as _submission_receivers  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
     from murporteur.triage import tasks as _triage_tasks  # noqa: F401
 

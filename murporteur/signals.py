@@ -31,15 +31,9 @@ page it was asked from, for an account that has not chosen one; may be None).
 """)
 
 password_reset_requested = _signals.signal("password-reset-requested", doc="""
-Someone asked to choose a new password. Sender: the ``User``; keyword arguments ``url`` (the
-single-use link), ``token_id`` (its ``AccessToken``, so that one request is one mail) and
-``locale`` (the page's language, for an account that has not chosen one).
-""")
-
-holder_page = _signals.signal("holder-page", doc="""
-Asked by the bell: which page of the site a notification about a dossier leads its holder to.
-Sender: the ``User``; keyword argument ``dossier_id``. A receiver returns the path, or None
-when the dossier is not that user's.
+Someone asked to choose a new password. Sender: the ``User`` the e-mail belongs to; keyword
+arguments ``url`` (the single-use reset link), ``hours`` (how long it is valid), ``token_id``
+(the link's ``AccessToken`` id) and ``locale`` (the page's language; may be None).
 """)
 
 session_transitioned = _signals.signal("session-transitioned", doc="""

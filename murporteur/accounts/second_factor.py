@@ -249,3 +249,20 @@ def enrol_with_secret(user: User, secret: str, *, now: datetime | None = None) -
     user.totp_enabled_at = now or utcnow()
     user.totp_last_step = None
     db.session.flush()
+
+
+def try_code(user: User, code: str) -> tuple[str | None, SecondFactorRefused | None]:
+    """``verify`` as an answer rather than an exception: the kind of code, or the refusal.
+    A refusal has counted the failure, which the caller commits although it refuses."""
+    try:
+        return verify(user, code), None
+    except SecondFactorRefused as exc:
+        return None, exc
+
+
+def try_enrolment(user: User, code: str) -> tuple[list[str] | None, SecondFactorRefused | None]:
+    """``confirm_enrolment`` as an answer: the recovery codes, or the refusal (counted)."""
+    try:
+        return confirm_enrolment(user, code), None
+    except SecondFactorRefused as exc:
+        return None, exc

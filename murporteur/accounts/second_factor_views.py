@@ -10,9 +10,9 @@ from flask_login import current_user, login_user
 from murporteur.accounts import second_factor
 from murporteur.accounts.forms import ConfirmPasswordForm, EnrolForm, SecondFactorForm
 from murporteur.accounts.models import Role
-from murporteur.accounts.services import WrongPassword
 from murporteur.accounts.views import finish_pending_login, pending_user
 from murporteur.core.access import roles_required
+from murporteur.core.handling import on_refusal
 from murporteur.core.security import login_limit
 from murporteur.extensions import db
 
@@ -48,14 +48,12 @@ def verify_code():
         return redirect(url_for("second_factor.enrol"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        try:
-            kind = second_factor.verify(user, form.code.data)
-        except second_factor.SecondFactorRefused as exc:
-            db.session.commit()  # the failure counts
-            form.code.errors = [exc.message]
+        kind, refused = second_factor.try_code(user, form.code.data)
+        if refused is not None:
+            db.session.commit()  # the failure counts, although the page is refused (422)
+            form.code.errors = [refused.message]
         else:
             target = finish_pending_login(user)
-            db.session.commit()
             if kind == "recovery":
                 flash(_("Vous vous êtes connecté·e avec un code de secours, qui ne servira "
                         "plus. Il vous en reste %(n)s ; vous pouvez en créer de nouveaux "
@@ -86,18 +84,17 @@ def enrol():
             return redirect(url_for("second_factor.manage"))
         return redirect(url_for("second_factor.verify_code"))
     second_factor.start_enrolment(user)
-    db.session.commit()  # the same secret after a reload, until it is confirmed
+    # The same secret after a reload, until it is confirmed, even when this page is a 422.
+    db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
-        try:
-            codes = second_factor.confirm_enrolment(user, form.code.data)
-        except second_factor.SecondFactorRefused as exc:
-            db.session.commit()  # the failure counts
-            form.code.errors = [exc.message]
+        codes, refused = second_factor.try_enrolment(user, form.code.data)
+        if refused is not None:
+            db.session.commit()  # the failure counts, although the page is refused (422)
+            form.code.errors = [refused.message]
         else:
             target = (finish_pending_login(user) if not current_user.is_authenticated
                       else url_for("second_factor.manage"))
-            db.session.commit()
             return render_template("accounts/recovery_codes.html", codes=codes,
                                    target=target, enrolled=True), 200, _NO_STORE
     status = 422 if request.method == "POST" else 200
@@ -137,23 +134,18 @@ def disable():
     if not current_user.has_second_factor:
         return _not_enrolled()
     form = ConfirmPasswordForm(prefix="disable")
-    if form.validate_on_submit():
-        try:
-            second_factor.disable(current_user, form.password.data)
-        except WrongPassword as exc:
-            db.session.rollback()
-            form.password.errors = [exc.message]
-        else:
-            db.session.commit()
-            # Other sessions end with the old factor; this browser stays logged in.
-            login_user(current_user._get_current_object())
-            if second_factor.required_for(current_user):
-                flash(_("L'ancienne application ne sert plus. Votre rôle exige la double "
-                        "authentification : activez-la maintenant avec la nouvelle."), "info")
-            else:
-                flash(_("La double authentification est désactivée."), "success")
-            return redirect(url_for("second_factor.manage"))
-    return _render_manage(disable_form=form, status=422)
+    if not form.validate_on_submit():
+        return _render_manage(disable_form=form, status=422)
+    on_refusal(form, "password", lambda exc: _render_manage(disable_form=form, status=422))
+    second_factor.disable(current_user, form.password.data)
+    # Other sessions end with the old factor; this browser stays logged in.
+    login_user(current_user._get_current_object())
+    if second_factor.required_for(current_user):
+        flash(_("L'ancienne application ne sert plus. Votre rôle exige la double "
+                "authentification : activez-la maintenant avec la nouvelle."), "info")
+    else:
+        flash(_("La double authentification est désactivée."), "success")
+    return redirect(url_for("second_factor.manage"))
 
 
 @bp.post("/compte/double-authentification/codes")
@@ -163,16 +155,10 @@ def renew_codes():
     if not current_user.has_second_factor:
         return _not_enrolled()
     form = ConfirmPasswordForm(prefix="renew")
-    if form.validate_on_submit():
-        try:
-            codes = second_factor.regenerate_recovery_codes(current_user, form.password.data)
-        except WrongPassword as exc:
-            db.session.rollback()
-            form.password.errors = [exc.message]
-        else:
-            db.session.commit()
-            return render_template("accounts/recovery_codes.html", codes=codes,
-                                   target=url_for("second_factor.manage"),
-                                   enrolled=False), 200, _NO_STORE
-    return _render_manage(renew_form=form, status=422)
+    if not form.validate_on_submit():
+        return _render_manage(renew_form=form, status=422)
+    on_refusal(form, "password", lambda exc: _render_manage(renew_form=form, status=422))
+    codes = second_factor.regenerate_recovery_codes(current_user, form.password.data)
+    return render_template("accounts/recovery_codes.html", codes=codes,
+                           target=url_for("second_factor.manage"), enrolled=False), 200, _NO_STORE
 

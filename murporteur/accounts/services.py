@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -199,6 +200,19 @@ def _digest(secret: str) -> str:
 #: What the links sent to log in (or resume a draft) may do; a password reset link is not one.
 LOGIN_PURPOSES = (TokenPurpose.LOGIN, TokenPurpose.RESUME_DRAFT)
 
+_hooks = Namespace()
+
+link_landing_asked = _hooks.signal("link-landing-asked", doc="""
+Where a login link leads once used. Sender: the ``AccessToken`` just consumed. A receiver
+(the submissions', for a link about a dossier) returns the URL to go to, or None; without an
+answer the user lands on their home page.
+""")
+
+
+def link_landing(access: AccessToken) -> str | None:
+    """The page a used login link leads to, when a domain has one for it."""
+    return next((url for _receiver, url in link_landing_asked.send(access) if url), None)
+
 
 def _lifetime_hours(purpose: TokenPurpose) -> int:
     if purpose == TokenPurpose.PASSWORD_RESET:
@@ -313,11 +327,22 @@ def send_password_reset_if_known(email: str, locale: str | None = None) -> Acces
     link = issue_link(user, TokenPurpose.PASSWORD_RESET)
     signals.password_reset_requested.send(
         user, url=external_url("accounts.reset_password", token=link.signed),
-        token_id=link.token.id, locale=locale)
+        hours=current_app.config["PASSWORD_RESET_HOURS"], token_id=link.token.id,
+        locale=locale)
     return link.token
 
 
 # --- Password reset -------------------------------------------------------------------------
+
+
+def open_link(signed: str, *, purposes: tuple[TokenPurpose, ...] = LOGIN_PURPOSES
+              ) -> tuple[AccessToken | None, LinkInvalid | None]:
+    """The token behind ``signed``, or why it may not be used: a link is looked up before
+    its page is drawn, as any object a page shows (410 when it served or expired)."""
+    try:
+        return check_link(signed, purposes=purposes), None
+    except LinkInvalid as exc:
+        return None, exc
 
 
 def reset_password(signed: str, password: str, *, now: datetime | None = None) -> User:

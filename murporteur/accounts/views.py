@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from murporteur.accounts import policies as _policies  # noqa: F401  (registers the permissions)
 from murporteur.accounts import second_factor, services, tasks
 from murporteur.accounts.forms import (
     ChangePasswordForm,
@@ -30,6 +31,7 @@ from murporteur.accounts.forms import (
 )
 from murporteur.accounts.models import Role, TokenPurpose, User
 from murporteur.core.celery import hand_over_after_response
+from murporteur.core.handling import on_refusal
 from murporteur.core.security import link_limit, login_limit
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
@@ -59,11 +61,9 @@ def password_login(user: User, next_target: str | None):
     target = safe_next(next_target)
     if second_factor.asks_code(user):
         session[PENDING] = {"user": user.get_id(), "next": target, "at": int(time.time())}
-        db.session.commit()
         step = "enrol" if second_factor.must_enrol(user) else "verify_code"
         return redirect(url_for(f"second_factor.{step}"))
     login_user(user)
-    db.session.commit()
     return redirect(target or home_for(user))
 
 
@@ -98,7 +98,6 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             return password_login(user, form.next.data)
-        db.session.rollback()
         form.password.errors = [_("Adresse e-mail ou mot de passe incorrect.")]
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
@@ -119,7 +118,6 @@ def _leave(message: str):
     if LogoutForm().validate_on_submit():
         if current_user.is_authenticated:
             services.end_sessions(current_user)
-            db.session.commit()
         forget_this_browser()
         flash(message, "info")
     return redirect(url_for("public.landing"))
@@ -166,58 +164,47 @@ def _hours() -> int:
 @bp.route("/lien/<token>", methods=["GET", "POST"])
 def follow_link(token: str):
     form = FollowLinkForm()
-    try:
-        access = services.check_link(token)
-    except services.LinkInvalid as exc:
-        return render_template("accounts/link_invalid.html", message=exc.message,
-                               form=LinkRequestForm()), 410 if exc.expired else 404
+    access, refused = services.open_link(token)
+    if refused is not None:
+        return _link_invalid(refused), 410 if refused.expired else 404
     if not form.validate_on_submit():
         return render_template("accounts/follow_link.html", form=form, access=access)
-    try:
-        access = services.consume_link(token)
-    except services.LinkInvalid as exc:
-        db.session.rollback()
-        return render_template("accounts/link_invalid.html", message=exc.message,
-                               form=LinkRequestForm()), 410
-    user = access.user
-    login_user(user)
-    db.session.commit()
+    on_refusal(None, None, _link_invalid)  # spent by another click meanwhile
+    access = services.consume_link(token)
+    login_user(access.user)
     return redirect(_link_target(access))
 
 
-def _link_target(access) -> str:
-    from murporteur.submissions.models import Dossier
+def _link_invalid(refused):
+    return render_template("accounts/link_invalid.html", message=refused.message,
+                           form=LinkRequestForm())
 
-    dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
-    if dossier is None or dossier.holder_id != access.user_id:
-        return home_for(access.user)
-    if dossier.is_draft:
-        return url_for("submissions.edit_draft", public_id=dossier.public_id)
-    return url_for("submissions.show_dossier", public_id=dossier.public_id)
+
+def _link_target(access) -> str:
+    return services.link_landing(access) or home_for(access.user)
 
 
 @bp.route("/compte/mot-de-passe", methods=["GET", "POST"])
 @login_required
 def set_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current.data, form.password.data)
-        except services.WrongPassword as exc:
-            db.session.rollback()
-            form.current.errors = [exc.message]
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors = [exc.message]
-        else:
-            db.session.commit()
-            # The session version changed: this browser stays logged in, the others do not.
-            login_user(current_user._get_current_object())
-            flash(_("Votre mot de passe est enregistré. Vous pouvez désormais vous connecter "
-                    "avec votre adresse e-mail et ce mot de passe."), "success")
-            return redirect(home_for(current_user))
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/password.html", form=form), status
+
+    def page(exc=None):
+        if isinstance(exc, services.WrongPassword):  # the current password, not the new one
+            form.password.errors = [e for e in form.password.errors if e != exc.message]
+            form.current.errors = [exc.message]
+        return render_template("accounts/password.html", form=form), status
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(form, "password", page)
+    services.change_password(current_user, form.current.data, form.password.data)
+    # The session version changed: this browser stays logged in, the others do not.
+    login_user(current_user._get_current_object())
+    flash(_("Votre mot de passe est enregistré. Vous pouvez désormais vous connecter "
+            "avec votre adresse e-mail et ce mot de passe."), "success")
+    return redirect(home_for(current_user))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -240,27 +227,28 @@ def forgot_password():
 def reset_password(token: str):
     """The link sent by e-mail opens this form; the link is spent by the POST that sets the
     password, never by opening it (mail scanners open links)."""
-    try:
-        services.check_link(token, purposes=(TokenPurpose.PASSWORD_RESET,))
-    except services.LinkInvalid as exc:
-        return render_template("accounts/reset_invalid.html", message=exc.message,
-                               form=ResetRequestForm(formdata=None)), 410 if exc.expired else 404
+    _access, refused = services.open_link(token, purposes=(TokenPurpose.PASSWORD_RESET,))
+    if refused is not None:
+        return _reset_invalid(refused), 410 if refused.expired else 404
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors = [exc.message]
-        except services.LinkInvalid as exc:
-            db.session.rollback()
-            return render_template("accounts/reset_invalid.html", message=exc.message,
-                                   form=ResetRequestForm(formdata=None)), 410
-        else:
-            # Every other session of this account has ended; this browser starts a new one,
-            # after the second factor where there is one.
-            flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont "
-                    "fermées."), "success")
-            return password_login(user, None)
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/reset_password.html", form=form), status
+
+    def page(exc=None):
+        if isinstance(exc, services.LinkInvalid):  # spent by another click meanwhile
+            return _reset_invalid(exc)
+        return render_template("accounts/reset_password.html", form=form), status
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(form, "password", page)
+    user = services.reset_password(token, form.password.data)
+    # Every other session of this account has ended; this browser starts a new one, after
+    # the second factor where there is one.
+    flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont fermées."),
+          "success")
+    return password_login(user, None)
+
+
+def _reset_invalid(refused):
+    return render_template("accounts/reset_invalid.html", message=refused.message,
+                           form=ResetRequestForm(formdata=None))

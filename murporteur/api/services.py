@@ -1,7 +1,7 @@
 """The read-only API's rules: personal tokens, what each user may list, and pages (limit,
 cursor, filters; the query parameters are read by the schemas of ``api/schemas.py``).
 
-The scopes below are the per-object rules of the other domains (``can_view_dossier``,
+The scopes below are the per-object rules of the other domains (``may_view_dossier``,
 ``may_view_session``, ``conventions.may_view``) written as queries, so that lists are paginated
 in the database; tests/api/test_scoping.py checks that both always agree.
 """
@@ -21,16 +21,16 @@ from sqlalchemy import Select, false, select
 from murporteur.accounts.models import ApiToken, Role, User
 from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
 from murporteur.committee.membership import visible_session_ids
-from murporteur.committee.models import AgendaItem, CommitteeSession
+from murporteur.committee.models import CommitteeSession
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.policies import documents_of_dossiers, may_view_document
+from murporteur.submissions.policies import (documents_of_dossiers, may_view_document,
+                                             visible_dossiers)
 from murporteur.submissions.services import find_document as find_any_document
-from murporteur.submissions.workflow import DossierState
 
 log = logging.getLogger(__name__)
 
@@ -155,16 +155,9 @@ def paginate(query: Select, id_column, params: ListParams) -> Page:
 # --- What a user may list ------------------------------------------------------------------
 
 def dossiers_query(user: User) -> Select:
-    """Animators: every submitted dossier; members: those on the agenda of a session they may
-    open (``can_view_dossier``)."""
-    query = select(Dossier)
-    if user.role == Role.ANIMATOR:
-        return query.where(Dossier.state != DossierState.DRAFT)
-    if user.role == Role.MEMBER:
-        on_agenda = select(AgendaItem.dossier_id).where(
-            AgendaItem.session_id.in_(visible_session_ids(user)))
-        return query.where(Dossier.id.in_(on_agenda))
-    return query.where(false())
+    """The dossiers ``user`` may see: the submissions' policy as a query
+    (``policies.visible_dossiers``, the twin of ``may_view_dossier``)."""
+    return visible_dossiers(user)
 
 
 def sessions_query(user: User) -> Select:

@@ -3,7 +3,7 @@ the read-only API (/api/v1)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,8 +14,7 @@ from wtforms.validators import Length
 from murporteur.accounts.models import ApiToken
 from murporteur.api import services
 from murporteur.core.access import roles_required
-from murporteur.core.errors import DomainError
-from murporteur.extensions import db
+from murporteur.core.handling import get_or_404, on_refusal
 
 bp = Blueprint("api_tokens", __name__)
 
@@ -41,6 +40,10 @@ def _render(form: TokenForm, status: int = 200, plain: str | None = None):
     return response, status, {"Cache-Control": "no-store"}
 
 
+def _own_token(user, token: ApiToken) -> bool:
+    return token.user_id == user.id
+
+
 @bp.get("/compte/api")
 @token_holders_only
 def list_tokens():
@@ -53,13 +56,8 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render(form, 422)
-    try:
-        _token, plain = services.create_token(current_user, form.name.data)
-    except DomainError as exc:
-        db.session.rollback()
-        form.name.errors = [exc.message]
-        return _render(form, 422)
-    db.session.commit()
+    on_refusal(form, "name", lambda exc: _render(form, 422))
+    _token, plain = services.create_token(current_user, form.name.data)
     # Shown in this answer only: a flash message would carry it in the session cookie.
     return _render(TokenForm(formdata=None), 201, plain=plain)
 
@@ -67,12 +65,9 @@ def create_token():
 @bp.post("/compte/api/<id:token_id>/revoquer")
 @token_holders_only
 def revoke_token(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
+    token = get_or_404(ApiToken, token_id, may=_own_token)
     if RevokeTokenForm().validate_on_submit():
         services.revoke_token(token, current_user)
-        db.session.commit()
         flash(_("Le jeton « %(name)s » est révoqué : il n'ouvre plus l'API.", name=token.name),
               "success")
     return redirect(url_for("api_tokens.list_tokens"))

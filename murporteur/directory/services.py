@@ -12,6 +12,7 @@ from murporteur.core.errors import DomainError
 from murporteur.directory.models import StructureKind, SupportStructure
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
+from murporteur.submissions.services import redirect_structure_asked
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,13 @@ def list_structures(include_archived: bool = False, kind: StructureKind | str | 
 
 def get_structure(structure_id: int) -> SupportStructure | None:
     return db.session.get(SupportStructure, structure_id)
+
+
+@redirect_structure_asked.connect
+def structure_of_redirect(dossier: Dossier) -> SupportStructure | None:
+    """The structure shown on a redirected dossier's page (the submissions' hook)."""
+    return get_structure(dossier.redirect_structure_id) if dossier.redirect_structure_id \
+        else None
 
 
 def _name_taken(name: str, structure: SupportStructure | None) -> bool:

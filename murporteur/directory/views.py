@@ -3,18 +3,17 @@ dossiers redirected to each structure."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Role
 from murporteur.core import params
 from murporteur.core.access import roles_required
-from murporteur.core.errors import DomainError
+from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.directory import services
 from murporteur.directory.forms import StructureForm
 from murporteur.directory.models import STRUCTURE_KIND_LABELS, StructureKind, SupportStructure
-from murporteur.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/instruction/structures")
 
@@ -22,10 +21,7 @@ animators_only = roles_required(Role.ANIMATOR)
 
 
 def _load(structure_id: int) -> SupportStructure:
-    structure = services.get_structure(structure_id)
-    if structure is None:
-        abort(404)
-    return structure
+    return get_or_404(SupportStructure, structure_id)
 
 
 @bp.get("/")
@@ -52,24 +48,22 @@ def edit_structure(structure_id: int):
 
 def _structure_form(structure: SupportStructure | None):
     form = StructureForm(obj=structure)
-    if form.validate_on_submit():
-        try:
-            saved = services.save_structure(structure, actor=current_user,
-                                            **form.structure_fields())
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors = [exc.message]
-        else:
-            db.session.commit()
-            if structure is None:
-                flash(_("La structure « %(name)s » a été ajoutée à l'annuaire.",
-                        name=saved.name), "success")
-            else:
-                flash(_("Les informations de « %(name)s » ont été enregistrées.",
-                        name=saved.name), "success")
-            return redirect(url_for("directory.show_structure", structure_id=saved.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("directory/form.html", form=form, structure=structure), status
+
+    def page(_exc=None):
+        return render_template("directory/form.html", form=form, structure=structure), status
+
+    if not form.validate_on_submit():
+        return page()
+    on_refusal(form, "name", page)
+    saved = services.save_structure(structure, actor=current_user, **form.structure_fields())
+    if structure is None:
+        flash(_("La structure « %(name)s » a été ajoutée à l'annuaire.", name=saved.name),
+              "success")
+    else:
+        flash(_("Les informations de « %(name)s » ont été enregistrées.", name=saved.name),
+              "success")
+    return redirect(url_for("directory.show_structure", structure_id=saved.id))
 
 
 @bp.get("/<id:structure_id>")
@@ -86,7 +80,6 @@ def show_structure(structure_id: int):
 def archive_structure(structure_id: int):
     structure = _load(structure_id)
     services.archive_structure(structure, actor=current_user)
-    db.session.commit()
     flash(_("« %(name)s » est archivée : elle ne sera plus proposée pour une orientation.",
             name=structure.name), "success")
     return redirect(url_for("directory.show_structure", structure_id=structure.id))
@@ -97,6 +90,5 @@ def archive_structure(structure_id: int):
 def restore_structure(structure_id: int):
     structure = _load(structure_id)
     services.restore_structure(structure, actor=current_user)
-    db.session.commit()
     flash(_("« %(name)s » est de nouveau dans l'annuaire.", name=structure.name), "success")
     return redirect(url_for("directory.show_structure", structure_id=structure.id))

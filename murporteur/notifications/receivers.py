@@ -4,8 +4,6 @@ transaction."""
 
 from __future__ import annotations
 
-from flask import current_app
-
 from murporteur import signals
 from murporteur.core.db import utcnow
 from murporteur.notifications.services import queue
@@ -19,8 +17,7 @@ def on_login_link(user, url, locale=None, **_):
 
 
 @signals.password_reset_requested.connect
-def on_password_reset(user, url, token_id, locale=None, **_):
-    queue("password_reset", user, {
-        "reset_url": url, "full_name": user.full_name,
-        "hours": current_app.config["PASSWORD_RESET_HOURS"]},
-        idempotency_key=f"password-reset:{token_id}", sensitive=True, locale=locale)
+def on_password_reset(user, url, hours, token_id, locale=None, **_):
+    queue("password_reset", user, {"reset_url": url, "full_name": user.full_name,
+                                   "hours": hours},
+          idempotency_key=f"password-reset:{token_id}", sensitive=True, locale=locale)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from werkzeug.utils import import_string
 
-from murporteur import signals
 from murporteur.accounts.models import Role, User
 from murporteur.core.db import rowcount, utcnow
 from murporteur.extensions import db
@@ -302,11 +302,20 @@ def queue_digests(now=None) -> list[OutboxMessage]:
 
 # --- In-app notifications (the bell) -------------------------------------------------------
 
+_hooks = Namespace()
+
+in_app_page_asked = _hooks.signal("in-app-page-asked", doc="""
+The page of the site a bell entry about a dossier leads its reader to. Sender: the ``User``;
+keyword argument ``dossier_id``. A receiver (the submissions', for the dossier's holder)
+returns a site path, or None.
+""")
+
+
 def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None:
     """Where the bell's entry leads: a page of the site (never a login link: the user is
-    already logged in when they see it). A holder's dossier page is the submissions' to say."""
-    if dossier_id is not None and user.role == Role.HOLDER:
-        for _receiver, path in signals.holder_page.send(user, dossier_id=dossier_id):
+    already logged in when they see it)."""
+    if dossier_id is not None:
+        for _receiver, path in in_app_page_asked.send(user, dossier_id=dossier_id):
             if path:
                 return path
     url = context.get("url")

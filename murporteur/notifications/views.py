@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from murporteur.accounts.models import Role
 from murporteur.core import params
 from murporteur.core.access import roles_required
+from murporteur.core.handling import get_or_404
 from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
-from murporteur.notifications import services
+from murporteur.notifications import policies, services
 from murporteur.notifications.catalogue import (
     CATALOGUE,
     KINDS,
@@ -70,7 +71,7 @@ def body_visible(row: OutboxMessage) -> bool:
 @bp.get("/admin/outbox/<id:outbox_id>")
 @admins_only
 def show(outbox_id: int):
-    row = db.session.get(OutboxMessage, outbox_id) or abort(404)
+    row = get_or_404(OutboxMessage, outbox_id)
     return render_template("notifications/outbox_message.html", row=row,
                            body_visible=body_visible(row))
 
@@ -78,14 +79,13 @@ def show(outbox_id: int):
 @bp.post("/admin/outbox/<id:outbox_id>/renvoyer")
 @admins_only
 def resend(outbox_id: int):
-    row = db.session.get(OutboxMessage, outbox_id) or abort(404)
+    row = get_or_404(OutboxMessage, outbox_id)
     if not ResendForm().validate_on_submit():
         abort(400)
     if row.state != OutboxState.FAILED:
         flash(_("Seul un message en échec peut être renvoyé."), "error")
     else:
         services.resend(row)
-        db.session.commit()
         flash(_("Le message est de nouveau en file d'envoi."), "success")
     return redirect(url_for("notifications.show", outbox_id=outbox_id))
 
@@ -103,7 +103,6 @@ def preferences():
     if kinds and form.validate_on_submit():
         services.set_preferences(current_user, {
             kind: DeliveryMode(form[kind].data) for kind in kinds})
-        db.session.commit()
         flash(_("Vos préférences de notification sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"))
     status = 422 if request.method == "POST" else 200
@@ -166,11 +165,8 @@ def open_in_app(entry_id: int):
     """Mark one entry read and go where it leads."""
     if not ResendForm().validate_on_submit():
         abort(400)
-    entry = db.session.get(InAppNotification, entry_id)
-    if entry is None or entry.user_id != current_user.id:
-        abort(404)
+    entry = get_or_404(InAppNotification, entry_id, may=policies.may_open_notification)
     services.mark_read(current_user, entry_id)
-    db.session.commit()
     return redirect(safe_next(entry.url) or url_for("notifications.in_app"))
 
 
@@ -180,6 +176,5 @@ def read_all_in_app():
     if not ResendForm().validate_on_submit():
         abort(400)
     count = services.mark_read(current_user)
-    db.session.commit()
     flash(_("%(n)s notification(s) marquée(s) comme lue(s).", n=count), "success")
     return redirect(url_for("notifications.in_app"))

@@ -8,8 +8,8 @@ from flask_login import current_user, logout_user
 
 from murporteur.accounts.models import Role
 from murporteur.core.access import roles_required
+from murporteur.core.handling import on_refusal
 from murporteur.core.timeutil import paris_today
-from murporteur.extensions import db
 from murporteur.privacy import services
 from murporteur.privacy.forms import ErasureForm
 
@@ -29,8 +29,7 @@ def my_data():
 @bp.get("/mes-donnees.zip")
 @holders_only
 def download_my_data():
-    archive = services.export_archive(current_user)
-    db.session.commit()  # the audit entry of the export
+    archive = services.export_archive(current_user)  # its audit entry commits with the request
     return Response(archive, mimetype="application/zip", headers={
         "Content-Disposition":
             f'attachment; filename="mur-porteur-mes-donnees-{paris_today().isoformat()}.zip"',
@@ -46,13 +45,10 @@ def request_erasure():
         return render_template("privacy/erasure.html", form=form, obstacles=obstacles), \
             409 if form.is_submitted() else 200
     if form.validate_on_submit():
-        try:
-            services.erase_holder(current_user._get_current_object())
-        except services.ErasureRefused as exc:  # a dossier moved in the meantime
-            db.session.rollback()
-            return render_template("privacy/erasure.html", form=form,
-                                   obstacles=[exc.message]), 409
-        db.session.commit()
+        # A dossier moved in the meantime: the page says why, as the obstacles above.
+        on_refusal(None, None, lambda exc: render_template(
+            "privacy/erasure.html", form=form, obstacles=[exc.message]))
+        services.erase_holder(current_user._get_current_object())
         logout_user()
         flash(_("Vos données ont été effacées et votre compte fermé. Les montants et "
                 "statistiques anonymes sont conservés."), "success")

@@ -1,4 +1,13 @@
-"""Who may see a document: the one rule for pages, downloads, the API and exports.
+"""Who may see a dossier and its documents: the one rule for pages, downloads, the API and
+exports, with its SQL twin.
+
+A dossier is seen by its holder, by the animators once it is sent, and by whoever a later
+stage lets in: the committee answers ``dossier_access_asked`` (one dossier) and
+``dossier_access_listed`` (the same rule as a condition on ``Dossier``) for the members who
+may open an agenda the dossier is on. The submissions do not know the committee: it registers
+its receivers (``committee/dossier_access.py``).
+
+Who may see a document:
 
 Every document has a kind (``DocumentKind``) and an owner (its dossier, its message, its
 convention and that convention's organisation). ``may_view_document`` decides for one
@@ -20,14 +29,79 @@ file is seen by no one. Anything else answers as if the document did not exist.
 
 from __future__ import annotations
 
+from blinker import Namespace
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from murporteur.accounts.models import Role, User
+from murporteur.core.policy import permission
 from murporteur.submissions.models import Document, DocumentKind, Dossier
+from murporteur.submissions.workflow import UNDECIDED, DossierState
+
+_hooks = Namespace()
+
+dossier_access_asked = _hooks.signal("dossier-access-asked", doc="""
+May this user see this dossier, besides its holder and the animators? Sender: the ``User``;
+keyword argument ``dossier``. A receiver returns True to let them in (any True is enough).
+""")
+
+dossier_access_listed = _hooks.signal("dossier-access-listed", doc="""
+The SQL twin of ``dossier_access_asked``. Sender: the ``User``. A receiver returns a
+condition on ``Dossier`` (the dossiers it lets the user see), or None.
+""")
 
 
 def _signed_in(user: User | None) -> bool:
     return user is not None and user.is_authenticated
+
+
+# --- Dossiers ------------------------------------------------------------------------------
+
+@permission("view_dossier")
+def may_view_dossier(user: User | None, dossier: Dossier) -> bool:
+    """The holder sees their dossier; animators see every submitted one; a later stage may
+    let others in (a committee member sees the dossiers on an agenda they may open)."""
+    if not _signed_in(user):
+        return False
+    if user.id == dossier.holder_id:
+        return True
+    if user.role == Role.ANIMATOR:
+        return not dossier.is_draft
+    return any(granted for _receiver, granted in
+               dossier_access_asked.send(user, dossier=dossier))
+
+
+def _extended_dossiers(user: User) -> list[ColumnElement]:
+    return [condition for _receiver, condition in dossier_access_listed.send(user)
+            if condition is not None]
+
+
+def dossier_visibility(user: User | None) -> ColumnElement:
+    """``may_view_dossier`` as a condition on ``Dossier``, to filter any query."""
+    if not _signed_in(user):
+        return false()
+    staff = Dossier.state != DossierState.DRAFT if user.role == Role.ANIMATOR else false()
+    return or_(Dossier.holder_id == user.id, staff, *_extended_dossiers(user))
+
+
+def visible_dossiers(user: User | None) -> Select:
+    """The dossiers ``user`` may see, as a query (the SQL twin of ``may_view_dossier``)."""
+    return select(Dossier).where(dossier_visibility(user))
+
+
+@permission("withdraw_dossier")
+def may_withdraw_dossier(user: User | None, dossier: Dossier) -> bool:
+    """The holder withdraws their dossier until a decision is taken."""
+    return _signed_in(user) and user.id == dossier.holder_id and dossier.state in UNDECIDED
+
+
+@permission("see_holder_contact")
+def may_see_holder_contact(user: User | None, dossier: Dossier) -> bool:
+    """The holder's e-mail and phone are for the holder and the animators, not the committee
+    (who may see the rest of the dossier)."""
+    return _signed_in(user) and (user.id == dossier.holder_id or user.role == Role.ANIMATOR)
+
+
+# --- Documents -----------------------------------------------------------------------------
 
 
 def may_view_document(user: User | None, document: Document, *, staging_key: str | None = None,
@@ -55,9 +129,7 @@ def may_view_document(user: User | None, document: Document, *, staging_key: str
             user.organisation_id == document.organisation_id
     if document.kind == DocumentKind.HOLDER:
         if dossier_visible is None:
-            from murporteur.submissions.services import can_view_dossier
-
-            dossier_visible = can_view_dossier(user, dossier)
+            dossier_visible = may_view_dossier(user, dossier)
         return dossier_visible
     return False
 
@@ -65,22 +137,15 @@ def may_view_document(user: User | None, document: Document, *, staging_key: str
 def documents_for(user: User | None, dossier: Dossier) -> list[Document]:
     """The files of ``dossier`` a page shows ``user`` under « Documents »: those they may
     see, but the thread's (shown with their message), oldest first."""
-    from murporteur.submissions.services import can_view_dossier
-
-    visible = can_view_dossier(user, dossier)
+    visible = may_view_dossier(user, dossier)
     return [d for d in dossier.documents if d.kind != DocumentKind.MESSAGE
             and may_view_document(user, d, dossier_visible=visible)]
 
 
-def _member_agenda_dossiers(user: User):
-    """The dossiers on an agenda ``user`` may open (``dossier_on_member_agenda``), as ids."""
-    # The committee is a later stage than the submissions: imported when asked, as
-    # ``can_view_dossier`` does.
-    from murporteur.committee.membership import visible_session_ids
-    from murporteur.committee.models import AgendaItem
-
-    return select(AgendaItem.dossier_id).where(
-        AgendaItem.session_id.in_(visible_session_ids(user)))
+def _extended_dossier_ids(user: User) -> Select:
+    """The dossiers a later stage lets ``user`` see (``dossier_access_listed``), as ids."""
+    extended = _extended_dossiers(user)
+    return select(Dossier.id).where(or_(*extended) if extended else false())
 
 
 def visibility_clause(user: User | None, *, staging_key: str | None = None) -> ColumnElement:
@@ -99,7 +164,7 @@ def visibility_clause(user: User | None, *, staging_key: str | None = None) -> C
                  Document.organisation_id == user.organisation_id)
             if user.organisation_id is not None else false(),
             and_(Document.kind == DocumentKind.HOLDER,
-                 Document.dossier_id.in_(_member_agenda_dossiers(user))))
+                 Document.dossier_id.in_(_extended_dossier_ids(user))))
     else:
         by_role = false()
     return and_(Document.removed.is_(False), or_(staged, own, by_role))

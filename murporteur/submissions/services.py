@@ -5,24 +5,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from murporteur import signals
-from murporteur.accounts.models import Role, User
+from murporteur.accounts.models import User
+from murporteur.accounts.services import holder_for_email
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import TransitionRefused, apply_transition
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
+from murporteur.submissions import policies, uploads
 from murporteur.submissions.choices import SupportKind
-from murporteur.core.lifecycle import TransitionRefused, apply_transition
-from murporteur.submissions.models import (Document, DocumentKind, Dossier, DossierCounter,
-                                          DossierEvent, Message)
-from murporteur.submissions.workflow import LIFECYCLE, UNDECIDED, DossierState
+from murporteur.submissions.models import (
+    Document,
+    DocumentKind,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    Message,
+)
+from murporteur.submissions.workflow import LIFECYCLE, DossierState
 
 #: The version of the data-processing notice a holder agrees to (see the privacy page).
 CONSENT_VERSION = "2026-11"
@@ -32,6 +43,22 @@ CONSENT_TEXTS = {
     "2026-11": "J'accepte que les informations de ce formulaire soient traitées par le "
                "collectif Mur porteur pour étudier mon idée.",
 }
+
+_hooks = Namespace()
+
+redirect_structure_asked = _hooks.signal("redirect-structure-asked", doc="""
+The structure a redirected dossier is pointed to, shown on the holder's page. Sender: the
+``Dossier``. A receiver (the directory's) returns the structure, or None.
+""")
+
+
+def redirect_structure(dossier: Dossier):
+    """The support structure the animators pointed a redirected dossier to, if any."""
+    if dossier.state != DossierState.REDIRECTED or not dossier.redirect_structure_id:
+        return None
+    return next((found for _receiver, found in redirect_structure_asked.send(dossier)
+                 if found is not None), None)
+
 
 #: The answers a holder may edit, and the ones a submission cannot do without.
 ANSWER_FIELDS = (
@@ -96,6 +123,72 @@ def save_draft(holder: User, answers: Answers, dossier: Dossier | None = None, *
     return dossier
 
 
+class IdeaSaved(NamedTuple):
+    """What ``save_idea`` did: the dossier, whether this request saved it (False: the same
+    page, sent twice at once, was saved by the other request), and whether the link to
+    resume the draft goes by e-mail."""
+
+    dossier: Dossier
+    fresh: bool
+    link_sent: bool
+
+
+def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None, email: str,
+              contact_name: str, submitting: bool, signed_in: User | None,
+              submission_key: str | None, staging_key: str) -> IdeaSaved:
+    """The idea form's answers saved as a draft, with the files uploaded with them.
+
+    ``holder`` is the dossier's holder, or the holder signed in; otherwise the holder account
+    of ``email`` (created on first use). A first save from a page already saved by another
+    request (the same ``submission_key``) saves nothing and returns that request's dossier.
+    """
+    try:
+        with db.session.begin_nested():
+            holder = holder or holder_for_email(email, contact_name)
+            # A link to resume a saved draft; a sent idea gets its receipt instead.
+            send_link = (dossier is None and not submitting
+                         and not (signed_in is not None and signed_in.id == holder.id))
+            saved = save_draft(holder, answers, dossier, send_link=send_link,
+                               submission_key=submission_key)
+    except IntegrityError:
+        repeat = find_by_submission_key(submission_key)
+        if repeat is None:
+            raise
+        return IdeaSaved(repeat, False, False)
+    attach_staged(saved, staging_key)
+    return IdeaSaved(saved, True, send_link)
+
+
+def submit_unless_sent(dossier: Dossier, actor: User) -> bool:
+    """Send the saved draft; False when it was sent meanwhile (the same page sent twice at
+    once: the first send did it). An incomplete draft is refused (``IncompleteDossier``)."""
+    try:
+        with db.session.begin_nested():
+            submit_dossier(dossier, actor)
+    except TransitionRefused:
+        return False
+    return True
+
+
+def answers_problems(answers: Answers) -> dict[str, object]:
+    """Everything that keeps ``answers`` from being sent, before anything is saved."""
+    probe = Dossier(state=DossierState.DRAFT, support_kinds=[])
+    update_answers(probe, answers)
+    return submission_problems(probe)
+
+
+def keep_idea_files(files: list, removed: list[str], *, dossier: Dossier | None,
+                    staging_key: str, uploaded_by_id: int | None
+                    ) -> tuple[list[Document], list[str]]:
+    """The idea form's files: those unticked set aside, the new ones stored (staged until the
+    form is saved). Returns the new documents and the refusals."""
+    kept = staged_documents(staging_key) + (dossier_documents(dossier) if dossier else [])
+    remove_documents(kept, removed)
+    kept = [d for d in kept if not d.removed]
+    return uploads.store_many(files, already=len(kept), staging_key=staging_key,
+                              uploaded_by_id=uploaded_by_id)
+
+
 def submission_problems(dossier: Dossier) -> dict[str, object]:
     """Every field that keeps ``dossier`` from being submitted, with the reason."""
     problems: dict[str, object] = {}
@@ -155,21 +248,12 @@ def withdraw_dossier(dossier: Dossier, actor: User, reason: str = "") -> Dossier
 
 
 def may_withdraw(dossier: Dossier, user: User | None) -> bool:
-    return user is not None and user.id == dossier.holder_id and dossier.state in UNDECIDED
+    return policies.may_withdraw_dossier(user, dossier)
 
 
-def can_view_dossier(user: User | None, dossier: Dossier) -> bool:
-    """The holder sees their dossier; animators see every submitted one; a committee member
-    sees the dossiers on an agenda of a session their organisation is invited to."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.id == dossier.holder_id:
-        return True
-    if user.role == Role.MEMBER:
-        from murporteur.committee.services import dossier_on_member_agenda
-
-        return dossier_on_member_agenda(user, dossier)
-    return user.role == Role.ANIMATOR and not dossier.is_draft
+#: Who may see a dossier is the policy's rule (``policies.may_view_dossier``); this name
+#: stays for the other domains' callers.
+can_view_dossier = policies.may_view_dossier
 
 
 def attach_staged(dossier: Dossier, staging_key: str) -> list[Document]:
@@ -210,7 +294,7 @@ def post_message(dossier: Dossier, author: User, body: str,
     body = (body or "").strip()
     if not body:
         raise DomainError(_l("Le message est vide."))
-    if not can_view_dossier(author, dossier) or dossier.is_draft:
+    if not policies.may_view_dossier(author, dossier) or dossier.is_draft:
         raise AccessDenied(_l("Vous ne pouvez pas écrire sur ce dossier."))
     message = Message(dossier=dossier, author=author, body=body)
     db.session.add(message)

@@ -16,19 +16,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
-from murporteur.accounts.models import Role
-from murporteur.accounts.services import holder_for_email
+from murporteur.accounts import policies as policies_accounts
+from murporteur.accounts.services import link_landing_asked
 from murporteur.core import params
-from murporteur.core.errors import DomainError
-from murporteur.core.lifecycle import TransitionRefused
+from murporteur.core.handling import on_refusal, visible_or_404
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
+from murporteur.core.urls import site_path
 from murporteur.extensions import db
+from murporteur.notifications.services import in_app_page_asked
 from murporteur.submissions import policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import DocumentKind, Dossier
-from murporteur.submissions.workflow import STATES, DossierState
+from murporteur.submissions.workflow import STATES
 
 bp = Blueprint("submissions", __name__)
 
@@ -57,10 +57,7 @@ def _may_edit(dossier: Dossier) -> bool:
 
 
 def _load(public_id: str) -> Dossier:
-    dossier = services.find_by_public_id(public_id)
-    if dossier is None:
-        abort(404)
-    return dossier
+    return visible_or_404(services.find_by_public_id(public_id))
 
 
 @bp.route("/deposer", methods=["GET", "POST"])
@@ -86,111 +83,101 @@ def edit_draft(public_id: str):
     return _idea_form(dossier)
 
 
-def _resolve_holder(form: IdeaForm, dossier: Dossier | None):
+def _holder_signed_in():
+    """The holder account signed in on this browser, if any (staff fill the form as anyone)."""
     user = _user()
-    if dossier is not None:
-        return dossier.holder
-    if user is not None and user.role == Role.HOLDER:
-        return user
-    return holder_for_email(form.email.data, form.contact_name.data or "")
+    return user if policies_accounts.may_hold_dossiers(user) else None
 
 
 def _idea_form(dossier: Dossier | None):
     form = IdeaForm()
     key = _staging_key()
-    user = _user()
+    holder = dossier.holder if dossier is not None else _holder_signed_in()
     if request.method == "GET":
         if dossier is not None:
             form.fill_from(dossier)
-        elif user is not None and user.role == Role.HOLDER:
-            form.email.data = user.email
-            form.contact_name.data = user.full_name
+        elif holder is not None:
+            form.email.data = holder.email
+            form.contact_name.data = holder.full_name
     # A key that is not one we drew (64 characters at most, as its column) is replaced.
     if dossier is None and not params.token(form.submission_key.data, 64):
         form.submission_key.data = secrets.token_urlsafe(24)
-    upload_errors: list[str] = []
-    new: list = []
-    if request.method == "POST" and form.website.data:
+    if request.method != "POST":
+        return _idea_page(form, dossier, key)
+    if form.website.data:
         # Only robots see the field: nothing is stored, what was sent comes back as it was.
-        upload_errors = [_("Votre envoi ressemble à celui d'un robot : rien n'a été "
-                           "enregistré. Laissez vide le champ « Ne remplissez pas ce champ » "
-                           "puis envoyez de nouveau.")]
-    elif request.method == "POST":
-        if dossier is not None or (user is not None and user.role == Role.HOLDER):
-            # The address that follows a dossier is its holder's: not changed from the form.
-            form.email.data = (dossier.holder if dossier else user).mail_address
-        # Files first: whatever else is wrong, what was sent is kept for the next try.
-        kept = services.staged_documents(key) + (
-            services.dossier_documents(dossier) if dossier else [])
-        services.remove_documents(kept, request.form.getlist("remove_document"))
-        kept = [d for d in kept if not d.removed]
-        new, upload_errors = uploads.store_many(
-            request.files.getlist(form.documents.name), already=len(kept),
-            staging_key=key, uploaded_by_id=user.id if user else None)
-        db.session.commit()
-        action = request.form.get("action", "save")
-        if dossier is None and user is None and filled_too_fast(form.started.data):
-            # A first anonymous send, quicker than anyone fills this form in. The files are
-            # kept with the answers above; nothing else is stored.
-            upload_errors.append(_("Votre envoi est arrivé plus vite qu'une personne ne "
-                                   "remplit ce formulaire : par précaution, rien n'a été "
-                                   "enregistré. Vérifiez vos réponses, elles sont conservées, "
-                                   "puis envoyez de nouveau."))
-        valid = form.validate() and not upload_errors
-        repeat = services.find_by_submission_key(form.submission_key.data) \
-            if dossier is None else None
-        if valid and repeat is not None:
-            return _sent_already(repeat)  # a double click: the first send did it all
-        if valid:
-            try:
-                holder = _resolve_holder(form, dossier)
-                # A link to resume a saved draft; a sent idea gets its receipt instead.
-                send_link = (dossier is None and action != "submit"
-                             and not (user and user.id == holder.id))
-                saved = services.save_draft(holder, form.answers(), dossier,
-                                            send_link=send_link,
-                                            submission_key=form.submission_key.data)
-            except IntegrityError:
-                # The same page sent twice at once: the other request created the dossier.
-                db.session.rollback()
-                repeat = services.find_by_submission_key(form.submission_key.data)
-                if repeat is None:
-                    raise
-                return _sent_already(repeat)
-            services.attach_staged(saved, key)
-            if action == "submit":
-                try:
-                    services.submit_dossier(saved, holder)
-                except services.IncompleteDossier as exc:
-                    db.session.rollback()
-                    _show_problems(form, exc.problems)
-                except TransitionRefused:  # sent a moment ago by the same double click
-                    db.session.rollback()
-                    return _sent_already(saved)
-                else:
-                    db.session.commit()
-                    _remember_draft(saved)
-                    return redirect(url_for("submissions.confirmation",
-                                            public_id=saved.public_id))
-            else:
-                db.session.commit()
-                _remember_draft(saved)
-                if send_link:
-                    flash(_("Brouillon enregistré. Pour le reprendre plus tard, utilisez le "
-                            "lien que nous venons d'envoyer à %(email)s.", email=holder.mail_address),
-                          "success")
-                else:
-                    flash(_("Brouillon enregistré."), "success")
-                return redirect(url_for("submissions.edit_draft", public_id=saved.public_id))
-        elif action == "submit":
+        return _idea_page(form, dossier, key, [_(
+            "Votre envoi ressemble à celui d'un robot : rien n'a été enregistré. Laissez vide "
+            "le champ « Ne remplissez pas ce champ » puis envoyez de nouveau.")])
+    if holder is not None:
+        # The address that follows a dossier is its holder's: not changed from the form.
+        form.email.data = holder.mail_address
+    new, upload_errors = _keep_files(form, dossier, key)
+    action = request.form.get("action", "save")
+    if dossier is None and _user() is None and filled_too_fast(form.started.data):
+        # A first anonymous send, quicker than anyone fills this form in. The files are
+        # kept with the answers above; nothing else is stored.
+        upload_errors.append(_("Votre envoi est arrivé plus vite qu'une personne ne "
+                               "remplit ce formulaire : par précaution, rien n'a été "
+                               "enregistré. Vérifiez vos réponses, elles sont conservées, "
+                               "puis envoyez de nouveau."))
+    if not form.validate() or upload_errors:
+        if action == "submit":
             # Say everything that is missing at once, not only the malformed answers.
-            probe = Dossier(state=DossierState.DRAFT, support_kinds=[])
-            services.update_answers(probe, form.answers(lenient=True))
-            _show_problems(form, services.submission_problems(probe))
-    over = uploads.over_staging_cap(key, new)  # the form was not saved: they stay staged
+            _show_problems(form, services.answers_problems(form.answers(lenient=True)))
+        return _idea_page(form, dossier, key, upload_errors, new)
+    repeat = services.find_by_submission_key(form.submission_key.data) \
+        if dossier is None else None
+    if repeat is not None:
+        return _sent_already(repeat)  # a double click: the first send did it all
+
+    def refused(exc):
+        if isinstance(exc, services.IncompleteDossier):
+            _show_problems(form, exc.problems)
+            return _idea_page(form, dossier, key, upload_errors, new)
+        return _idea_page(form, dossier, key, [*upload_errors, exc.message], new)
+
+    on_refusal(form, None, refused)
+    saved, fresh, link_sent = services.save_idea(
+        form.answers(), dossier, holder=holder, email=form.email.data,
+        contact_name=form.contact_name.data or "", submitting=action == "submit",
+        signed_in=_user(), submission_key=form.submission_key.data, staging_key=key)
+    if not fresh:
+        return _sent_already(saved)  # the same page sent twice at once: the other did it
+    if action == "submit":
+        if not services.submit_unless_sent(saved, saved.holder):
+            return _sent_already(saved)  # sent a moment ago by the same double click
+        _remember_draft(saved)
+        return redirect(url_for("submissions.confirmation", public_id=saved.public_id))
+    _remember_draft(saved)
+    if link_sent:
+        flash(_("Brouillon enregistré. Pour le reprendre plus tard, utilisez le "
+                "lien que nous venons d'envoyer à %(email)s.", email=saved.holder.mail_address),
+              "success")
+    else:
+        flash(_("Brouillon enregistré."), "success")
+    return redirect(url_for("submissions.edit_draft", public_id=saved.public_id))
+
+
+def _keep_files(form: IdeaForm, dossier: Dossier | None, key: str):
+    """Files first: whatever else is wrong with the form, what was sent is kept for the next
+    try. Committed here, because a refused form answers 422 and commits nothing."""
+    user = _user()
+    new, errors = services.keep_idea_files(
+        request.files.getlist(form.documents.name), request.form.getlist("remove_document"),
+        dossier=dossier, staging_key=key, uploaded_by_id=user.id if user else None)
+    db.session.commit()
+    return new, errors
+
+
+def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
+               upload_errors: list[str] | None = None, new: list | None = None):
+    upload_errors = list(upload_errors or [])
+    over = uploads.over_staging_cap(key, new or [])  # the form was not saved: they stay staged
     if over:
         upload_errors += [uploads.not_kept_message(d) for d in over]
         uploads.discard(over)
+        # Their bytes are gone from the disk: their rows go too, although the page is a 422.
         db.session.commit()
     documents = services.staged_documents(key) + (
         services.dossier_documents(dossier) if dossier else [])
@@ -200,6 +187,29 @@ def _idea_form(dossier: Dossier | None):
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
                            accepted_types=uploads.ACCEPTED_LABEL), status
+
+
+@link_landing_asked.connect
+def _dossier_of_link(access) -> str | None:
+    """A login link sent about a dossier leads to it (its form while it is a draft), when it
+    is still its holder's."""
+    dossier = db.session.get(Dossier, access.dossier_id) if access.dossier_id else None
+    if dossier is None or dossier.holder_id != access.user_id:
+        return None
+    if dossier.is_draft:
+        return url_for("submissions.edit_draft", public_id=dossier.public_id)
+    return url_for("submissions.show_dossier", public_id=dossier.public_id)
+
+
+@in_app_page_asked.connect
+def _dossier_of_bell_entry(user, *, dossier_id: int) -> str | None:
+    """A bell entry about a dossier leads its holder to the dossier's page."""
+    if not policies_accounts.may_hold_dossiers(user):
+        return None
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None or dossier.holder_id != user.id:
+        return None
+    return site_path("submissions.show_dossier", public_id=dossier.public_id)
 
 
 def _sent_already(dossier: Dossier):
@@ -232,11 +242,12 @@ def my_dossiers():
                            dossiers=services.dossiers_of(current_user))
 
 
+def _own(user, dossier: Dossier) -> bool:
+    return user.is_authenticated and dossier.holder_id == user.id
+
+
 def _load_own(public_id: str) -> Dossier:
-    dossier = _load(public_id)
-    if dossier.holder_id != current_user.id:
-        abort(404)
-    return dossier
+    return visible_or_404(services.find_by_public_id(public_id), may=_own)
 
 
 @bp.get("/mes-dossiers/<public_id>")
@@ -249,11 +260,7 @@ def show_dossier(public_id: str):
 
 
 def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 200):
-    from murporteur.directory.services import get_structure
-
-    structure = (get_structure(dossier.redirect_structure_id)
-                 if dossier.state == DossierState.REDIRECTED and dossier.redirect_structure_id
-                 else None)
+    structure = services.redirect_structure(dossier)
     services.load_page(dossier)
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
@@ -269,6 +276,7 @@ def post_message(public_id: str):
     if dossier.is_withdrawn:  # its page no longer shows the message form: say why
         flash(_("Ce dossier est retiré : il ne reçoit plus de messages."), "error")
         return _render_dossier(dossier, form, 409)
+    on_refusal(form, "body", lambda exc: _render_dossier(dossier, form, 422))
     response = post_message_from(form, dossier, "submissions.show_dossier",
                                  public_id=dossier.public_id)
     return response or _render_dossier(dossier, form, 422)
@@ -277,7 +285,9 @@ def post_message(public_id: str):
 def post_message_from(form: MessageForm, dossier: Dossier, endpoint: str, **values):
     """Post the message of ``form`` (the holder's or an animator's), files included.
 
-    Returns the redirect after success, or None with the errors set on the form.
+    Returns the redirect after success, or None with the errors set on the form (the page
+    drawn again is a 422: nothing is committed, the files just stored included). A refusal of
+    the rules comes back through the caller's ``on_refusal``.
     """
     if not form.validate():
         return None
@@ -285,16 +295,9 @@ def post_message_from(form: MessageForm, dossier: Dossier, endpoint: str, **valu
         request.files.getlist(form.attachments.name), already=0, uploaded_by_id=current_user.id,
         kind=DocumentKind.MESSAGE)
     if errors:
-        db.session.rollback()
         form.attachments.errors = errors
         return None
-    try:
-        services.post_message(dossier, current_user, form.body.data, attachments)
-    except DomainError as exc:
-        db.session.rollback()
-        form.body.errors = [exc.message]
-        return None
-    db.session.commit()
+    services.post_message(dossier, current_user, form.body.data, attachments)
     flash(_("Message envoyé."), "success")
     return redirect(url_for(endpoint, **values) + "#messages")
 
@@ -309,7 +312,6 @@ def withdraw_dossier(public_id: str):
         return redirect(url_for("submissions.show_dossier", public_id=public_id))
     if form.validate_on_submit():
         services.withdraw_dossier(dossier, current_user, form.reason.data or "")
-        db.session.commit()
         flash(_("Votre dossier a été retiré. Nous avons prévenu l'équipe d'animation."),
               "success")
         return redirect(url_for("submissions.show_dossier", public_id=public_id))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -19,16 +20,17 @@ from sqlalchemy import (
     and_,
     case,
     exists,
+    false,
     func,
     literal,
     literal_column,
+    or_,
     select,
     union,
 )
 from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from murporteur.accounts.models import User
-from murporteur.committee.models import AgendaItem, Position, Stance
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.text import strip_accents
@@ -39,6 +41,31 @@ from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
 from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
+
+_hooks = Namespace()
+
+interest_condition = _hooks.signal("dashboard-interest-condition", doc="""
+The « interested organisation » filter, answered by a later stage (the committee). Sender:
+the organisation's id. A receiver returns a condition on ``Dossier`` (the dossiers that
+organisation showed interest in), or None.
+""")
+
+interest_choices = _hooks.signal("dashboard-interest-choices", doc="""
+The organisations the « interested organisation » filter offers. A receiver returns a list
+of ``Organisation``.
+""")
+
+
+def interested_organisations() -> list:
+    """The choices of the « interested organisation » filter (none without a committee)."""
+    return [o for _receiver, found in interest_choices.send() for o in (found or [])]
+
+
+def _interest(organisation_id: int):
+    found = [condition for _receiver, condition in interest_condition.send(organisation_id)
+             if condition is not None]
+    return or_(*found) if found else false()
+
 
 PAGE_SIZE = 50
 NUMBER = re.compile(r"^\s*MP-\d{4}-\d{4,}\s*$", re.IGNORECASE)
@@ -251,10 +278,7 @@ def filter_conditions(f: Filters) -> list:
         conditions.append(exists().where(dossier_label.c.dossier_id == Dossier.id,
                                          dossier_label.c.label_id.in_(f.labels)))
     if f.interested:
-        conditions.append(exists().where(
-            AgendaItem.dossier_id == Dossier.id, Position.item_id == AgendaItem.id,
-            Position.organisation_id == f.interested,
-            Position.stance.in_((Stance.SUPPORTS, Stance.WANTS_TO_MEET))))
+        conditions.append(_interest(f.interested))
     if f.submitted_from:
         conditions.append(Dossier.submitted_at >= datetime.combine(
             f.submitted_from, time.min, tzinfo=PARIS))

@@ -7,29 +7,31 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from murporteur.audit import services as audit
 from murporteur.core import params
-from murporteur.core.errors import DomainError
+from murporteur.core.handling import on_refusal, visible_or_404
 from murporteur.core.lifecycle import available_transitions
 from murporteur.directory import services as directory
-from murporteur.extensions import db
 from murporteur.submissions import services as submissions
 from murporteur.submissions.forms import MessageForm
 from murporteur.submissions.policies import documents_for
 from murporteur.submissions.views import post_message_from
 from murporteur.submissions.workflow import STATES, TRANSITIONS
-from murporteur.triage import services
+from murporteur.triage import policies, services
 from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
-from murporteur.triage.forms import (AssignForm, DecisionForm, LabelsForm, NoteForm,
-                                     QualificationForm, RecordCallForm, ScheduleCallForm)
+from murporteur.triage.forms import (
+    AssignForm,
+    DecisionForm,
+    LabelsForm,
+    NoteForm,
+    QualificationForm,
+    RecordCallForm,
+    ScheduleCallForm,
+)
 from murporteur.triage.views import animators_only, bp
 
 
 def _load(number: str):
-    dossier = submissions.find_by_number(number)
-    if dossier is None or dossier.is_draft:
-        abort(404)
-    return dossier
+    return visible_or_404(submissions.find_by_number(number), may=policies.may_triage_dossier)
 
 
 def _assign_choices():
@@ -82,7 +84,6 @@ def _back(dossier, anchor: str = ""):
 
 
 def _done(dossier, message: str, anchor: str = ""):
-    db.session.commit()
     flash(message, "success")
     return _back(dossier, anchor)
 
@@ -91,9 +92,7 @@ def _done(dossier, message: str, anchor: str = ""):
 @animators_only
 def show_dossier(number: str):
     dossier = _load(number)
-    # A look at a holder's personal data by staff is part of the audit trail.
-    audit.record(current_user, "dossier.view", dossier, {"number": dossier.number})
-    db.session.commit()
+    services.record_view(dossier, current_user)
     return _render(dossier)
 
 
@@ -102,6 +101,7 @@ def show_dossier(number: str):
 def post_message(number: str):
     dossier = _load(number)
     form = MessageForm()
+    on_refusal(form, "body", lambda exc: _render(dossier, 422, message_form=form))
     response = post_message_from(form, dossier, "triage.show_dossier", number=number)
     return response or _render(dossier, 422, message_form=form)
 
@@ -117,12 +117,8 @@ def assign_dossier(number: str):
     target = form.animator.data
     animator = current_user if target == "me" else next(
         (a for a in services.animators() if str(a.id) == target), None)
-    try:
-        services.assign(dossier, animator, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        form.animator.errors = [exc.message]
-        return _render(dossier, 422, assign_form=form)
+    on_refusal(form, "animator", lambda exc: _render(dossier, 422, assign_form=form))
+    services.assign(dossier, animator, current_user)
     return _done(dossier, _("Dossier confié à %(name)s.", name=animator.display_name)
                  if animator else _("Le dossier n'est plus confié à personne."))
 
@@ -171,13 +167,9 @@ def record_call(number: str):
     form = RecordCallForm()
     if not form.validate_on_submit():
         return _render(dossier, 422, call_form=form)
-    try:
-        services.record_call(dossier, current_user, form.outcome.data, form.notes.data,
-                             at=form.when(), call=services.pending_call(dossier))
-    except DomainError as exc:
-        db.session.rollback()
-        form.outcome.errors = [exc.message]
-        return _render(dossier, 422, call_form=form)
+    on_refusal(form, "outcome", lambda exc: _render(dossier, 422, call_form=form))
+    services.record_call(dossier, current_user, form.outcome.data, form.notes.data,
+                         at=form.when(), call=services.pending_call(dossier))
     return _done(dossier, _("Appel enregistré."), "#calls")
 
 
@@ -208,18 +200,17 @@ def decide(number: str, transition: str):
     structure = None
     if structure_id := params.identifier(form.structure.data):
         structure = directory.get_structure(structure_id)
-    try:
-        services.decide(dossier, transition, current_user, form.comment.data or "",
-                        structure=structure)
-    except DomainError as exc:
-        db.session.rollback()
+
+    def refused(exc):
         if transition not in {t.name for t in available_transitions(dossier, current_user)}:
             # Out of turn (someone else decided meanwhile): said at the top of the page.
             return _render(dossier, 422, page_errors=[exc.message])
-        field = form.structure if transition == "redirect" and structure is None \
-            else form.comment
-        field.errors = [exc.message]
         return _render(dossier, 422, decision_forms={transition: form})
+
+    on_refusal(form, "structure" if transition == "redirect" and structure is None
+               else "comment", refused)
+    services.decide(dossier, transition, current_user, form.comment.data or "",
+                    structure=structure)
     return _done(dossier, _("C'est fait : le dossier est maintenant « %(state)s ».",
                             state=STATES[dossier.state].staff_label))
 

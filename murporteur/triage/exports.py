@@ -15,16 +15,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import User
+from murporteur.audit import services as audit
 from murporteur.core.tables import Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
-                                            STAGE_LABELS, SUPPORT_KIND_LABELS)
+from murporteur.submissions.choices import (
+    LEGAL_FORM_LABELS,
+    PRIORITY_AREA_LABELS,
+    STAGE_LABELS,
+    SUPPORT_KIND_LABELS,
+)
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
 from murporteur.triage.choices import THEME_LABELS
-from murporteur.triage.models import (ExportPreference, Label, Qualification,
-                                      QualificationTheme, dossier_label)
+from murporteur.triage.models import (
+    ExportPreference,
+    Label,
+    Qualification,
+    QualificationTheme,
+    dossier_label,
+)
 
 BATCH = 2000
 
@@ -131,6 +141,12 @@ def chosen_columns(user, requested: list[str] | None) -> list[str]:
     if preference is not None and preference.columns:
         return [c for c in preference.columns if c in COLUMNS] or DEFAULT_COLUMNS
     return DEFAULT_COLUMNS
+
+
+def record_export(user, fmt: str, columns: list[str], filters: dict) -> None:
+    """An export of the dossiers (personal data leaving the platform) is audited."""
+    audit.record(user, "export.dossiers", ("export", "dossiers"), {
+        "format": fmt, "columns": columns, "filters": filters})
 
 
 #: The dossier's own fields each column reads (the others come from joins, see ``_rows``).

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from murporteur.accounts.models import Role, User
+from murporteur.audit import services as audit
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -16,13 +17,18 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
 from murporteur.submissions.workflow import DossierState
 from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
-from murporteur.triage.models import (DossierFollow, Label, PhoneCall, PrivateNote,
-                                      Qualification)
+from murporteur.triage.models import DossierFollow, Label, PhoneCall, PrivateNote, Qualification
 
 
 def _require_animator(actor: User) -> None:
     if actor is None or actor.role != Role.ANIMATOR:
         raise AccessDenied(_l("Réservé à l'équipe d'animation."))
+
+
+def record_view(dossier: Dossier, actor: User) -> None:
+    """A look at a holder's personal data by staff is part of the audit trail."""
+    _require_animator(actor)
+    audit.record(actor, "dossier.view", dossier, {"number": dossier.number})
 
 
 def record_activity(dossier: Dossier, actor: User, kind: str, comment: str = "") -> DossierEvent:

@@ -5,24 +5,21 @@ The dossier page and its actions are in ``dossier_views``, on the same blueprint
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from murporteur.accounts.models import Role
-from murporteur.audit import services as audit
-from murporteur.committee.services import committee_organisations
 from murporteur.core import params
 from murporteur.core.access import roles_required
-from murporteur.core.errors import DomainError
+from murporteur.core.handling import on_refusal
 from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.workflow import STATES, DossierState
-from murporteur.triage import dashboard, exports, services
+from murporteur.submissions.workflow import STATES
+from murporteur.triage import dashboard, exports, policies, services
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
 from murporteur.triage.models import Label
@@ -42,7 +39,7 @@ def inbox():
         counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
-        organisations=committee_organisations(),
+        organisations=dashboard.interested_organisations(),
         chosen=exports.chosen_columns(current_user, None))
 
 
@@ -50,8 +47,8 @@ def _selected() -> list[Dossier]:
     ids = params.identifiers(request.form.getlist("dossier"))
     if not ids:
         return []
-    return list(db.session.scalars(select(Dossier).where(Dossier.id.in_(ids),
-                                                         Dossier.state != DossierState.DRAFT)))
+    return list(db.session.scalars(policies.triageable_dossiers(current_user)
+                                   .where(Dossier.id.in_(ids))))
 
 
 @bp.post("/lot")
@@ -66,40 +63,40 @@ def bulk_action():
         flash(_("Cochez au moins un dossier."), "error")
         return redirect(back)
     action = request.form.get("action")
-    try:
-        if action == "assign":
-            target = request.form.get("animator", "")
-            animator = None
-            if target == "me":
-                animator = current_user
-            elif (wanted := params.identifier(target)) is not None:
-                animator = next((a for a in services.animators() if a.id == wanted), None)
-                if animator is None:
-                    raise DomainError(_("Choisissez une personne de l'équipe."))
-            elif target != "none":
-                raise DomainError(_("Choisissez à qui confier les dossiers."))
-            for dossier in selected:
-                services.assign(dossier, animator, current_user)
-            flash(_("%(n)s dossier(s) confié(s).", n=len(selected)), "success")
-        elif action == "label":
-            label_id = params.identifier(request.form.get("label"))
-            label = db.session.get(Label, label_id) if label_id else None
-            if label is None:
-                raise DomainError(_("Choisissez l'étiquette à ajouter."))
-            services.add_label(selected, label, current_user)
-            flash(_("Étiquette « %(name)s » ajoutée à %(n)s dossier(s).", name=label.name,
-                    n=len(selected)), "success")
-        elif action == "export":
-            query = select(Dossier).where(Dossier.id.in_([d.id for d in selected])) \
-                .order_by(Dossier.submitted_at.desc())
-            return _export(query, request.form.get("format", "csv"))
-        else:
-            raise DomainError(_("Choisissez une action."))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return redirect(back)
-    db.session.commit()
+    if action == "export":
+        query = select(Dossier).where(Dossier.id.in_([d.id for d in selected])) \
+            .order_by(Dossier.submitted_at.desc())
+        return _export(query, request.form.get("format", "csv"))
+    if action == "assign":
+        target = request.form.get("animator", "")
+        animator = None
+        if target == "me":
+            animator = current_user
+        elif (wanted := params.identifier(target)) is not None:
+            animator = next((a for a in services.animators() if a.id == wanted), None)
+            if animator is None:
+                return _refused(_("Choisissez une personne de l'équipe."), back)
+        elif target != "none":
+            return _refused(_("Choisissez à qui confier les dossiers."), back)
+        for dossier in selected:
+            services.assign(dossier, animator, current_user)
+        flash(_("%(n)s dossier(s) confié(s).", n=len(selected)), "success")
+    elif action == "label":
+        label_id = params.identifier(request.form.get("label"))
+        label = db.session.get(Label, label_id) if label_id else None
+        if label is None:
+            return _refused(_("Choisissez l'étiquette à ajouter."), back)
+        services.add_label(selected, label, current_user)
+        flash(_("Étiquette « %(name)s » ajoutée à %(n)s dossier(s).", name=label.name,
+                n=len(selected)), "success")
+    else:
+        return _refused(_("Choisissez une action."), back)
+    return redirect(back)
+
+
+def _refused(message: str, back: str):
+    """A choice missing from the dashboard's form: said at the top of the dashboard."""
+    flash(message, "error")
     return redirect(back)
 
 
@@ -116,9 +113,9 @@ def _export(query, fmt: str):
         abort(404)
     source = request.form if request.method == "POST" else request.args
     columns = exports.chosen_columns(current_user, source.getlist("column"))
-    audit.record(current_user, "export.dossiers", ("export", "dossiers"), {
-        "format": fmt, "columns": columns, "filters": request.args.to_dict(flat=False)})
-    db.session.commit()  # remember the columns (and the export) before streaming
+    # The columns chosen and the audit entry are committed at the end of the request, before
+    # the file streams.
+    exports.record_export(current_user, fmt, columns, request.args.to_dict(flat=False))
     headers, rows = exports.table(query, columns)
     return send_table(fmt, f"dossiers-{paris_today().isoformat()}.{fmt}", _("Dossiers"),
                       headers, rows)
@@ -128,19 +125,18 @@ def _export(query, fmt: str):
 @animators_only
 def labels():
     form = NewLabelForm()
-    if form.validate_on_submit():
-        try:
-            services.create_label(form.name.data, form.colour.data, current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            form.name.errors = [exc.message]
-        else:
-            db.session.commit()
-            flash(_("Étiquette créée."), "success")
-            return redirect(url_for("triage.labels"))
     status = 422 if request.method == "POST" else 200
-    return render_template("triage/labels.html", form=form, labels=services.all_labels()), \
-        status
+
+    def page(_exc=None):
+        return render_template("triage/labels.html", form=form,
+                               labels=services.all_labels()), status
+
+    if form.validate_on_submit():
+        on_refusal(form, "name", page)
+        services.create_label(form.name.data, form.colour.data, current_user)
+        flash(_("Étiquette créée."), "success")
+        return redirect(url_for("triage.labels"))
+    return page()
 
 
 from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)

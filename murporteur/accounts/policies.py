@@ -1,0 +1,58 @@
+"""What each kind of account may do on the platform, by name, for the pages and the menus.
+
+Roles are compared here (and in the domains' own policies), never in a template: the menu
+asks ``can("animate")``, the holder's pages ``can("hold_dossiers")``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from murporteur.accounts.models import Role, User
+from murporteur.core.policy import permission
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def _is(user: User | None, *roles: Role) -> bool:
+    return _signed_in(user) and user.role in roles
+
+
+@permission("animate")
+def may_animate(user: User | None, _obj: Any = None) -> bool:
+    """The animators' pages: dossiers, committees, conventions, reports, structures."""
+    return _is(user, Role.ANIMATOR)
+
+
+@permission("administer")
+def may_administer(user: User | None, _obj: Any = None) -> bool:
+    """The platform's pages: messages sent, the notifications' catalogue."""
+    return _is(user, Role.ADMIN)
+
+
+@permission("sit_on_committee")
+def may_sit_on_committee(user: User | None, _obj: Any = None) -> bool:
+    """The committee members' pages: their sessions and their organisation's conventions."""
+    return _is(user, Role.MEMBER)
+
+
+@permission("hold_dossiers")
+def may_hold_dossiers(user: User | None, _obj: Any = None) -> bool:
+    """A holder's account: their dossiers and their personal data (download, erasure)."""
+    return _is(user, Role.HOLDER)
+
+
+@permission("use_second_factor")
+def may_use_second_factor(user: User | None, _obj: Any = None) -> bool:
+    """Staff and committee accounts may protect their login with a second factor; holders
+    log in with links sent to their mailbox."""
+    return _signed_in(user) and user.role != Role.HOLDER
+
+
+@permission("use_api")
+def may_use_api(user: User | None, _obj: Any = None) -> bool:
+    """Who may hold personal API tokens: animators and committee members (holders follow
+    their dossier on the site, admins run the platform)."""
+    return _is(user, Role.ANIMATOR, Role.MEMBER) and user.active

@@ -101,6 +101,11 @@ def convene(session: CommitteeSession, actor: User) -> None:
     apply_transition(session, "convene", actor)
 
 
+def hold(session: CommitteeSession, actor: User) -> None:
+    """The session took place (its decisions may still be recorded until the minutes)."""
+    apply_transition(session, "hold", actor)
+
+
 def sessions_for(user: User) -> list[CommitteeSession]:
     """The sessions a user may open (``policies.visible_sessions``), latest first: all for
     animators; for members, those their organisation is invited to or they hold a proxy

@@ -63,6 +63,8 @@ def may_view_item(user: User | None, item: AgendaItem) -> bool:
 def may_view_positions(user: User | None, session: CommitteeSession) -> bool:
     """Whether ``user`` sees the other organisations' positions in ``session``: the
     animators always; the others once it is held, or earlier if the animators said so."""
+    if user is None or not user.is_authenticated:
+        return False
     if may_run_committee(user):
         return True
     return session.state in HELD_STATES or session.positions_open_early

@@ -22,7 +22,7 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
-from murporteur.reporting.services import STEP_LABELS, STEPS, Figures, Period, PeriodError
+from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
 from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
@@ -157,10 +157,9 @@ def export_payments(fmt: str):
 @bp.get("/rapport-<int:year>.pdf")
 @roles_required(Role.ANIMATOR)
 def yearly_report(year: int):
-    try:
-        period = Period.of_year(year)
-    except PeriodError:
-        abort(404)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)  # a report of no year the reports cover: no such page
+    period = Period.of_year(year)
     figures = services.figures(period)
     exports.record_yearly_report(current_user, year)
     pdf = exports.yearly_pdf(figures=figures, period=period,

@@ -161,13 +161,13 @@ def _paid_form(payment: Payment) -> PaidForm:
 
 
 def _render(convention: Convention, status: int = 200, **forms):
-    staff = may_manage_convention(current_user, convention)
+    manages = may_manage_convention(current_user, convention)
     steps = LIFECYCLE.available(convention, current_user)
     step_forms = forms.get("step_forms") or {}
     for step in steps:
         step_forms.setdefault(step.name, StepForm(prefix=step.name, formdata=None))
     context = {}
-    if staff:
+    if manages:
         posted = forms.get("paid_forms") or {}
         context = {
             "edit_form": forms.get("edit_form") or _edit_form(convention).of(convention),

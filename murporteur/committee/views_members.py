@@ -15,7 +15,12 @@ from murporteur.committee import minutes, services
 from murporteur.committee.forms_members import PositionForm, ProxyForm
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import AgendaItem, CommitteeSession
-from murporteur.committee.policies import may_view_item, may_view_session, speaking_organisation_ids
+from murporteur.committee.policies import (
+    may_view_item,
+    may_view_positions,
+    may_view_session,
+    speaking_organisation_ids,
+)
 from murporteur.committee.services import PositionConflict
 from murporteur.committee.workflow import SESSION_STATES, UPCOMING_STATES
 from murporteur.core.access import roles_required
@@ -145,9 +150,8 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
                  page_errors: list | None = None):
     session = item.session
     dossier = item.dossier
-    visible = services.positions_visible(current_user, session)
     rows, total = ([], 0)
-    if visible:
+    if may_view_positions(current_user, session):
         rows, total, _missing = services.grid(item)
     organisation = _chosen(organisations, form.organisation.data)
     return render_template(
@@ -157,7 +161,7 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
         form=form, organisations=organisations, organisation=organisation,
         saved=services.position_of(item, organisation), typed=typed,
         page_errors=page_errors or [], positions_open=services.positions_open(item),
-        visible=visible, rows=rows, total=total,
+        rows=rows, total=total,
         stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
 
 

@@ -35,10 +35,13 @@ __all__ = ["may_give_proxy", "may_record_position", "may_run_committee", "may_vi
            "visible_sessions"]
 
 
-@permission("run_committee")
 def may_run_committee(user: User | None, _obj=None) -> bool:
     """The animators prepare, hold and record the sessions."""
     return user is not None and user.is_authenticated and user.role == Role.ANIMATOR
+
+
+# Registered apart, so that the function keeps its optional object for Python callers.
+permission("run_committee")(may_run_committee)
 
 
 # ``may_view_session`` is written in ``membership`` (next to its query, which the dossiers'
@@ -73,10 +76,11 @@ def may_view_positions(user: User | None, session: CommitteeSession) -> bool:
 def speaking_organisation_ids(user: User | None, session: CommitteeSession) -> set[int]:
     """The invited organisations ``user`` gives the position of in ``session``: their own,
     and those that gave them a proxy."""
+    if user is None:
+        return set()
     return member_organisation_ids(user, session) & {o.id for o in session.organisations}
 
 
-@permission("record_position")
 def may_record_position(user: User | None, item: AgendaItem,
                         organisation_id: int | None = None) -> bool:
     """Whether ``user`` may give a position on ``item`` (for ``organisation_id``, by default
@@ -85,6 +89,9 @@ def may_record_position(user: User | None, item: AgendaItem,
         return False
     return (organisation_id or user.organisation_id) in speaking_organisation_ids(
         user, item.session)
+
+
+permission("record_position")(may_record_position)
 
 
 @permission("give_proxy")

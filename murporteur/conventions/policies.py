@@ -25,14 +25,10 @@ __all__ = ["may_manage_convention", "may_record_payment", "may_sign", "may_view_
            "visible_conventions"]
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated
-
-
 @permission("view_convention")
 def may_view_convention(user: User | None, convention: Convention) -> bool:
     """Animators see every convention; a member, their organisation's; a holder, theirs."""
-    if not _signed_in(user):
+    if user is None or not user.is_authenticated:
         return False
     if user.role == Role.ANIMATOR:
         return True
@@ -45,7 +41,7 @@ def visible_conventions(user: User | None) -> Select:
     """The conventions ``user`` may see, as a query: the SQL twin of
     ``may_view_convention``."""
     query = select(Convention)
-    if not _signed_in(user):
+    if user is None or not user.is_authenticated:
         return query.where(false())
     if user.role == Role.ANIMATOR:
         return query
@@ -57,16 +53,19 @@ def visible_conventions(user: User | None) -> Select:
         select(Dossier.id).where(Dossier.holder_id == user.id)))
 
 
-@permission("manage_convention")
 def may_manage_convention(user: User | None, _convention: Convention | None = None) -> bool:
     """The animators draft, edit and amend the conventions."""
-    return _signed_in(user) and user.role == Role.ANIMATOR
+    return user is not None and user.is_authenticated and user.role == Role.ANIMATOR
 
 
-@permission("record_payment")
 def may_record_payment(user: User | None, convention: Convention | None = None) -> bool:
     """The animators keep the schedule of payments and note what was paid."""
     return may_manage_convention(user, convention)
+
+
+# Registered apart, so that the functions keep their optional object for Python callers.
+permission("manage_convention")(may_manage_convention)
+permission("record_payment")(may_record_payment)
 
 
 # Signing (and depositing the signed copy) is the lifecycle's ``sign`` rule: named here, written

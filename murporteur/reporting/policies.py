@@ -22,14 +22,17 @@ def _role(user: User | None):
     return user.role if user is not None and user.is_authenticated else None
 
 
-@permission("view_reports")
 def may_view_reports(user: User | None, _obj=None) -> bool:
     return _role(user) in (Role.ANIMATOR, Role.MEMBER)
 
 
-@permission("view_all_figures")
 def may_view_all_figures(user: User | None, _obj=None) -> bool:
     return _role(user) == Role.ANIMATOR
+
+
+# Registered apart, so that the functions keep their optional object for Python callers.
+permission("view_reports")(may_view_reports)
+permission("view_all_figures")(may_view_all_figures)
 
 
 def own_organisation_only(user: User | None) -> bool:

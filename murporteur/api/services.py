@@ -2,7 +2,7 @@
 cursor, filters; the query parameters are read by the schemas of ``api/schemas.py``).
 
 The scopes below are the per-object rules of the other domains (``may_view_dossier``,
-``may_view_session``, ``conventions.may_view``) written as queries, so that lists are paginated
+``may_view_session``, ``may_view_convention``) written as queries, so that lists are paginated
 in the database; tests/api/test_scoping.py checks that both always agree.
 """
 
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 
 from murporteur.accounts.models import ApiToken, Role, User
 from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
-from murporteur.committee.membership import visible_session_ids
-from murporteur.committee.models import CommitteeSession
+from murporteur.committee.policies import visible_sessions
 from murporteur.conventions.models import Convention, Payment
+from murporteur.conventions.policies import visible_conventions
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -161,18 +161,13 @@ def dossiers_query(user: User) -> Select:
 
 
 def sessions_query(user: User) -> Select:
-    return select(CommitteeSession).where(CommitteeSession.id.in_(visible_session_ids(user)))
+    """The sessions ``user`` may open (the committee's ``visible_sessions``)."""
+    return visible_sessions(user)
 
 
 def conventions_query(user: User) -> Select:
-    """Animators: every convention; members: their organisation's (``conventions.may_view``,
-    without the holders', who hold no token)."""
-    query = select(Convention)
-    if user.role == Role.ANIMATOR:
-        return query
-    if user.role == Role.MEMBER and user.organisation_id is not None:
-        return query.where(Convention.organisation_id == user.organisation_id)
-    return query.where(false())
+    """The conventions ``user`` may see (the conventions' ``visible_conventions``)."""
+    return visible_conventions(user)
 
 
 def payments_query(user: User) -> Select:

@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import Position, Stance
 from murporteur.core import params
+from murporteur.core.forms import TOO_LONG, MultiCheckboxField
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS, choices
-from murporteur.submissions.forms import TOO_LONG, MultiCheckboxField
 
 BAD_AMOUNT = _l("Indiquez un montant en euros, par exemple 8 000 ou 8 000,50.")
 

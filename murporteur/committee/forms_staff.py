@@ -18,9 +18,9 @@ from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Re
 from murporteur.committee.labels import DECISION_LABELS, STANCE_LABELS  # noqa: F401
 from murporteur.committee.models import AttendanceStatus
 from murporteur.core import params
+from murporteur.core.forms import TOO_LONG, MultiCheckboxField
 from murporteur.directory.forms import StructureForm
 from murporteur.submissions.choices import choices
-from murporteur.submissions.forms import TOO_LONG, MultiCheckboxField
 
 ATTENDANCE_LABELS = {
     AttendanceStatus.PRESENT: _l("Présent·e"),

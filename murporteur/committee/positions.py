@@ -12,10 +12,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from murporteur.accounts.models import Organisation, Role, User
 from murporteur.audit import services as audit
-from murporteur.committee.models import (AgendaItem, CommitteeSession, Position, PositionChange,
-                                         Proxy, Stance)
-from murporteur.committee.membership import may_view_session, member_organisation_ids
-from murporteur.committee.workflow import HELD_STATES, OPEN_STATES, UPCOMING_STATES
+from murporteur.committee.models import (
+    AgendaItem,
+    CommitteeSession,
+    Position,
+    PositionChange,
+    Proxy,
+    Stance,
+)
+from murporteur.committee.policies import may_give_proxy, may_record_position, may_view_positions
+from murporteur.committee.workflow import OPEN_STATES, UPCOMING_STATES
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
@@ -24,6 +30,8 @@ from murporteur.submissions.choices import SupportKind
 
 class PositionConflict(DomainError):
     """Someone of the same organisation saved the position meanwhile; ``current`` is theirs."""
+
+    status = 409  # the page comes back with the saved version beside what was typed
 
     def __init__(self, current: Position) -> None:
         super().__init__(_l(
@@ -57,10 +65,8 @@ def speaking_organisation(user: User, item: AgendaItem, organisation_id: int | N
                           ) -> Organisation:
     """The organisation ``user`` records a position for on ``item`` (their own, or one that
     gave them a proxy for this session)."""
-    allowed = member_organisation_ids(user, item.session) & {
-        o.id for o in item.session.organisations}
     organisation_id = organisation_id or user.organisation_id
-    if organisation_id not in allowed:
+    if not may_record_position(user, item, organisation_id):
         raise AccessDenied(_l("Vous ne pouvez pas donner la position de cette organisation."))
     return db.session.get_one(Organisation, organisation_id)
 
@@ -141,11 +147,8 @@ def _insert_first_position(item: AgendaItem, organisation: Organisation, fill) -
     return position
 
 
-def positions_visible(user: User, session: CommitteeSession) -> bool:
-    """Whether ``user`` sees the other organisations' positions of ``session``."""
-    if user.role == Role.ANIMATOR:
-        return True
-    return session.state in HELD_STATES or session.positions_open_early
+#: Whether a user sees the other organisations' positions of a session (the policy's rule).
+positions_visible = may_view_positions
 
 
 @dataclass
@@ -179,7 +182,7 @@ def missing_positions(session: CommitteeSession) -> dict[Organisation, list[Agen
 def give_proxy(session: CommitteeSession, giver: User, receiver: User) -> Proxy:
     """``giver`` lets ``receiver`` (another organisation's member) speak for their
     organisation in ``session``."""
-    if giver.role != Role.MEMBER or not may_view_session(giver, session):
+    if not may_give_proxy(giver, session):
         raise AccessDenied(_l("Seul un membre invité peut donner procuration."))
     if receiver.role != Role.MEMBER or receiver.organisation_id == giver.organisation_id \
             or not receiver.active:

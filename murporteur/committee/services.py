@@ -12,6 +12,7 @@ from murporteur.audit import services as audit
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatus,
                                          CommitteeSession, Decision)
+from murporteur.committee.policies import may_run_committee, visible_sessions
 from murporteur.committee.workflow import (DECIDING_STATES, OPEN_STATES, UPCOMING_STATES,
                                            SessionState)
 from murporteur.core import params
@@ -29,7 +30,7 @@ DECISION_TRANSITIONS = {Decision.SUPPORTED: "support", Decision.POSTPONED: "post
 
 
 def _require_animator(actor: User) -> None:
-    if actor is None or actor.role != Role.ANIMATOR:
+    if not may_run_committee(actor):
         raise AccessDenied(_l("Réservé à l'équipe d'animation."))
 
 
@@ -100,19 +101,17 @@ def convene(session: CommitteeSession, actor: User) -> None:
     apply_transition(session, "convene", actor)
 
 
-def sessions_for(user: User) -> list[CommitteeSession]:
-    """The sessions a user may open: all for animators, their organisation's for members."""
-    query = select(CommitteeSession).order_by(CommitteeSession.starts_at.desc())
-    if user.role == Role.ANIMATOR:
-        return list(db.session.scalars(query))
-    organisation_ids = member_organisation_ids(user)
-    if not organisation_ids:
-        return []
-    from murporteur.committee.models import session_invitation
+def hold(session: CommitteeSession, actor: User) -> None:
+    """The session took place (its decisions may still be recorded until the minutes)."""
+    apply_transition(session, "hold", actor)
 
-    return list(db.session.scalars(query.join(
-        session_invitation, session_invitation.c.session_id == CommitteeSession.id).where(
-        session_invitation.c.organisation_id.in_(organisation_ids)).distinct()))
+
+def sessions_for(user: User) -> list[CommitteeSession]:
+    """The sessions a user may open (``policies.visible_sessions``), latest first: all for
+    animators; for members, those their organisation is invited to or they hold a proxy
+    for."""
+    return list(db.session.scalars(
+        visible_sessions(user).order_by(CommitteeSession.starts_at.desc())))
 
 
 def load_agenda(session: CommitteeSession) -> list[AgendaItem]:
@@ -296,17 +295,6 @@ def set_attendance(session: CommitteeSession, user: User, status: AttendanceStat
     else:
         row.status = AttendanceStatus(status)
     db.session.flush()
-
-
-def dossier_on_member_agenda(user: User, dossier: Dossier) -> bool:
-    """A member sees a dossier only when it is on the agenda of a session they may open
-    (their organisation is invited, or they hold a proxy for it), and keeps seeing it for
-    that session's record."""
-    if user is None or user.role != Role.MEMBER:
-        return False
-    sessions = db.session.scalars(select(CommitteeSession).join(AgendaItem).where(
-        AgendaItem.dossier_id == dossier.id))
-    return any(may_view_session(user, session) for session in sessions)
 
 
 # Who speaks for which organisation (``membership``), positions and proxies (``positions``)

@@ -15,11 +15,16 @@ from murporteur.committee import minutes, services
 from murporteur.committee.forms_members import PositionForm, ProxyForm
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import AgendaItem, CommitteeSession
+from murporteur.committee.policies import (
+    may_view_item,
+    may_view_positions,
+    may_view_session,
+    speaking_organisation_ids,
+)
 from murporteur.committee.services import PositionConflict
 from murporteur.committee.workflow import SESSION_STATES, UPCOMING_STATES
 from murporteur.core.access import roles_required
-from murporteur.core.errors import AccessDenied, DomainError
-from murporteur.extensions import db
+from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
 from murporteur.submissions.policies import documents_for
 from murporteur.triage.choices import THEME_LABELS
@@ -32,30 +37,21 @@ members_only = roles_required(Role.MEMBER)
 # --- Loading -------------------------------------------------------------------------------
 
 def _load_session(session_id: int) -> CommitteeSession:
-    session = db.session.get(CommitteeSession, session_id)
-    if session is None or not services.may_view_session(current_user, session):
-        abort(404)
-    return session
+    return get_or_404(CommitteeSession, session_id, may=may_view_session)
 
 
 def _load_item(session_id: int, item_id: int) -> AgendaItem:
-    session = _load_session(session_id)
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.session_id != session.id:
+    item = get_or_404(AgendaItem, item_id, may=may_view_item)
+    if item.session_id != session_id:
         abort(404)
     return item
 
 
 def _speaking_for(item: AgendaItem) -> list[Organisation]:
     """The organisations the member may give the position of on ``item`` (their own, and
-    those that gave them a proxy), as services.speaking_organisation decides."""
-    organisations = []
-    for organisation_id in services.member_organisation_ids(current_user, item.session):
-        try:
-            organisations.append(services.speaking_organisation(current_user, item,
-                                                                organisation_id))
-        except AccessDenied:
-            continue
+    those that gave them a proxy), as the policy decides."""
+    allowed = speaking_organisation_ids(current_user, item.session)
+    organisations = [o for o in item.session.organisations if o.id in allowed]
     return sorted(organisations, key=lambda o: (o.id != current_user.organisation_id, o.name))
 
 
@@ -140,13 +136,8 @@ def give_proxy(session_id: int):
     if receiver is None:
         form.receiver.errors = [_("Choisissez un membre d'une autre organisation invitée.")]
         return _render_session(session, 422, form)
-    try:
-        services.give_proxy(session, current_user, receiver)
-    except DomainError as exc:
-        db.session.rollback()
-        form.receiver.errors = [exc.message]
-        return _render_session(session, 422, form)
-    db.session.commit()
+    on_refusal(form, "receiver", lambda _exc: _render_session(session, 422, form))
+    services.give_proxy(session, current_user, receiver)
     flash(_("Vous avez donné procuration à %(name)s pour cette séance.",
             name=receiver.display_name), "success")
     return redirect(url_for("members.show_session", session_id=session.id))
@@ -159,9 +150,8 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
                  page_errors: list | None = None):
     session = item.session
     dossier = item.dossier
-    visible = services.positions_visible(current_user, session)
     rows, total = ([], 0)
-    if visible:
+    if may_view_positions(current_user, session):
         rows, total, _missing = services.grid(item)
     organisation = _chosen(organisations, form.organisation.data)
     return render_template(
@@ -171,7 +161,7 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
         form=form, organisations=organisations, organisation=organisation,
         saved=services.position_of(item, organisation), typed=typed,
         page_errors=page_errors or [], positions_open=services.positions_open(item),
-        visible=visible, rows=rows, total=total,
+        rows=rows, total=total,
         stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
 
 
@@ -193,23 +183,22 @@ def show_item(session_id: int, item_id: int):
     if not form.validate_on_submit():
         return _render_item(item, organisations, form, 422)
     organisation = _chosen(organisations, form.organisation.data)
-    try:
-        services.record_position(item, current_user, **form.values(),
-                                 expected_version=form.expected_version(organisation.id),
-                                 organisation_id=organisation.id)
-    except PositionConflict as exc:
-        db.session.rollback()
+
+    def refused(exc):
+        if not isinstance(exc, PositionConflict):
+            return _render_item(item, organisations, form, page_errors=[exc.message])
         # The saved version goes in the form (with its version); what the member typed stays
-        # on the page beside it, to re-apply.
+        # on the page beside it, to re-apply (answered 409: the conflict's status).
         current = PositionForm(formdata=None)
         current.organisation.choices = choices
         current.show(services.position_of(item, organisation), organisation.id)
-        return _render_item(item, organisations, current, 409, typed=form,
+        return _render_item(item, organisations, current, typed=form,
                             page_errors=[exc.message])
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_item(item, organisations, form, 422, page_errors=[exc.message])
-    db.session.commit()
+
+    on_refusal(None, None, refused)
+    services.record_position(item, current_user, **form.values(),
+                             expected_version=form.expected_version(organisation.id),
+                             organisation_id=organisation.id)
     flash(_("Position enregistrée pour %(name)s sur « %(title)s ».", name=organisation.name,
             title=item.dossier.title), "success")
     return redirect(url_for("members.show_session", session_id=item.session_id)

@@ -1,7 +1,8 @@
 """The animators' side of the committee: sessions, agenda, live grid, decisions, attendance.
 
-Each action is a small form posting to its own route: load → call a service → commit →
-flash and redirect; a refused form is shown again (422) with the message where it belongs.
+Each action is a small form posting to its own route: load → call a service → flash and
+redirect (the request commits at its end); a refused form is shown again (422, by
+``on_refusal``) with the message where it belongs.
 """
 
 from __future__ import annotations
@@ -12,15 +13,22 @@ from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
 from murporteur.committee import minutes, services
-from murporteur.committee.forms_staff import (ATTENDANCE_LABELS, DECISION_LABELS,
-                                              STANCE_LABELS, UNKNOWN_CHOICE, AddItemForm,
-                                              AttendanceForm, ItemDecisionForm, SessionForm)
+from murporteur.committee.forms_staff import (
+    ATTENDANCE_LABELS,
+    DECISION_LABELS,
+    STANCE_LABELS,
+    UNKNOWN_CHOICE,
+    AddItemForm,
+    AttendanceForm,
+    ItemDecisionForm,
+    SessionForm,
+)
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision
+from murporteur.committee.policies import may_run_committee
 from murporteur.committee.workflow import OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS
 from murporteur.core import params
 from murporteur.core.access import roles_required
-from murporteur.core.errors import DomainError
-from murporteur.core.lifecycle import apply_transition
+from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.timeutil import paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
@@ -36,15 +44,12 @@ LIFECYCLE_STEPS = {"convene": "committee.convene", "hold": "committee.hold",
 
 
 def _load(session_id: int) -> CommitteeSession:
-    session = db.session.get(CommitteeSession, session_id)
-    if session is None:
-        abort(404)
-    return session
+    return get_or_404(CommitteeSession, session_id, may=may_run_committee)
 
 
 def _load_item(session: CommitteeSession, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.session_id != session.id:
+    item = get_or_404(AgendaItem, item_id, may=may_run_committee)
+    if item.session_id != session.id:
         abort(404)
     return item
 
@@ -89,34 +94,32 @@ def _session_form(session: CommitteeSession | None):
             "organisations": [o.id for o in session.organisations],
             "positions_open_early": session.positions_open_early})
     form.organisations.choices = [(o.id, o.name) for o in invitable]
-    if form.validate_on_submit():
-        by_id = {o.id: o for o in invitable}
-        fields = {"starts_at": form.starts_at(), "place": form.place.data or "",
-                  "video_link": form.video_link.data or "",
-                  "slot_minutes": form.slot_minutes.data,
-                  "organisations": [by_id[i] for i in form.organisations.data or []]}
-        quarter = form.quarter.data or None
-        try:
-            if session is None:
-                saved = services.create_session(
-                    current_user, quarter=quarter,
-                    positions_open_early=form.positions_open_early.data, **fields)
-            else:
-                saved = session
-                services.update_session(
-                    session, current_user, positions_open_early=form.positions_open_early.data,
-                    quarter=quarter or services.quarter_of(fields["starts_at"]), **fields)
-        except DomainError as exc:
-            db.session.rollback()
-            form.place.errors = [*form.place.errors, exc.message]
-        else:
-            db.session.commit()
-            flash(_("Séance du %(quarter)s enregistrée.", quarter=saved.quarter) if session
-                  else _("Séance du %(quarter)s créée : ajoutez maintenant les dossiers à "
-                         "l'ordre du jour.", quarter=saved.quarter), "success")
-            return redirect(url_for("committee.show_session", session_id=saved.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("committee/staff_form.html", form=form, session=session), status
+
+    def page():
+        return render_template("committee/staff_form.html", form=form, session=session)
+
+    if not form.validate_on_submit():
+        return page(), 422 if request.method == "POST" else 200
+    by_id = {o.id: o for o in invitable}
+    fields = {"starts_at": form.starts_at(), "place": form.place.data or "",
+              "video_link": form.video_link.data or "",
+              "slot_minutes": form.slot_minutes.data,
+              "organisations": [by_id[i] for i in form.organisations.data or []]}
+    quarter = form.quarter.data or None
+    on_refusal(form, "place", lambda _exc: page())
+    if session is None:
+        saved = services.create_session(
+            current_user, quarter=quarter, positions_open_early=form.positions_open_early.data,
+            **fields)
+    else:
+        saved = session
+        services.update_session(
+            session, current_user, positions_open_early=form.positions_open_early.data,
+            quarter=quarter or services.quarter_of(fields["starts_at"]), **fields)
+    flash(_("Séance du %(quarter)s enregistrée.", quarter=saved.quarter) if session
+          else _("Séance du %(quarter)s créée : ajoutez maintenant les dossiers à "
+                 "l'ordre du jour.", quarter=saved.quarter), "success")
+    return redirect(url_for("committee.show_session", session_id=saved.id))
 
 
 def _render_session(session: CommitteeSession, status: int = 200, **forms):
@@ -148,9 +151,13 @@ def _back(session: CommitteeSession, anchor: str = "", endpoint: str = "committe
 
 def _done(session: CommitteeSession, message: str, anchor: str = "",
           endpoint: str = "committee.show_session"):
-    db.session.commit()
     flash(message, "success")
     return _back(session, anchor, endpoint)
+
+
+def _refusal_on_session_page(session: CommitteeSession) -> None:
+    """A refused step of the session page: the page again, the message at its top."""
+    on_refusal(None, None, lambda exc: _render_session(session, page_errors=[exc.message]))
 
 
 @bp.get("/<id:session_id>")
@@ -173,12 +180,8 @@ def add_item(session_id: int):
     if dossier is None or dossier.is_draft:
         form.dossier.errors = [UNKNOWN_CHOICE]
         return _render_session(session, 422, add_form=form)
-    try:
-        services.add_item(session, dossier, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        form.dossier.errors = [exc.message]
-        return _render_session(session, 422, add_form=form)
+    on_refusal(form, "dossier", lambda _exc: _render_session(session, add_form=form))
+    services.add_item(session, dossier, current_user)
     return _done(session, _("Dossier %(number)s inscrit à l'ordre du jour.",
                             number=dossier.number), "#agenda")
 
@@ -191,11 +194,8 @@ def move_item(session_id: int, item_id: int, direction: str):
     offsets = {"up": -1, "down": 1}
     if direction not in offsets:
         abort(404)
-    try:
-        services.move_item(item, offsets[direction], current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_session(session, 422, page_errors=[exc.message])
+    _refusal_on_session_page(session)
+    services.move_item(item, offsets[direction], current_user)
     return _done(session, _("Ordre du jour modifié."), "#agenda")
 
 
@@ -205,11 +205,8 @@ def remove_item(session_id: int, item_id: int):
     session = _load(session_id)
     item = _load_item(session, item_id)
     number = item.dossier.number
-    try:
-        services.remove_item(item, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_session(session, 422, page_errors=[exc.message])
+    _refusal_on_session_page(session)
+    services.remove_item(item, current_user)
     return _done(session, _("Dossier %(number)s retiré de l'ordre du jour ; il reste retenu "
                             "pour un prochain comité.", number=number), "#agenda")
 
@@ -220,11 +217,8 @@ def remove_item(session_id: int, item_id: int):
 @animators_only
 def convene(session_id: int):
     session = _load(session_id)
-    try:
-        services.convene(session, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_session(session, 422, page_errors=[exc.message])
+    _refusal_on_session_page(session)
+    services.convene(session, current_user)
     return _done(session, _("Convocations envoyées aux organisations invitées."))
 
 
@@ -232,11 +226,8 @@ def convene(session_id: int):
 @animators_only
 def hold(session_id: int):
     session = _load(session_id)
-    try:
-        apply_transition(session, "hold", current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_session(session, 422, page_errors=[exc.message])
+    _refusal_on_session_page(session)
+    services.hold(session, current_user)
     return _done(session, _("La séance est marquée comme tenue."))
 
 
@@ -244,11 +235,8 @@ def hold(session_id: int):
 @animators_only
 def publish_minutes(session_id: int):
     session = _load(session_id)
-    try:
-        minutes.publish_minutes(session, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_session(session, 422, page_errors=[exc.message])
+    _refusal_on_session_page(session)
+    minutes.publish_minutes(session, current_user)
     return _done(session, _("Compte rendu publié et envoyé aux membres ; chaque porteur "
                             "reçoit la décision qui le concerne."))
 
@@ -322,16 +310,12 @@ def record_decision(session_id: int, item_id: int):
         return _render_grid(session, 422, decision_forms={item.id: form})
     supporters = [db.session.get(Organisation, i) for i in form.supporters.data or []]
     decision = Decision(form.decision.data)
-    try:
-        services.record_decision(item, decision, current_user, form.comment.data or "",
-                                 supporters=supporters)
-    except DomainError as exc:
-        db.session.rollback()
-        # Shown next to what the chosen decision needs: its motivation, or its supporters.
-        field = {Decision.NOT_SUPPORTED: form.comment,
-                 Decision.SUPPORTED: form.supporters}.get(decision, form.decision)
-        field.errors = [*field.errors, exc.message]
-        return _render_grid(session, 422, decision_forms={item.id: form})
+    # Shown next to what the chosen decision needs: its motivation, or its supporters.
+    field = {Decision.NOT_SUPPORTED: "comment", Decision.SUPPORTED: "supporters"}.get(
+        decision, "decision")
+    on_refusal(form, field, lambda _exc: _render_grid(session, decision_forms={item.id: form}))
+    services.record_decision(item, decision, current_user, form.comment.data or "",
+                             supporters=supporters)
     return _done(session, _("Décision notée pour le dossier %(number)s ; elle sera envoyée au "
                             "porteur à la publication.", number=item.dossier.number),
                  f"#item-{item.id}", "committee.live_grid")
@@ -341,11 +325,8 @@ def record_decision(session_id: int, item_id: int):
 @animators_only
 def publish_decisions(session_id: int):
     session = _load(session_id)
-    try:
-        published = services.publish_decisions(session, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_grid(session, 422, page_errors=[exc.message])
+    on_refusal(None, None, lambda exc: _render_grid(session, page_errors=[exc.message]))
+    published = services.publish_decisions(session, current_user)
     return _done(session, _("%(n)s décision(s) publiée(s) : les porteurs sont prévenus.",
                             n=len(published)), endpoint="committee.live_grid")
 

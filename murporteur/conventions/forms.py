@@ -12,10 +12,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import ConventionKind
+from murporteur.core.forms import TOO_LONG
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.core.params import BusinessDate
 from murporteur.submissions.choices import choices
-from murporteur.submissions.forms import TOO_LONG
 from murporteur.submissions.uploads import ACCEPTED_LABEL
 
 # The same words as the committee's offer amounts: one message for one mistake.

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from murporteur.accounts.models import Organisation, Role, User
+from murporteur.accounts.models import Organisation, User
 from murporteur.audit import services as audit
 from murporteur.committee.models import AgendaItem, Decision, Position
 from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
-from murporteur.conventions.workflow import (FINISHED, SIGNED_STATES, ConventionState,
-                                             may_sign)
+from murporteur.conventions.policies import may_manage_convention, may_sign, visible_conventions
+from murporteur.conventions.workflow import FINISHED, SIGNED_STATES, ConventionState
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -32,7 +32,7 @@ EDITABLE_BEFORE_SIGNATURE = ("kind", "committed_cents", "in_kind_cents", "start_
 
 
 def _require_animator(actor: User) -> None:
-    if actor is None or actor.role != Role.ANIMATOR:
+    if not may_manage_convention(actor):
         raise AccessDenied(_l("Réservé à l'équipe d'animation."))
 
 
@@ -226,7 +226,7 @@ def store_signed_copy(convention: Convention, upload, actor: User) -> Document:
     """Keep the signed copy of ``convention`` (its organisation's members, or an animator):
     a document of the convention, seen only by those who may see the convention
     (``submissions.policies``), never by the other organisations on the dossier's agenda."""
-    if not may_sign(actor, convention) and actor.role != Role.ANIMATOR:
+    if not may_sign(actor, convention):  # the animators too: the ``sign`` step lets them
         raise AccessDenied(_l("Vous ne pouvez pas déposer ce document."))
     if convention.state == ConventionState.DRAFT:
         raise DomainError(_l("La convention n'a pas encore été envoyée pour signature."))
@@ -239,21 +239,27 @@ def store_signed_copy(convention: Convention, upload, actor: User) -> Document:
     return document
 
 
-def may_view(user: User | None, convention: Convention) -> bool:
-    """Animators see every convention; a member, their organisation's; a holder, theirs."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.role == Role.ANIMATOR:
-        return True
-    if user.role == Role.MEMBER:
-        return user.organisation_id == convention.organisation_id
-    return convention.dossier.holder_id == user.id
-
-
-def conventions_for(user: User) -> list[Convention]:
-    query = select(Convention).order_by(Convention.created_at.desc())
-    if user.role == Role.MEMBER:
-        query = query.where(Convention.organisation_id == user.organisation_id)
-    elif user.role != Role.ANIMATOR:
-        query = query.join(Dossier).where(Dossier.holder_id == user.id)
+def conventions_for(user: User, *, state: str | None = None,
+                    organisation_id: int | None = None) -> list[Convention]:
+    """The conventions ``user`` may see (``policies.visible_conventions``), latest first; of
+    one state, of one organisation when asked."""
+    query = visible_conventions(user).order_by(Convention.created_at.desc(),
+                                               Convention.id.desc())
+    if state:
+        query = query.where(Convention.state == state)
+    if organisation_id is not None:
+        query = query.where(Convention.organisation_id == organisation_id)
     return list(db.session.scalars(query))
+
+
+def organisations_with_conventions(user: User) -> list[Organisation]:
+    """The organisations of the conventions ``user`` may see, by name (the list's filter)."""
+    ids = visible_conventions(user).with_only_columns(Convention.organisation_id)
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))
+                                   .order_by(Organisation.name)))
+
+
+def count_conventions(user: User) -> int:
+    """How many conventions ``user`` may see (to say when a list is filtered)."""
+    return db.session.scalar(visible_conventions(user).with_only_columns(
+        func.count(Convention.id)).order_by(None))

@@ -1,9 +1,9 @@
 """Conventions: animators manage them, members see and sign their organisation's.
 
 Each action is a small form posting to its own route: load → check access → call a service →
-commit → flash and redirect; a refused form is shown again (422) with the message next to the
-field it concerns and what was typed kept. A convention a member may not see answers 404, so
-that its existence is never revealed.
+flash and redirect (the request commits at its end); a refused form is shown again (422, by
+``on_refusal``) with the message next to the field it concerns and what was typed kept. A
+convention a member may not see answers 404, so that its existence is never revealed.
 """
 
 from __future__ import annotations
@@ -15,40 +15,50 @@ from flask_login import current_user
 
 from murporteur.accounts.models import Role
 from murporteur.conventions import services
-from murporteur.conventions.forms import (AmendmentForm, ConventionForm, PaidForm, PaymentForm,
-                                          ReferenceForm, SignedCopyForm, StepForm, cents)
+from murporteur.conventions.forms import (
+    AmendmentForm,
+    ConventionForm,
+    PaidForm,
+    PaymentForm,
+    ReferenceForm,
+    SignedCopyForm,
+    StepForm,
+    cents,
+)
 from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import Convention, Payment
-from murporteur.conventions.workflow import (CONVENTION_STATES, CONVENTION_TRANSITIONS,
-                                             FINISHED, LIFECYCLE, SIGNED_STATES, may_sign)
+from murporteur.conventions.policies import may_manage_convention, may_sign, may_view_convention
+from murporteur.conventions.workflow import (
+    CONVENTION_STATES,
+    CONVENTION_TRANSITIONS,
+    FINISHED,
+    LIFECYCLE,
+    SIGNED_STATES,
+)
 from murporteur.core import params
 from murporteur.core.access import roles_required
-from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.money import cents_to_input, format_cents
 from murporteur.core.timeutil import paris_today
-from murporteur.extensions import db
 from murporteur.submissions.services import find_by_number
 
 bp = Blueprint("conventions", __name__, url_prefix="/conventions")
 
 animators_only = roles_required(Role.ANIMATOR)
 #: The convention's page, the signature and the signed copy: animators, and the members of
-#: the convention's organisation (``services.may_view`` says which convention).
+#: the convention's organisation (``policies.may_view_convention`` says which convention).
 animators_and_members = roles_required(Role.ANIMATOR, Role.MEMBER)
 
 
 # --- Loading and shared pieces ------------------------------------------------------------
 
 def _load(convention_id: int) -> Convention:
-    convention = db.session.get(Convention, convention_id)
-    if convention is None or not services.may_view(current_user, convention):
-        abort(404)
-    return convention
+    return get_or_404(Convention, convention_id, may=may_view_convention)
 
 
 def _load_payment(convention: Convention, payment_id: int) -> Payment:
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.convention_id != convention.id:
+    payment = get_or_404(Payment, payment_id)
+    if payment.convention_id != convention.id:
         abort(404)
     return payment
 
@@ -80,17 +90,17 @@ def _convention_labels() -> dict:
 @bp.get("/")
 @animators_only
 def list_conventions():
-    everything = services.conventions_for(current_user)
-    organisations = sorted({c.organisation for c in everything}, key=lambda o: o.name)
     state = params.choice(request.args.get("state"), CONVENTION_STATES, "")
     organisation = params.identifier(request.args.get("organisation"))
-    conventions = [c for c in everything
-                   if (not state or c.state == state)
-                   and (organisation is None or c.organisation_id == organisation)]
+    conventions = services.conventions_for(current_user, state=state,
+                                           organisation_id=organisation)
+    filtered = (bool(state) or organisation is not None) and \
+        len(conventions) != services.count_conventions(current_user)
     return render_template("conventions/list.html", conventions=conventions,
-                           organisations=organisations, totals=totals(conventions),
+                           organisations=services.organisations_with_conventions(current_user),
+                           totals=totals(conventions),
                            filters={"state": state, "organisation": str(organisation or "")},
-                           filtered=len(conventions) != len(everything))
+                           filtered=filtered)
 
 
 @bp.get("/mes-conventions")
@@ -123,12 +133,8 @@ def dossier_conventions(number: str):
 @animators_only
 def create_for_dossier(number: str):
     dossier = _load_dossier(number)
-    try:
-        created = services.create_conventions(dossier, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_dossier(dossier, 422, [exc.message])
-    db.session.commit()
+    on_refusal(None, None, lambda exc: _render_dossier(dossier, page_errors=[exc.message]))
+    created = services.create_conventions(dossier, current_user)
     if created:
         flash(ngettext("%(num)d convention créée en brouillon, pré-remplie avec l'offre du "
                        "comité.",
@@ -155,13 +161,13 @@ def _paid_form(payment: Payment) -> PaidForm:
 
 
 def _render(convention: Convention, status: int = 200, **forms):
-    staff = current_user.role == Role.ANIMATOR
+    manages = may_manage_convention(current_user, convention)
     steps = LIFECYCLE.available(convention, current_user)
     step_forms = forms.get("step_forms") or {}
     for step in steps:
         step_forms.setdefault(step.name, StepForm(prefix=step.name, formdata=None))
     context = {}
-    if staff:
+    if manages:
         posted = forms.get("paid_forms") or {}
         context = {
             "edit_form": forms.get("edit_form") or _edit_form(convention).of(convention),
@@ -173,22 +179,26 @@ def _render(convention: Convention, status: int = 200, **forms):
     return render_template(
         "conventions/show.html", convention=convention, dossier=convention.dossier,
         state=CONVENTION_STATES[convention.state], transitions=CONVENTION_TRANSITIONS,
-        staff=staff, signed=_signed(convention), finished=convention.state in FINISHED,
+        signed=_signed(convention), finished=convention.state in FINISHED,
         steps=steps, step_forms=step_forms, page_errors=forms.get("page_errors", []),
-        may_upload=may_sign(current_user, convention),
         upload_form=forms.get("upload_form") or SignedCopyForm(formdata=None),
         **context), status
 
 
 def _done(convention: Convention, message: str, anchor: str = ""):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("conventions.show_convention", convention_id=convention.id) + anchor)
 
 
-def _refused(form_field, exc: DomainError) -> None:
-    db.session.rollback()
-    form_field.errors = [*form_field.errors, exc.message]
+def _on_refusal(convention: Convention, form, field: str | None, **forms) -> None:
+    """A refusal of the rules: the convention's page again, ``form`` as typed and the message
+    at ``field`` (at the top of the page when there is no field)."""
+    def render(exc):
+        if field is None:
+            return _render(convention, page_errors=[exc.message], **forms)
+        return _render(convention, **forms)
+
+    on_refusal(form, field, render)
 
 
 @bp.get("/<id:convention_id>")
@@ -204,11 +214,8 @@ def edit_convention(convention_id: int):
     form = _edit_form(convention)()
     if not form.validate_on_submit():
         return _render(convention, 422, edit_form=form)
-    try:
-        services.update_convention(convention, current_user, **form.values())
-    except DomainError as exc:
-        _refused(_field_refused(form), exc)
-        return _render(convention, 422, edit_form=form)
+    _on_refusal(convention, form, _field_refused(form), edit_form=form)
+    services.update_convention(convention, current_user, **form.values())
     return _done(convention, _("Convention enregistrée."), "#details")
 
 
@@ -217,9 +224,9 @@ def _field_refused(form):
     are the wrong way round, otherwise the amount committed (the schedule, the signature).
     The rules themselves are the service's; this only places its message."""
     if not isinstance(form, ConventionForm):
-        return form.reference
+        return "reference"
     start, end = form.start_date.data, form.end_date.data
-    return form.end_date if start and end and end < start else form.committed
+    return "end_date" if start and end and end < start else "committed"
 
 
 @bp.post("/<id:convention_id>/avenant")
@@ -229,12 +236,9 @@ def amend_convention(convention_id: int):
     form = AmendmentForm()
     if not form.validate_on_submit():
         return _render(convention, 422, amend_form=form)
-    try:
-        amendment = services.amend(convention, current_user, field=form.field.data,
-                                   new_cents=cents(form.new_amount), reason=form.reason.data)
-    except DomainError as exc:
-        _refused(form.new_amount, exc)
-        return _render(convention, 422, amend_form=form)
+    _on_refusal(convention, form, "new_amount", amend_form=form)
+    amendment = services.amend(convention, current_user, field=form.field.data,
+                               new_cents=cents(form.new_amount), reason=form.reason.data)
     return _done(convention, _("Avenant enregistré : %(field)s passe de %(old)s à %(new)s.",
                                field=AMENDED_FIELD_LABELS[amendment.field].lower(),
                                old=format_cents(amendment.old_cents),
@@ -248,12 +252,9 @@ def add_payment(convention_id: int):
     form = PaymentForm()
     if not form.validate_on_submit():
         return _render(convention, 422, payment_form=form)
-    try:
-        payment = services.schedule_payment(convention, current_user, form.planned_date.data,
-                                            cents(form.amount))
-    except DomainError as exc:
-        _refused(form.amount, exc)
-        return _render(convention, 422, payment_form=form)
+    _on_refusal(convention, form, "amount", payment_form=form)
+    payment = services.schedule_payment(convention, current_user, form.planned_date.data,
+                                        cents(form.amount))
     return _done(convention, _("Versement de %(amount)s prévu.",
                                amount=format_cents(payment.amount_cents)), "#payments")
 
@@ -266,12 +267,9 @@ def mark_payment_paid(convention_id: int, payment_id: int):
     form = PaidForm(prefix=f"pay{payment.id}")
     if not form.validate_on_submit():
         return _render(convention, 422, paid_forms={payment.id: form})
-    try:
-        services.mark_paid(payment, current_user, form.paid_date.data,
-                           form.paid_cents(payment.amount_cents))
-    except DomainError as exc:
-        _refused(form.amount, exc)
-        return _render(convention, 422, paid_forms={payment.id: form})
+    _on_refusal(convention, form, "amount", paid_forms={payment.id: form})
+    services.mark_paid(payment, current_user, form.paid_date.data,
+                       form.paid_cents(payment.amount_cents))
     return _done(convention, _("Versement de %(amount)s noté comme effectué.",
                                amount=format_cents(payment.paid_amount_cents)), "#payments")
 
@@ -281,11 +279,8 @@ def mark_payment_paid(convention_id: int, payment_id: int):
 def delete_payment(convention_id: int, payment_id: int):
     convention = _load(convention_id)
     payment = _load_payment(convention, payment_id)
-    try:
-        services.remove_payment(payment, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        return _render(convention, 422, page_errors=[exc.message])
+    _on_refusal(convention, None, None)
+    services.remove_payment(payment, current_user)
     return _done(convention, _("Versement retiré de l'échéancier."), "#payments")
 
 
@@ -298,18 +293,13 @@ def apply_step(convention_id: int, name: str):
     form = StepForm(prefix=name)
     if not form.validate_on_submit():
         return _render(convention, 422, step_forms={name: form})
-    try:
-        services.transition(convention, name, current_user, form.comment.data or "")
-    except AccessDenied:
-        db.session.rollback()
+    if not LIFECYCLE.may(convention, name, current_user):
         abort(403)
-    except DomainError as exc:
-        db.session.rollback()
-        if name not in {t.name for t in LIFECYCLE.available(convention, current_user)}:
-            # Out of turn (the convention moved meanwhile): said at the top of the page.
-            return _render(convention, 422, page_errors=[exc.message])
-        form.comment.errors = [*form.comment.errors, exc.message]
-        return _render(convention, 422, step_forms={name: form})
+    if convention.state in CONVENTION_TRANSITIONS[name].sources:
+        _on_refusal(convention, form, "comment", step_forms={name: form})
+    else:  # out of turn (the convention moved meanwhile): said at the top of the page
+        _on_refusal(convention, None, None)
+    services.transition(convention, name, current_user, form.comment.data or "")
     return _done(convention, _("C'est fait : la convention est maintenant « %(state)s ».",
                                state=CONVENTION_STATES[convention.state].label))
 
@@ -326,13 +316,9 @@ def upload_signed_copy(convention_id: int):
         form.document.errors = [*form.document.errors,
                                 _("Choisissez le fichier de la convention signée.")]
         return _render(convention, 422, upload_form=form)
-    try:
-        document = services.store_signed_copy(convention, upload, current_user)
-    except AccessDenied:
-        db.session.rollback()
+    if not may_sign(current_user, convention):
         abort(403)
-    except DomainError as exc:
-        _refused(form.document, exc)
-        return _render(convention, 422, upload_form=form)
+    _on_refusal(convention, form, "document", upload_form=form)
+    document = services.store_signed_copy(convention, upload, current_user)
     return _done(convention, _("Copie signée « %(name)s » déposée.",
                                name=document.original_name), "#signed-copy")

@@ -4,8 +4,9 @@
   may not see it (a member of another organisation learns nothing of its existence);
 - ``on_refusal(form, field, render)``: said by a view before it calls the rules. If a rule
   then raises ``DomainError``, the app-wide handler rolls the transaction back, puts the
-  message at the form's field (or above the form), and answers ``render(exc)`` with 422: the
-  page comes back with everything the person typed;
+  message at the form's field (or above the form), and answers ``render(exc)`` with 422 (or
+  the ``status`` the error class declares): the page comes back with everything the person
+  typed;
 - ``AccessDenied`` outside such a form: 403; a ``DomainError`` with no page to draw again: the
   message on the page the person came from (a side form), else a 422 page;
 - one commit per request: a request that succeeded (status below 400) commits at its end, in
@@ -67,9 +68,11 @@ def _refused(exc: DomainError):
         form, field, render = page
         _place_message(form, exc.field or field, exc.message)
         answer = render(exc)
+        # 422 unless the refusal names its own status (a conflict between two saves: 409).
+        status = getattr(exc, "status", 422)
         if isinstance(answer, tuple):
-            return answer[0], 422, *answer[2:]
-        return answer, 422
+            return answer[0], status, *answer[2:]
+        return answer, status
     if isinstance(exc, AccessDenied):
         return current_app.handle_http_exception(Forbidden())
     back = same_site_referrer() if request.method == "POST" else None

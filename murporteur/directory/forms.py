@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from murporteur.core.forms import TOO_LONG
 from murporteur.directory.models import STRUCTURE_KIND_LABELS
 from murporteur.directory.services import STRUCTURE_FIELDS
 from murporteur.submissions.choices import choices
-from murporteur.submissions.forms import TOO_LONG
 
 
 def _strip(value):

@@ -14,7 +14,8 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from murporteur.accounts.models import Organisation
+from murporteur.accounts.models import Organisation, User
+from murporteur.audit import services as audit
 from murporteur.conventions.models import Convention, Payment
 from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.core.tables import BATCH, Cents
@@ -95,3 +96,15 @@ def yearly_pdf(**context) -> bytes:
     static = current_app.static_folder
     assert static is not None  # the app serves /static (create_app)
     return HTML(string=html, base_url=str(Path(static))).write_pdf()
+
+
+def record_export(actor: User, name: str, *, fmt: str, period: Period,
+                  organisation_id: int | None) -> None:
+    """Keep in the journal who exported which table, of which period and organisation."""
+    audit.record(actor, f"export.{name}", ("export", name), {
+        "format": fmt, "period": period.slug, "organisation_id": organisation_id})
+
+
+def record_yearly_report(actor: User, year: int) -> None:
+    """Keep in the journal who downloaded the yearly report of ``year``."""
+    audit.record(actor, "export.yearly_report", ("export", "yearly_report"), {"year": year})

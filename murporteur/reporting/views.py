@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
-from murporteur.audit import services as audit
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
@@ -22,7 +21,8 @@ from murporteur.core.templating import euros
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
-from murporteur.reporting.services import STEP_LABELS, STEPS, Figures, Period, PeriodError
+from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
+from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
 from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
@@ -45,7 +45,7 @@ class Scope:
 
 
 def _scope(args) -> Scope:
-    if current_user.role == Role.MEMBER:
+    if own_organisation_only(current_user):
         return Scope(current_user.organisation, True, [])
     raw = (args.get("organisation") or "").strip()
     if not raw:
@@ -116,13 +116,13 @@ def dashboard():
     figures = services.figures(period, scope.organisation)
     if scope.restricted and scope.organisation is None:
         figures.by_organisation = []  # a member without an organisation: the totals only
-    animator = current_user.role == Role.ANIMATOR
+    animator = may_view_all_figures(current_user)
     args = dict(period.to_args())
     if scope.organisation is not None and not scope.restricted:
         args["organisation"] = scope.organisation.id
     return render_template(
         "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,
-        period=period, args=args, years=_years(period), animator=animator,
+        period=period, args=args, years=_years(period),
         organisations=services.reporting_organisations() if animator else [],
         supported=services.supported_projects(period) if animator else None,
         **presentation(figures))
@@ -135,9 +135,8 @@ def _export(fmt: str, name: str, sheet, headers, rows):
     scope = _scope(request.args)
     organisation_id = current_user.organisation_id if scope.restricted else scope.organisation_id
     lines = rows(period, organisation_id, scope.restricted)
-    audit.record(current_user, f"export.{name}", ("export", name), {
-        "format": fmt, "period": period.slug, "organisation_id": organisation_id})
-    db.session.commit()
+    exports.record_export(current_user, name, fmt=fmt, period=period,
+                          organisation_id=organisation_id)
     return send_table(fmt, f"{name}-{period.slug}.{fmt}", sheet, headers, lines)
 
 
@@ -158,14 +157,11 @@ def export_payments(fmt: str):
 @bp.get("/rapport-<int:year>.pdf")
 @roles_required(Role.ANIMATOR)
 def yearly_report(year: int):
-    try:
-        period = Period.of_year(year)
-    except PeriodError:
-        abort(404)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        abort(404)  # a report of no year the reports cover: no such page
+    period = Period.of_year(year)
     figures = services.figures(period)
-    audit.record(current_user, "export.yearly_report", ("export", "yearly_report"),
-                 {"year": year})
-    db.session.commit()
+    exports.record_yearly_report(current_user, year)
     pdf = exports.yearly_pdf(figures=figures, period=period,
                              supported=services.supported_projects(period),
                              **presentation(figures))

@@ -13,13 +13,12 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from murporteur.core.forms import TOO_LONG, MultiCheckboxField, text_field
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.submissions.choices import (
     LEGAL_FORM_LABELS,
@@ -31,19 +30,7 @@ from murporteur.submissions.choices import (
 from murporteur.submissions.services import ANSWER_FIELDS, Answers
 
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
-TOO_LONG = _l("Ce texte est trop long : %(max)d caractères au plus.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _text(label, max_length, description=None, area=False):
-    cls = TextAreaField if area else StringField
-    return cls(label, description=description,
-               validators=[Optional(), Length(max=max_length, message=TOO_LONG)],
-               filters=[lambda v: v.strip() if isinstance(v, str) else v])
+_text = text_field
 
 
 class IdeaForm(FlaskForm):

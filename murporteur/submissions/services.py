@@ -251,9 +251,6 @@ def may_withdraw(dossier: Dossier, user: User | None) -> bool:
     return policies.may_withdraw_dossier(user, dossier)
 
 
-#: Who may see a dossier is the policy's rule (``policies.may_view_dossier``); this name
-#: stays for the other domains' callers.
-can_view_dossier = policies.may_view_dossier
 
 
 def attach_staged(dossier: Dossier, staging_key: str) -> list[Document]:

@@ -52,8 +52,7 @@ def set_language():
     if locale in ("fr", "en"):
         session["locale"] = locale
         if current_user.is_authenticated:
-            current_user.locale = locale
-            db.session.commit()
+            current_user.locale = locale  # kept: the request commits at its end
     return redirect(safe_next(request.form.get("next")) or "/")
 
 
@@ -62,6 +61,8 @@ def database_state() -> str:
         db.session.execute(text("SELECT 1"))
         return "ok"
     except Exception:
+        # A probe, not a view's work: a failed statement leaves the session unusable, and
+        # the page goes on to ask other things.
         db.session.rollback()
         return "down"
 

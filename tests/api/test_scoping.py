@@ -8,10 +8,10 @@ from murporteur.api import services as api
 from murporteur.committee.models import CommitteeSession
 from murporteur.committee.services import give_proxy, may_view_session
 from murporteur.conventions.models import Convention, Payment
-from murporteur.conventions.services import may_view
+from murporteur.conventions.policies import may_view_convention
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
-from murporteur.submissions.services import can_view_dossier
+from murporteur.submissions.policies import may_view_dossier
 from tests.api.test_endpoints import world  # noqa: F401  (the shared fixture)
 from tests.factories import MemberFactory
 
@@ -31,13 +31,13 @@ def test_each_list_holds_exactly_what_the_rules_let_its_user_see(world):  # noqa
     payments = db.session.scalars(select(Payment)).all()
     for name, user in _everyone(world).items():
         assert _ids(api.dossiers_query(user)) == {
-            d.id for d in dossiers if can_view_dossier(user, d)}, name
+            d.id for d in dossiers if may_view_dossier(user, d)}, name
         assert _ids(api.sessions_query(user)) == {
             s.id for s in sessions if may_view_session(user, s)}, name
         assert _ids(api.conventions_query(user)) == {
-            c.id for c in conventions if may_view(user, c)}, name
+            c.id for c in conventions if may_view_convention(user, c)}, name
         assert _ids(api.payments_query(user)) == {
-            p.id for p in payments if may_view(user, p.convention)}, name
+            p.id for p in payments if may_view_convention(user, p.convention)}, name
 
 
 def test_a_proxy_opens_the_session_and_its_dossiers_to_its_receiver(world):  # noqa: F811

@@ -350,3 +350,10 @@ def test_a_proxy_holder_from_an_organisation_not_invited_sees_the_dossier_docume
     client = as_user(app, world.c)
     assert client.get(item_url(world)).status_code == 200
     assert client.get(f"/documents/{world.document.public_id}").status_code == 200
+
+
+def test_a_proxy_holder_finds_the_session_in_their_list(app, world):
+    client = as_user(app, world.c)
+    assert "Maison de l'ESS" not in text(client.get("/comite/"))
+    services.give_proxy(world.session, world.a, world.c)
+    assert "Maison de l'ESS" in text(client.get("/comite/"))

@@ -10,6 +10,7 @@ from murporteur.committee import services as committee
 from murporteur.committee.models import Decision, Stance
 from murporteur.conventions import services
 from murporteur.conventions.models import ConventionKind
+from murporteur.conventions.policies import may_view_convention
 from murporteur.core.errors import AccessDenied, DomainError
 from tests.factories import MemberFactory, OrganisationFactory, submitted_dossier
 
@@ -205,8 +206,8 @@ def test_each_member_sees_their_organisation_s_conventions_only(project, animato
     assert len(services.conventions_for(animator)) >= 3
     assert sorted(c.id for c in services.conventions_for(project["dossier"].holder)) == \
         sorted(c.id for c in project["dossier"].conventions)
-    assert not services.may_view(lyon_member, project["conventions"]["Dynacité"])
-    assert services.may_view(project["dossier"].holder, project["conventions"]["Dynacité"])
+    assert not may_view_convention(lyon_member, project["conventions"]["Dynacité"])
+    assert may_view_convention(project["dossier"].holder, project["conventions"]["Dynacité"])
 
 
 def test_members_are_asked_to_sign_and_animators_hear_of_the_signature(app):

@@ -25,6 +25,10 @@ PAGE = "{% for e in form.name.errors %}<p class=err>{{ e }}</p>{% endfor %}" \
        "<input value='{{ form.name.data or '' }}'>"
 
 
+class Conflict(DomainError):
+    status = 409
+
+
 @pytest.fixture()
 def shell(tmp_path):
     """An app of its own on a fresh SQLite file, with a few routes that use the helpers."""
@@ -39,6 +43,8 @@ def shell(tmp_path):
         db.session.flush()
         if form.name.data == "refused":
             raise DomainError("Ce nom est refusé.")
+        if form.name.data == "taken":
+            raise Conflict("Quelqu'un l'a pris entre-temps.")
         return "", 302, {"Location": "/"}
 
     @bp.post("/t/side")
@@ -118,3 +124,11 @@ def test_a_permission_is_declared_once_and_asked_by_name():
     with pytest.raises(LookupError):
         policy.can("no_such_permission", user=object())
     assert policy.permission("test_view_even")(rule) is rule  # the same rule again is fine
+
+
+def test_a_refusal_that_names_its_status_is_answered_with_it(shell):
+    answer = shell.test_client().post("/t/create", data={"name": "taken"})
+    assert answer.status_code == 409
+    assert "<p class=err>Quelqu&#39;un l&#39;a pris entre-temps.</p>" in answer.get_data(
+        as_text=True)
+    assert _names(shell) == []

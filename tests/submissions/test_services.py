@@ -4,6 +4,7 @@ import pytest
 
 from murporteur.core.errors import AccessDenied
 from murporteur.submissions import services
+from murporteur.submissions.policies import may_view_dossier
 from murporteur.submissions.models import Dossier
 from murporteur.core.lifecycle import TransitionRefused
 from tests.factories import AnimatorFactory, DraftFactory, HolderFactory, submitted_dossier
@@ -101,12 +102,12 @@ def test_withdrawal_only_while_undecided(app):
 
 def test_who_sees_a_dossier(app):
     dossier = submitted_dossier()
-    assert services.can_view_dossier(dossier.holder, dossier)
-    assert services.can_view_dossier(AnimatorFactory(), dossier)
-    assert not services.can_view_dossier(HolderFactory(), dossier)
-    assert not services.can_view_dossier(None, dossier)
+    assert may_view_dossier(dossier.holder, dossier)
+    assert may_view_dossier(AnimatorFactory(), dossier)
+    assert not may_view_dossier(HolderFactory(), dossier)
+    assert not may_view_dossier(None, dossier)
     draft = DraftFactory()
-    assert not services.can_view_dossier(AnimatorFactory(), draft)
+    assert not may_view_dossier(AnimatorFactory(), draft)
 
 
 def test_an_empty_message_is_refused(app):

@@ -90,27 +90,26 @@ def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
-    from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
-    from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
-    from murporteur.notifications import models as _notifications  # noqa: F401
-    from murporteur.committee import notifications as _c_receivers  # noqa: F401
-    from murporteur.notifications import receivers as _receivers  # noqa: F401
-    from murporteur.triage import notifications as _triage_notifications  # noqa: F401
-    from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
-    from murporteur.notifications import tasks as _tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
+    from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
     from murporteur.conventions import models as _conventions  # noqa: F401
+    from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
+    from murporteur.notifications import models as _notifications  # noqa: F401
+    from murporteur.notifications import receivers as _receivers  # noqa: F401
+    from murporteur.notifications import tasks as _tasks  # noqa: F401
+    from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
+    from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
+    from murporteur.triage import notifications as _triage_notifications  # noqa: F401
     from murporteur.triage import tasks as _triage_tasks  # noqa: F401
 
     @login_manager.user_loader
     def load_user(cookie_id: str):
         from murporteur.accounts.models import User
-
         from murporteur.core import params
 
         id_text, _, version_text = cookie_id.partition(":")
@@ -128,19 +127,19 @@ def register_blueprints(app: Flask) -> None:
 
     register_converters(app)  # <id:...> in the rules below
     from murporteur.accounts.second_factor_views import bp as second_factor_bp
-    from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.accounts.views import bp as accounts_bp
+    from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.api.views import bp as api_bp
-    from murporteur.conventions.views import bp as conventions_bp
-    from murporteur.reporting.views import bp as reporting_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
-    from murporteur.web.pages import bp as public_bp
+    from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.privacy.views import bp as privacy_bp
+    from murporteur.reporting.views import bp as reporting_bp
     from murporteur.submissions.views import bp as submissions_bp
     from murporteur.triage.views import bp as triage_bp
+    from murporteur.web.pages import bp as public_bp
 
     for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,

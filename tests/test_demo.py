@@ -63,8 +63,8 @@ def test_the_demo_makes_every_dashboard_tab_non_empty(app):
 
 
 def test_the_demo_has_a_published_committee_and_a_convened_one(app):
-    from murporteur.committee.models import CommitteeSession
     from murporteur.committee.minutes import minutes_path
+    from murporteur.committee.models import CommitteeSession
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     sessions = db.session.scalars(select(CommitteeSession).order_by(

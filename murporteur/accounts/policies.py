@@ -6,18 +6,19 @@ asks ``can("animate")``, the holder's pages ``can("hold_dossiers")``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from murporteur.accounts.models import Role, User
 from murporteur.core.policy import permission
 
 
-def _signed_in(user: User | None) -> bool:
+def signed_in(user: User | None) -> TypeGuard[User]:
+    """Someone is logged in (every other rule starts there)."""
     return user is not None and user.is_authenticated
 
 
-def _is(user: User | None, *roles: Role) -> bool:
-    return _signed_in(user) and user.role in roles
+def _is(user: User | None, *roles: Role) -> TypeGuard[User]:
+    return signed_in(user) and user.role in roles
 
 
 @permission("animate")
@@ -48,7 +49,7 @@ def may_hold_dossiers(user: User | None, _obj: Any = None) -> bool:
 def may_use_second_factor(user: User | None, _obj: Any = None) -> bool:
     """Staff and committee accounts may protect their login with a second factor; holders
     log in with links sent to their mailbox."""
-    return _signed_in(user) and user.role != Role.HOLDER
+    return signed_in(user) and user.role != Role.HOLDER
 
 
 @permission("use_api")

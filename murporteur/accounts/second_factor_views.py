@@ -12,6 +12,7 @@ from murporteur.accounts.forms import ConfirmPasswordForm, EnrolForm, SecondFact
 from murporteur.accounts.models import Role
 from murporteur.accounts.views import finish_pending_login, pending_user
 from murporteur.core.access import roles_required
+from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal
 from murporteur.core.security import login_limit
 from murporteur.extensions import db
@@ -48,7 +49,7 @@ def verify_code():
         return redirect(url_for("second_factor.enrol"))
     form = SecondFactorForm()
     if form.validate_on_submit():
-        kind, refused = second_factor.try_code(user, form.code.data)
+        kind, refused = second_factor.try_code(user, text(form.code))
         if refused is not None:
             db.session.commit()  # the failure counts, although the page is refused (422)
             form.code.errors = [refused.message]
@@ -88,7 +89,7 @@ def enrol():
     db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
-        codes, refused = second_factor.try_enrolment(user, form.code.data)
+        codes, refused = second_factor.try_enrolment(user, text(form.code))
         if refused is not None:
             db.session.commit()  # the failure counts, although the page is refused (422)
             form.code.errors = [refused.message]
@@ -137,7 +138,7 @@ def disable():
     if not form.validate_on_submit():
         return _render_manage(disable_form=form, status=422)
     on_refusal(form, "password", lambda exc: _render_manage(disable_form=form, status=422))
-    second_factor.disable(current_user, form.password.data)
+    second_factor.disable(current_user, text(form.password))
     # Other sessions end with the old factor; this browser stays logged in.
     login_user(current_user._get_current_object())
     if second_factor.required_for(current_user):
@@ -158,7 +159,7 @@ def renew_codes():
     if not form.validate_on_submit():
         return _render_manage(renew_form=form, status=422)
     on_refusal(form, "password", lambda exc: _render_manage(renew_form=form, status=422))
-    codes = second_factor.regenerate_recovery_codes(current_user, form.password.data)
+    codes = second_factor.regenerate_recovery_codes(current_user, text(form.password))
     return render_template("accounts/recovery_codes.html", codes=codes,
                            target=url_for("second_factor.manage"), enrolled=False), 200, _NO_STORE
 

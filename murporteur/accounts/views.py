@@ -31,6 +31,7 @@ from murporteur.accounts.forms import (
 )
 from murporteur.accounts.models import Role, TokenPurpose, User
 from murporteur.core.celery import hand_over_after_response
+from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal
 from murporteur.core.security import link_limit, login_limit
 from murporteur.core.urls import safe_next
@@ -95,7 +96,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(text(form.email), text(form.password))
         if user is not None:
             return password_login(user, form.next.data)
         form.password.errors = [_("Adresse e-mail ou mot de passe incorrect.")]
@@ -141,7 +142,7 @@ def forget_device():
 def request_link():
     form = LinkRequestForm()
     if form.validate_on_submit():
-        _hand_over(tasks.send_login_link, form.email.data)
+        _hand_over(tasks.send_login_link, text(form.email))
         # The same answer, as fast, whether or not the address is known: no one learns who
         # applied.
         flash(_("Si un dossier est associé à %(email)s, un lien pour y accéder vient d'y être "
@@ -199,7 +200,7 @@ def set_password():
     if not form.validate_on_submit():
         return page()
     on_refusal(form, "password", page)
-    services.change_password(current_user, form.current.data, form.password.data)
+    services.change_password(current_user, text(form.current), text(form.password))
     # The session version changed: this browser stays logged in, the others do not.
     login_user(current_user._get_current_object())
     flash(_("Votre mot de passe est enregistré. Vous pouvez désormais vous connecter "
@@ -212,7 +213,7 @@ def set_password():
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        _hand_over(tasks.send_password_reset, form.email.data)
+        _hand_over(tasks.send_password_reset, text(form.email))
         # The same answer, as fast, whether or not the address has an account.
         flash(_("Si un compte existe pour %(email)s, un lien pour choisir un nouveau mot de "
                 "passe vient d'y être envoyé. Il est valable %(hours)s heures et ne sert "
@@ -241,7 +242,7 @@ def reset_password(token: str):
     if not form.validate_on_submit():
         return page()
     on_refusal(form, "password", page)
-    user = services.reset_password(token, form.password.data)
+    user = services.reset_password(token, text(form.password))
     # Every other session of this account has ended; this browser starts a new one, after
     # the second factor where there is one.
     flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont fermées."),

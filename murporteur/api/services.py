@@ -28,8 +28,11 @@ from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.policies import (documents_of_dossiers, may_view_document,
-                                             visible_dossiers)
+from murporteur.submissions.policies import (
+    documents_of_dossiers,
+    may_view_document,
+    visible_dossiers,
+)
 from murporteur.submissions.services import find_document as find_any_document
 
 log = logging.getLogger(__name__)

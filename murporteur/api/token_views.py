@@ -14,6 +14,7 @@ from wtforms.validators import Length
 from murporteur.accounts.models import ApiToken
 from murporteur.api import services
 from murporteur.core.access import roles_required
+from murporteur.core.forms import text
 from murporteur.core.handling import get_or_404, on_refusal
 
 bp = Blueprint("api_tokens", __name__)
@@ -57,7 +58,7 @@ def create_token():
     if not form.validate_on_submit():
         return _render(form, 422)
     on_refusal(form, "name", lambda exc: _render(form, 422))
-    _token, plain = services.create_token(current_user, form.name.data)
+    _token, plain = services.create_token(current_user, text(form.name))
     # Shown in this answer only: a flash message would carry it in the session cookie.
     return _render(TokenForm(formdata=None), 201, plain=plain)
 

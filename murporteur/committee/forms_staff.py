@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from murporteur.core.timeutil import paris_instant
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField, TimeField, URLField)
-from wtforms.validators import (InputRequired, Length, NumberRange, Optional, Regexp,
-                                ValidationError)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 # Both lists live in labels.py; the members' portal imports STANCE_LABELS from here too.
 from murporteur.committee.labels import DECISION_LABELS, STANCE_LABELS  # noqa: F401
 from murporteur.committee.models import AttendanceStatus
 from murporteur.core import params
 from murporteur.core.forms import TOO_LONG, MultiCheckboxField
+from murporteur.core.timeutil import paris_instant
 from murporteur.directory.forms import StructureForm
 from murporteur.submissions.choices import choices
 

@@ -5,13 +5,24 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Column, ForeignKey, Integer,
-                        String, Table, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import Organisation, User
-from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.committee.workflow import LIFECYCLE, SessionState
+from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import Model, db
 from murporteur.submissions.models import Dossier
 
@@ -165,7 +176,7 @@ class Position(Model):
     organisation: Mapped[Organisation] = relationship()
     updated_by: Mapped[User | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once, by the mapper)
 
 
 class PositionChange(Model):

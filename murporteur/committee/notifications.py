@@ -25,8 +25,8 @@ from murporteur.core.templating import paris_datetime
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxMessage
-from murporteur.triage.notifications import dossier_context, tracking_url
 from murporteur.notifications.services import locale_of, queue
+from murporteur.triage.notifications import dossier_context, tracking_url
 
 SCHEDULE_PREFIX = "committee-schedule"
 

@@ -5,16 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from murporteur import signals
-from murporteur.audit import services as audit
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
-from murporteur.committee.models import (AgendaItem, Attendance, AttendanceStatus,
-                                         CommitteeSession, Decision)
+from murporteur.audit import services as audit
+from murporteur.committee.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CommitteeSession,
+    Decision,
+)
 from murporteur.committee.policies import may_run_committee, visible_sessions
-from murporteur.committee.workflow import (DECIDING_STATES, OPEN_STATES, UPCOMING_STATES,
-                                           SessionState)
+from murporteur.committee.workflow import (
+    DECIDING_STATES,
+    OPEN_STATES,
+    UPCOMING_STATES,
+    SessionState,
+)
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -201,8 +210,9 @@ def remove_item(item: AgendaItem, actor: User) -> None:
     # removal failed on it, found by the wapiti scan).
     position_ids = [p.id for p in item.positions]
     if position_ids:
-        db.session.execute(PositionChange.__table__.delete().where(
-            PositionChange.position_id.in_(position_ids)))
+        db.session.execute(delete(PositionChange).where(
+            PositionChange.position_id.in_(position_ids))
+            .execution_options(synchronize_session=False))
     session.items.remove(item)  # an orphan: deleted at flush, positions with it
     apply_transition(dossier, "remove_from_agenda", actor)
     db.session.flush()
@@ -273,6 +283,7 @@ def publish_decisions(session: CommitteeSession, actor: User) -> list[AgendaItem
         apply_transition(session, "hold", actor)
     now = utcnow()
     for item in pending:
+        assert item.decision is not None  # pending: decided, not yet published
         apply_transition(item.dossier, DECISION_TRANSITIONS[item.decision], actor,
                          item.decision_comment)
         item.decision_published_at = now
@@ -299,8 +310,18 @@ def set_attendance(session: CommitteeSession, user: User, status: AttendanceStat
 
 # Who speaks for which organisation (``membership``), positions and proxies (``positions``)
 # are part of the committee's rules too.
-from murporteur.committee.membership import (  # noqa: E402,F401
-    may_view_session, member_organisation_ids)
+from murporteur.committee.membership import may_view_session, member_organisation_ids  # noqa: E402,F401
 from murporteur.committee.positions import (  # noqa: E402,F401
-    GridRow, PositionConflict, give_proxy, grid, missing_positions, position_of, positions_open,
-    positions_visible, proxies_for, proxy_open, record_position, speaking_organisation)
+    GridRow,
+    PositionConflict,
+    give_proxy,
+    grid,
+    missing_positions,
+    position_of,
+    positions_open,
+    positions_visible,
+    proxies_for,
+    proxy_open,
+    record_position,
+    speaking_organisation,
+)

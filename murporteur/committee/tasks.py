@@ -12,13 +12,17 @@ from celery import shared_task
 from sqlalchemy import select
 
 from murporteur.committee.models import CommitteeSession
+from murporteur.committee.notifications import (
+    items_context,
+    member_session_url,
+    session_context,
+    staff_session_url,
+)
 from murporteur.committee.services import invited_members, missing_positions
 from murporteur.committee.workflow import SessionState
 from murporteur.core.db import utcnow
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
-from murporteur.committee.notifications import (items_context, member_session_url,
-                                                          session_context, staff_session_url)
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.services import active_animators, locale_of, queue
 

@@ -6,6 +6,8 @@ Short pages for people in a hurry, often on a phone. Anything a member may not s
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -71,7 +73,8 @@ def _proxy_choices(session: CommitteeSession) -> list[tuple[str, str]]:
     others = [m for m in services.invited_members(session)
               if m.organisation_id != current_user.organisation_id]
     return [("", _("— Choisissez —"))] + [
-        (str(m.id), f"{m.display_name} ({m.organisation.name})") for m in others]
+        (str(m.id), f"{m.display_name} ({m.organisation.name if m.organisation else ''})")
+        for m in others]
 
 
 # --- Sessions ------------------------------------------------------------------------------
@@ -150,7 +153,8 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
                  page_errors: list | None = None):
     session = item.session
     dossier = item.dossier
-    rows, total = ([], 0)
+    rows: list[Any] = []
+    total = 0
     if may_view_positions(current_user, session):
         rows, total, _missing = services.grid(item)
     organisation = _chosen(organisations, form.organisation.data)

@@ -7,6 +7,8 @@ redirect (the request commits at its end); a refused form is shown again (422, b
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -101,7 +103,7 @@ def _session_form(session: CommitteeSession | None):
     if not form.validate_on_submit():
         return page(), 422 if request.method == "POST" else 200
     by_id = {o.id: o for o in invitable}
-    fields = {"starts_at": form.starts_at(), "place": form.place.data or "",
+    fields: dict[str, Any] = {"starts_at": form.starts_at(), "place": form.place.data or "",
               "video_link": form.video_link.data or "",
               "slot_minutes": form.slot_minutes.data,
               "organisations": [by_id[i] for i in form.organisations.data or []]}
@@ -308,7 +310,8 @@ def record_decision(session_id: int, item_id: int):
     form = _decision_form(item, request.form)
     if not form.validate_on_submit():
         return _render_grid(session, 422, decision_forms={item.id: form})
-    supporters = [db.session.get(Organisation, i) for i in form.supporters.data or []]
+    supporters = [o for i in form.supporters.data or []
+                  if (o := db.session.get(Organisation, i)) is not None]
     decision = Decision(form.decision.data)
     # Shown next to what the chosen decision needs: its motivation, or its supporters.
     field = {Decision.NOT_SUPPORTED: "comment", Decision.SUPPORTED: "supporters"}.get(

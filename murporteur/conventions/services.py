@@ -113,11 +113,11 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
         raise DomainError(_l("Les versements prévus (%(scheduled)s) dépasseraient le montant "
                              "engagé.", scheduled=format_cents(convention.scheduled_cents)))
     db.session.flush()
-    changed = {name: {"old": before[name], "new": value} for name, value in fields.items()
-               if before[name] != value}
+    differences = {name: {"old": before[name], "new": value}
+                   for name, value in fields.items() if before[name] != value}
     audit.record(actor, "convention.update", convention, {
-        name: (change if name.endswith("_cents") or name.endswith("_date") or name == "kind"
-               else {"changed": True}) for name, change in changed.items()})
+        name: (change if name.endswith(("_cents", "_date")) or name == "kind"
+               else {"changed": True}) for name, change in differences.items()})
 
 
 def amend(convention: Convention, actor: User, *, field: str, new_cents: int,
@@ -261,5 +261,5 @@ def organisations_with_conventions(user: User) -> list[Organisation]:
 
 def count_conventions(user: User) -> int:
     """How many conventions ``user`` may see (to say when a list is filtered)."""
-    return db.session.scalar(visible_conventions(user).with_only_columns(
-        func.count(Convention.id)).order_by(None))
+    return db.session.execute(visible_conventions(user).with_only_columns(
+        func.count(Convention.id)).order_by(None)).scalar_one()

@@ -37,6 +37,7 @@ from murporteur.conventions.workflow import (
 )
 from murporteur.core import params
 from murporteur.core.access import roles_required
+from murporteur.core.forms import day, text
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.money import cents_to_input, format_cents
 from murporteur.core.timeutil import paris_today
@@ -238,7 +239,7 @@ def amend_convention(convention_id: int):
         return _render(convention, 422, amend_form=form)
     _on_refusal(convention, form, "new_amount", amend_form=form)
     amendment = services.amend(convention, current_user, field=form.field.data,
-                               new_cents=cents(form.new_amount), reason=form.reason.data)
+                               new_cents=cents(form.new_amount), reason=text(form.reason))
     return _done(convention, _("Avenant enregistré : %(field)s passe de %(old)s à %(new)s.",
                                field=AMENDED_FIELD_LABELS[amendment.field].lower(),
                                old=format_cents(amendment.old_cents),
@@ -253,7 +254,7 @@ def add_payment(convention_id: int):
     if not form.validate_on_submit():
         return _render(convention, 422, payment_form=form)
     _on_refusal(convention, form, "amount", payment_form=form)
-    payment = services.schedule_payment(convention, current_user, form.planned_date.data,
+    payment = services.schedule_payment(convention, current_user, day(form.planned_date),
                                         cents(form.amount))
     return _done(convention, _("Versement de %(amount)s prévu.",
                                amount=format_cents(payment.amount_cents)), "#payments")
@@ -268,7 +269,7 @@ def mark_payment_paid(convention_id: int, payment_id: int):
     if not form.validate_on_submit():
         return _render(convention, 422, paid_forms={payment.id: form})
     _on_refusal(convention, form, "amount", paid_forms={payment.id: form})
-    services.mark_paid(payment, current_user, form.paid_date.data,
+    services.mark_paid(payment, current_user, day(form.paid_date),
                        form.paid_cents(payment.amount_cents))
     return _done(convention, _("Versement de %(amount)s noté comme effectué.",
                                amount=format_cents(payment.paid_amount_cents)), "#payments")

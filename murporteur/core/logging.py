@@ -151,8 +151,12 @@ def install_celery_hooks(log_format: str) -> None:
     _celery_format = log_format
     if not first:
         return
-    from celery.signals import (after_setup_logger, after_setup_task_logger, task_postrun,
-                                task_prerun)
+    from celery.signals import (
+        after_setup_logger,
+        after_setup_task_logger,
+        task_postrun,
+        task_prerun,
+    )
 
     def _setup(logger=None, **_kwargs):
         for handler in (logger or logging.getLogger()).handlers:

@@ -10,16 +10,17 @@ rule is written once, in its domain.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-Rule = Callable[[Any, Any], bool]
+Rule = Callable[..., bool]
+R = TypeVar("R", bound=Rule)
 _RULES: dict[str, Rule] = {}
 
 
-def permission(name: str) -> Callable[[Rule], Rule]:
+def permission(name: str) -> Callable[[R], R]:
     """Register ``rule`` under ``name`` (once: a second rule of the same name is a mistake)."""
 
-    def register(rule: Rule) -> Rule:
+    def register(rule: R) -> R:
         if _RULES.get(name, rule) is not rule:
             raise ValueError(f"permission {name!r} is already declared")
         _RULES[name] = rule

@@ -20,14 +20,14 @@ from werkzeug.datastructures import FileStorage
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.accounts.second_factor import enrol_with_secret
 from murporteur.accounts.services import create_user, holder_for_email
+from murporteur.demo import walk
+from murporteur.demo.committee import seed_committees
+from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.submissions import services
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
 from murporteur.submissions.uploads import store
-from murporteur.demo import walk
-from murporteur.demo.committee import seed_committees
-from murporteur.directory.seed import seed_structures
 from murporteur.triage import services as triage
 
 DEMO_PASSWORD = "murporteur-demo"
@@ -132,8 +132,8 @@ def _presentation_pdf(title: str, structure: str) -> bytes:
     stream = f"BT /F1 14 Tf 60 760 Td ({line}) Tj ET".encode("latin-1")
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>"),
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
@@ -177,7 +177,8 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
         enrol_with_secret(staff, DEMO_TOTP_SECRET)
     members = []
     for (org, slug), full_name in zip(
-            [o for o in organisations if o[0].kind != OrganisationKind.ANIMATOR], MEMBER_NAMES):
+            [o for o in organisations if o[0].kind != OrganisationKind.ANIMATOR], MEMBER_NAMES,
+            strict=False):  # fewer names than organisations: the last ones get no member
         member = create_user(f"{slug}@membres.example", Role.MEMBER, full_name=full_name,
                              password=DEMO_PASSWORD, organisation=org)
         logins["member"].append(member.email)

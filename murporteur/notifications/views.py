@@ -56,7 +56,7 @@ def outbox():
         query = query.where(OutboxMessage.state == state)
     rows = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     counts = dict(db.session.execute(
-        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all())
+        select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).tuples().all())
     return render_template("notifications/outbox.html", rows=rows, counts=counts,
                            state=state, page=page, states=list(OutboxState),
                            has_next=len(rows) == PAGE_SIZE)

@@ -181,7 +181,7 @@ def anonymise_dossier(dossier: Dossier, actor: User | None, *, reason: str,
     from murporteur.triage.models import PhoneCall, PrivateNote, Qualification
 
     now = now or utcnow()
-    values: dict[str, object] = {name: "" for name in PERSONAL_FIELDS}
+    values: dict[str, object] = dict.fromkeys(PERSONAL_FIELDS, "")
     values.update(title=ANONYMOUS_TITLE, anonymised_at=now,
                   updated_at=Dossier.updated_at)  # not "touched" by the holder
     db.session.execute(update(Dossier).where(Dossier.id == dossier.id).values(**values))

@@ -47,7 +47,7 @@ from murporteur.conventions.models import Convention, Payment
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.reporting.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, paris_midnight  # noqa: F401  (part of this module's interface)
-from murporteur.reporting.results import (  # noqa: F401  (part of this module's interface)
+from murporteur.reporting.results import (
     BreakdownRow,
     Figures,
     Medians,

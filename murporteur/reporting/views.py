@@ -23,7 +23,7 @@ from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
 from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
-from murporteur.triage.choices import THEME_LABELS
+from murporteur.triage.choices import THEME_LABELS, Theme
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
 readers = roles_required(Role.ANIMATOR, Role.MEMBER)
@@ -95,7 +95,7 @@ def presentation(figures: Figures) -> dict:
         "theme_chart": charts.horizontal_bars(
             _("Idées reçues et projets soutenus par thème, %(period)s",
               period=figures.period.label),
-            [str(THEME_LABELS[r.key]) for r in themes],
+            [str(THEME_LABELS[Theme(r.key or '')]) for r in themes],
             [charts.Series(str(STEP_LABELS[s]), [r.counts[s] for r in themes])
              for s in ("received", "supported")]) if themes else None,
     }
@@ -117,7 +117,7 @@ def dashboard():
     if scope.restricted and scope.organisation is None:
         figures.by_organisation = []  # a member without an organisation: the totals only
     animator = may_view_all_figures(current_user)
-    args = dict(period.to_args())
+    args: dict[str, object] = dict(period.to_args())
     if scope.organisation is not None and not scope.restricted:
         args["organisation"] = scope.organisation.id
     return render_template(

@@ -7,9 +7,18 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer,
-                        String, Text)
-from sqlalchemy import text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
@@ -17,7 +26,6 @@ from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.extensions import Model
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.workflow import LIFECYCLE, WITH_CONVENTIONS, DossierState
-
 
 #: The dossier's searchable text, as its GIN index holds it (migration 0008); the dashboard's
 #: search (``triage.dashboard.dossier_document``) builds the same expression.

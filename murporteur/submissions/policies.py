@@ -33,6 +33,7 @@ from blinker import Namespace
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from murporteur.accounts.models import Role, User
+from murporteur.accounts.policies import signed_in
 from murporteur.core.policy import permission
 from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.workflow import UNDECIDED, DossierState
@@ -50,17 +51,13 @@ condition on ``Dossier`` (the dossiers it lets the user see), or None.
 """)
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated
-
-
 # --- Dossiers ------------------------------------------------------------------------------
 
 @permission("view_dossier")
 def may_view_dossier(user: User | None, dossier: Dossier) -> bool:
     """The holder sees their dossier; animators see every submitted one; a later stage may
     let others in (a committee member sees the dossiers on an agenda they may open)."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if user.id == dossier.holder_id:
         return True
@@ -77,9 +74,10 @@ def _extended_dossiers(user: User) -> list[ColumnElement]:
 
 def dossier_visibility(user: User | None) -> ColumnElement:
     """``may_view_dossier`` as a condition on ``Dossier``, to filter any query."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return false()
-    staff = Dossier.state != DossierState.DRAFT if user.role == Role.ANIMATOR else false()
+    staff: ColumnElement[bool] = (Dossier.state != DossierState.DRAFT
+                                  if user.role == Role.ANIMATOR else false())
     return or_(Dossier.holder_id == user.id, staff, *_extended_dossiers(user))
 
 
@@ -91,14 +89,14 @@ def visible_dossiers(user: User | None) -> Select:
 @permission("withdraw_dossier")
 def may_withdraw_dossier(user: User | None, dossier: Dossier) -> bool:
     """The holder withdraws their dossier until a decision is taken."""
-    return _signed_in(user) and user.id == dossier.holder_id and dossier.state in UNDECIDED
+    return signed_in(user) and user.id == dossier.holder_id and dossier.state in UNDECIDED
 
 
 @permission("see_holder_contact")
 def may_see_holder_contact(user: User | None, dossier: Dossier) -> bool:
     """The holder's e-mail and phone are for the holder and the animators, not the committee
     (who may see the rest of the dossier)."""
-    return _signed_in(user) and (user.id == dossier.holder_id or user.role == Role.ANIMATOR)
+    return signed_in(user) and (user.id == dossier.holder_id or user.role == Role.ANIMATOR)
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -116,12 +114,12 @@ def may_view_document(user: User | None, document: Document, *, staging_key: str
     dossier = document.dossier
     if dossier is None:
         return document.staging_key is not None and document.staging_key == staging_key
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if user.id == dossier.holder_id:
         return document.kind != DocumentKind.STAFF
     if user.role == Role.ANIMATOR:
-        return dossier.state != "draft"
+        return not dossier.is_draft
     if user.role != Role.MEMBER:
         return False
     if document.kind == DocumentKind.CONVENTION:
@@ -152,12 +150,14 @@ def visibility_clause(user: User | None, *, staging_key: str | None = None) -> C
     """``may_view_document`` as a condition on ``Document``, to filter any query."""
     staged = (and_(Document.dossier_id.is_(None), Document.staging_key == staging_key)
               if staging_key else false())
-    if not _signed_in(user):
+    if not signed_in(user):
         return and_(Document.removed.is_(False), staged)
     own = and_(Document.dossier_id.in_(select(Dossier.id).where(Dossier.holder_id == user.id)),
                Document.kind != DocumentKind.STAFF)
+    by_role: ColumnElement[bool]
     if user.role == Role.ANIMATOR:
-        by_role = Document.dossier_id.in_(select(Dossier.id).where(Dossier.state != "draft"))
+        by_role = Document.dossier_id.in_(select(Dossier.id).where(
+            Dossier.state != DossierState.DRAFT))
     elif user.role == Role.MEMBER:
         by_role = or_(
             and_(Document.kind == DocumentKind.CONVENTION,

@@ -34,7 +34,7 @@ def scan_document(self, document_id: int) -> str | None:
             # withheld and ``rescan_pending`` tries again.
             log.warning("document %s waits for the antivirus: %s", document_id, exc)
             return scanning.PENDING
-        raise self.retry(exc=exc, countdown=min(30 * 2 ** self.request.retries, 1800))
+        raise self.retry(exc=exc, countdown=min(30 * 2 ** self.request.retries, 1800)) from exc
     commit_and_dispatch()
     return status
 

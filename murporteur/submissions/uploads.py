@@ -16,9 +16,8 @@ import os
 import secrets
 import tempfile
 import unicodedata
-from pathlib import Path
-
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import filetype
 from flask import current_app, send_file

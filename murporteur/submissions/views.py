@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from murporteur.accounts import policies as policies_accounts
 from murporteur.accounts.services import link_landing_asked
 from murporteur.core import params
+from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal, visible_or_404
 from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.core.urls import site_path
@@ -139,7 +140,7 @@ def _idea_form(dossier: Dossier | None):
 
     on_refusal(form, None, refused)
     saved, fresh, link_sent = services.save_idea(
-        form.answers(), dossier, holder=holder, email=form.email.data,
+        form.answers(), dossier, holder=holder, email=text(form.email),
         contact_name=form.contact_name.data or "", submitting=action == "submit",
         signed_in=_user(), submission_key=form.submission_key.data, staging_key=key)
     if not fresh:
@@ -297,7 +298,7 @@ def post_message_from(form: MessageForm, dossier: Dossier, endpoint: str, **valu
     if errors:
         form.attachments.errors = errors
         return None
-    services.post_message(dossier, current_user, form.body.data, attachments)
+    services.post_message(dossier, current_user, text(form.body), attachments)
     flash(_("Message envoyé."), "success")
     return redirect(url_for(endpoint, **values) + "#messages")
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.core import params
+from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal, visible_or_404
 from murporteur.core.lifecycle import available_transitions
 from murporteur.directory import services as directory
@@ -17,7 +18,7 @@ from murporteur.submissions.policies import documents_for
 from murporteur.submissions.views import post_message_from
 from murporteur.submissions.workflow import STATES, TRANSITIONS
 from murporteur.triage import policies, services
-from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
+from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS, CallOutcome
 from murporteur.triage.forms import (
     AssignForm,
     DecisionForm,
@@ -168,7 +169,7 @@ def record_call(number: str):
     if not form.validate_on_submit():
         return _render(dossier, 422, call_form=form)
     on_refusal(form, "outcome", lambda exc: _render(dossier, 422, call_form=form))
-    services.record_call(dossier, current_user, form.outcome.data, form.notes.data,
+    services.record_call(dossier, current_user, CallOutcome(form.outcome.data), text(form.notes),
                          at=form.when(), call=services.pending_call(dossier))
     return _done(dossier, _("Appel enregistré."), "#calls")
 
@@ -222,6 +223,6 @@ def add_note(number: str):
     form = NoteForm()
     if not form.validate_on_submit():
         return _render(dossier, 422, note_form=form)
-    services.add_note(dossier, current_user, form.body.data)
+    services.add_note(dossier, current_user, text(form.body))
     return _done(dossier, _("Note enregistrée."), "#notes")
 

@@ -168,7 +168,7 @@ class _Row:
     ``d.qualification.themes``…), over a plain result row: no ORM object is built, so that
     100,000 rows stream in seconds."""
 
-    __slots__ = ("_row", "holder", "assigned_to", "labels", "qualification")
+    __slots__ = ("_row", "assigned_to", "holder", "labels", "qualification")
     holder: SimpleNamespace
     assigned_to: SimpleNamespace | None
     labels: list[SimpleNamespace]

@@ -6,14 +6,19 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, RadioField, SelectField, StringField, TextAreaField, TimeField)
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from murporteur.core.forms import TOO_LONG, MultiCheckboxField
 from murporteur.core.params import BusinessDate
 from murporteur.core.timeutil import paris_instant
-from murporteur.submissions.choices import (LEGAL_FORM_LABELS, PRIORITY_AREA_LABELS,
-                                            STAGE_LABELS, SUPPORT_KIND_LABELS, choices)
+from murporteur.submissions.choices import (
+    LEGAL_FORM_LABELS,
+    PRIORITY_AREA_LABELS,
+    STAGE_LABELS,
+    SUPPORT_KIND_LABELS,
+    choices,
+)
 from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
 
 

@@ -236,7 +236,7 @@ def qualification_problems(qualification: Qualification | None) -> dict[str, obj
     """What a qualification lacks before the idea can be retained."""
     required = _l("À renseigner avant de retenir l'idée.")
     if qualification is None:
-        return {name: required for name in QUALIFICATION_FIELDS}
+        return dict.fromkeys(QUALIFICATION_FIELDS, required)
     problems: dict[str, object] = {}
     for name in QUALIFICATION_FIELDS:
         value = getattr(qualification, name)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from murporteur.accounts.models import Role
 from murporteur.core import params
 from murporteur.core.access import roles_required
+from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal
 from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
@@ -133,7 +134,7 @@ def labels():
 
     if form.validate_on_submit():
         on_refusal(form, "name", page)
-        services.create_label(form.name.data, form.colour.data, current_user)
+        services.create_label(text(form.name), form.colour.data, current_user)
         flash(_("Étiquette créée."), "success")
         return redirect(url_for("triage.labels"))
     return page()

@@ -9,12 +9,17 @@ import pytest
 from murporteur.api import services as api
 from murporteur.committee import services as committee
 from murporteur.committee.models import Decision, Stance
-from murporteur.core.lifecycle import apply_transition
 from murporteur.conventions.models import Convention, ConventionKind, Payment
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from tests.conftest import login
-from tests.factories import (AnimatorFactory, DraftFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AnimatorFactory,
+    DraftFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
 

@@ -10,14 +10,13 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from murporteur.accounts.models import ApiToken, Role
-from murporteur.api.token_views import bp as tokens_bp
 from murporteur.api import services as api
+from murporteur.api.token_views import bp as tokens_bp
 from murporteur.core.errors import AccessDenied
 from murporteur.extensions import db
 from tests.conftest import login, make_app
 from tests.factories import AdminFactory, AnimatorFactory, HolderFactory, MemberFactory
 from tests.helpers import text
-
 
 # --- The rules -----------------------------------------------------------------------------
 

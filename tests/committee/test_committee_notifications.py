@@ -9,15 +9,14 @@ from icalendar import Calendar
 import murporteur.committee.notifications  # noqa: F401  (connects the receivers)
 from murporteur.committee import services
 from murporteur.committee.models import Decision, Stance
+from murporteur.committee.notifications import member_session_url
 from murporteur.committee.tasks import digest_missing_positions, remind_missing_positions
 from murporteur.extensions import db
 from murporteur.notifications import mailer
 from murporteur.notifications import services as notifications
-from murporteur.committee.notifications import member_session_url
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage, OutboxState
-from tests.factories import (AnimatorFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import AnimatorFactory, MemberFactory, OrganisationFactory, submitted_dossier
 from tests.helpers import outbox
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # Thursday 10 December, 14:00 in Paris

@@ -17,8 +17,13 @@ from murporteur.triage import services as triage
 from murporteur.triage.choices import CallOutcome
 from tests import files
 from tests.conftest import login
-from tests.factories import (AnimatorFactory, HolderFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 from tests.helpers import text
 
 START = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)  # 14:00 in Paris

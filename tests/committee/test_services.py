@@ -12,9 +12,14 @@ from murporteur.committee.models import AttendanceStatus, Decision, PositionChan
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import TransitionRefused, apply_transition
 from murporteur.extensions import db
-from murporteur.submissions.services import can_view_dossier
-from tests.factories import (AnimatorFactory, HolderFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from murporteur.submissions.policies import may_view_dossier
+from tests.factories import (
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # 14:00 in Paris
 
@@ -82,9 +87,9 @@ def test_members_see_only_their_sessions_and_the_dossiers_on_them(world):
     session, dossier = world["session"], world["dossiers"][0]
     assert services.sessions_for(world["a"]) == [session]
     assert services.sessions_for(world["outsider"]) == []
-    assert can_view_dossier(world["a"], dossier) and can_view_dossier(world["b"], dossier)
-    assert not can_view_dossier(world["outsider"], dossier)
-    assert not can_view_dossier(world["a"], submitted_dossier())  # on no agenda
+    assert may_view_dossier(world["a"], dossier) and may_view_dossier(world["b"], dossier)
+    assert not may_view_dossier(world["outsider"], dossier)
+    assert not may_view_dossier(world["a"], submitted_dossier())  # on no agenda
     assert not services.may_view_session(HolderFactory(), session)
 
 

@@ -11,8 +11,13 @@ from murporteur.committee import services
 from murporteur.committee.models import Attendance, AttendanceStatus, Stance
 from murporteur.extensions import db
 from tests.conftest import login
-from tests.factories import (AdminFactory, HolderFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 from tests.helpers import text
 
 BASE = "/instruction/comites"

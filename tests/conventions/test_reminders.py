@@ -6,8 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from murporteur.conventions import services
-from murporteur.conventions.tasks import (remind_conventions_ending, remind_payments_due,
-                                          remind_payments_overdue)
+from murporteur.conventions.tasks import (
+    remind_conventions_ending,
+    remind_payments_due,
+    remind_payments_overdue,
+)
 from murporteur.notifications import services as notifications
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage

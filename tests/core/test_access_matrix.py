@@ -11,8 +11,15 @@ from murporteur.notifications.services import queue
 from murporteur.submissions.uploads import store
 from tests import files
 from tests.conftest import login
-from tests.factories import (PASSWORD, AdminFactory, AnimatorFactory, DraftFactory,
-                             HolderFactory, MemberFactory, submitted_dossier)
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 
 #: "holder" owns the world's dossier and draft; "other_holder" is another holder. "member" belongs
 #: to organisation A, invited to the session and party to the convention; "member_b" to
@@ -26,7 +33,7 @@ def _all(code):
 
 
 def _only(allowed, code_others=403, **codes):
-    expected = {role: code_others for role in ROLES}
+    expected = dict.fromkeys(ROLES, code_others)
     expected["anonymous"] = LOGIN
     for role in allowed:
         expected[role] = 200
@@ -275,8 +282,10 @@ def world(app):
     in_app = InAppNotification(user_id=users["holder"].id, key="test", subject="Test", url="/")
     db.session.add(in_app)
     db.session.flush()
-    values = {"in_app": in_app.id, "api_token": api_token.id, "supported": supported.number, "convention": convention.id,
-              "payment": payment.id, "session": session.id, "item": item.id, "structure": structure.id, "dossier": dossier.public_id, "draft": draft.public_id,
+    values = {"in_app": in_app.id, "api_token": api_token.id, "supported": supported.number,
+              "convention": convention.id, "payment": payment.id, "session": session.id,
+              "item": item.id, "structure": structure.id, "dossier": dossier.public_id,
+              "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed, "reset_token": reset.signed}
     return users, values

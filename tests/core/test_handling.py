@@ -29,7 +29,7 @@ class Conflict(DomainError):
     status = 409
 
 
-@pytest.fixture()
+@pytest.fixture
 def shell(tmp_path):
     """An app of its own on a fresh SQLite file, with a few routes that use the helpers."""
     app = make_app(f"sqlite:///{tmp_path / 'handling.db'}", tmp_path, WTF_CSRF_ENABLED=False)

@@ -18,8 +18,13 @@ from murporteur.core.lifecycle import TransitionRefused, apply_transition, avail
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import DossierState
-from tests.factories import (AnimatorFactory, HolderFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
 
@@ -113,10 +118,9 @@ def test_who_signs_a_convention_is_asked_of_its_transition(app):
 def test_the_database_refuses_a_state_the_lifecycle_does_not_know(app, table):
     obj = {"dossier": submitted_dossier, "committee_session": _session,
            "convention": _convention}[table]()
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(text(f"UPDATE {table} SET state = 'lost' WHERE id = :id"),
-                               {"id": obj.id})
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(text(f"UPDATE {table} SET state = 'lost' WHERE id = :id"),
+                           {"id": obj.id})
 
 
 def test_states_are_read_back_as_enum_members(app):

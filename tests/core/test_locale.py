@@ -60,7 +60,7 @@ def test_an_unknown_language_is_ignored(app):
 
 
 def test_dates_numbers_and_amounts_follow_the_language(app):
-    from flask_babel import format_decimal, force_locale
+    from flask_babel import force_locale, format_decimal
 
     moment = datetime(2026, 3, 5, 13, 30, tzinfo=UTC)  # 14:30 in Paris
     with app.test_request_context("/"):

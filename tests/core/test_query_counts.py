@@ -22,8 +22,14 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Message
 from murporteur.triage.models import Label, PhoneCall, PrivateNote, Qualification
 from tests.conftest import login
-from tests.factories import (AnimatorFactory, DraftFactory, HolderFactory, MemberFactory,
-                             OrganisationFactory, submitted_dossier)
+from tests.factories import (
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 
 N = 2
 

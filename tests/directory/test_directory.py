@@ -15,8 +15,13 @@ from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.triage.services import decide
 from tests.conftest import login
-from tests.factories import (AdminFactory, AnimatorFactory, MemberFactory, UserFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    MemberFactory,
+    UserFactory,
+    submitted_dossier,
+)
 from tests.helpers import text
 
 BASE = "/instruction/structures"

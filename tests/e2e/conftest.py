@@ -23,7 +23,7 @@ import pytest
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
-from tests.conftest import BACKENDS, create_database, drop_database, make_app  # noqa: E402
+from tests.conftest import BACKENDS, create_database, drop_database, make_app
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

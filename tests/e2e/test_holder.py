@@ -22,8 +22,8 @@ def _pdf(tmp_path):
 
 def _request_info(live, number: str, question: str) -> None:
     """An animator asks the holder a question (their own journey is tested elsewhere)."""
-    from murporteur.submissions.services import find_by_number
     from murporteur.core.lifecycle import apply_transition
+    from murporteur.submissions.services import find_by_number
     from tests.factories import AnimatorFactory
 
     with live.data():

@@ -28,8 +28,13 @@ def world(live):
     from murporteur.core.lifecycle import apply_transition
     from murporteur.submissions.services import post_message
     from murporteur.triage import services as triage
-    from tests.factories import (AnimatorFactory, MemberFactory, OrganisationFactory,
-                                 UserFactory, submitted_dossier)
+    from tests.factories import (
+        AnimatorFactory,
+        MemberFactory,
+        OrganisationFactory,
+        UserFactory,
+        submitted_dossier,
+    )
 
     tag = uuid.uuid4().hex[:4]
     with live.data():

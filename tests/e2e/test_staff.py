@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from murporteur.core.timeutil import paris_today
 from tests.e2e.steps import log_in, nav, visit
 
 expect = pytest.importorskip("playwright.sync_api",
@@ -60,8 +61,8 @@ def _committee(live, *, state: str, n_orgs: int = 2, positions: bool = False,
     from murporteur.committee import positions as committee_positions
     from murporteur.committee import services as committee
     from murporteur.committee.models import Decision, Stance
-    from murporteur.core.lifecycle import apply_transition
     from murporteur.core.db import utcnow
+    from murporteur.core.lifecycle import apply_transition
     from tests.factories import AnimatorFactory, MemberFactory, OrganisationFactory
 
     tag = _tag()
@@ -161,7 +162,7 @@ def test_an_animator_builds_and_convenes_a_committee(web, live):
     check(page)
 
     # A mistake first: no place and no link.
-    day = (date.today() + timedelta(days=20)).isoformat()
+    day = (paris_today() + timedelta(days=20)).isoformat()
     page.get_by_label("Date de la séance").fill(day)
     page.get_by_label("Heure de début").fill("14:00")
     page.get_by_role("group", name="Organisations invitées").get_by_label(
@@ -303,7 +304,7 @@ def test_a_convention_is_created_signed_paid_and_reported(web, live):
     page.goto(convention_url)
     page.get_by_text("Prévoir un versement").click()
     new_payment = page.locator("#new-payment")
-    new_payment.get_by_label("Date prévue").fill(date.today().isoformat())
+    new_payment.get_by_label("Date prévue").fill(paris_today().isoformat())
     new_payment.get_by_label("Montant (en euros)").fill("2 500")
     page.get_by_role("button", name="Ajouter à l'échéancier").click()
     expect(page.locator("#amount-scheduled")).to_have_text(re.compile(r"2\s500\s€"))

@@ -213,8 +213,8 @@ def test_a_convention_on_an_implausible_day_is_refused_at_the_field(app, world):
 def test_payments_and_sessions_out_of_range_are_refused_by_the_rules_too(app, world):  # noqa: F811
     from murporteur.committee import services as committee
     from murporteur.conventions import services as conventions
-    from murporteur.core.errors import DomainError
     from murporteur.conventions.models import Convention
+    from murporteur.core.errors import DomainError
 
     users, values = world
     convention = db.session.get(Convention, values["convention"])

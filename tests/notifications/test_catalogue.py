@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from murporteur.notifications import services
-from murporteur.notifications.catalogue import (CATALOGUE, KINDS, NOTIFICATIONS,
-                                                UnknownNotification)
+from murporteur.notifications.catalogue import CATALOGUE, KINDS, NOTIFICATIONS, UnknownNotification
 from tests.conftest import login
 from tests.factories import AdminFactory, AnimatorFactory, HolderFactory, MemberFactory
 from tests.helpers import text

@@ -11,8 +11,13 @@ from murporteur.notifications.models import DeliveryMode, DigestItem
 from murporteur.notifications.tasks import send_digests
 from murporteur.submissions.services import post_message
 from tests.conftest import login
-from tests.factories import (AdminFactory, AnimatorFactory, HolderFactory, MemberFactory,
-                             submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 from tests.helpers import outbox, text
 
 

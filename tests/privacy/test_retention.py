@@ -30,7 +30,11 @@ def _age(dossier, **moved):
     db.session.expire_all()
 
 
-def _stale_draft(months_ago=relativedelta(months=2, days=20)):
+#: Older than the draft retention period (2 months) plus the warning's delay.
+STALE = relativedelta(months=2, days=20)
+
+
+def _stale_draft(months_ago=STALE):
     draft = DraftFactory(title="Jardin partagé")
     document = store(files.upload_storage(files.pdf(), "plan.pdf"), dossier_id=draft.id)
     _age(draft, updated_at=NOW - months_ago)

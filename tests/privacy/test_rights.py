@@ -14,8 +14,12 @@ from murporteur.extensions import db
 from murporteur.privacy import services
 from murporteur.submissions.forms import IdeaForm
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.services import (CONSENT_TEXTS, CONSENT_VERSION, post_message,
-                                             withdraw_dossier)
+from murporteur.submissions.services import (
+    CONSENT_TEXTS,
+    CONSENT_VERSION,
+    post_message,
+    withdraw_dossier,
+)
 from murporteur.submissions.uploads import path_of, store
 from murporteur.triage.services import decide
 from tests import files

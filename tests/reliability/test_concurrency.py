@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from types import SimpleNamespace
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import func, select, text
 
@@ -19,8 +19,13 @@ from murporteur.committee.models import Position, PositionChange, Stance
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from tests.conftest import login
-from tests.factories import (PASSWORD, AnimatorFactory, MemberFactory, OrganisationFactory,
-                             submitted_dossier)
+from tests.factories import (
+    PASSWORD,
+    AnimatorFactory,
+    MemberFactory,
+    OrganisationFactory,
+    submitted_dossier,
+)
 from tests.reliability.conftest import run_in
 from tests.submissions.test_idea_form import answers
 

@@ -16,8 +16,13 @@ from murporteur.committee.models import Decision, Stance
 from murporteur.conventions import services as conventions
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.reporting.services import (Period, PeriodError, collective_stats, figures,
-                                           supported_projects)
+from murporteur.reporting.services import (
+    Period,
+    PeriodError,
+    collective_stats,
+    figures,
+    supported_projects,
+)
 from murporteur.submissions.services import submit_dossier
 from murporteur.triage import services as triage
 from murporteur.triage.choices import CallOutcome

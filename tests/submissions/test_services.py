@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 import pytest
 
 from murporteur.core.errors import AccessDenied
-from murporteur.submissions import services
-from murporteur.submissions.policies import may_view_dossier
-from murporteur.submissions.models import Dossier
 from murporteur.core.lifecycle import TransitionRefused
+from murporteur.submissions import services
+from murporteur.submissions.models import Dossier
+from murporteur.submissions.policies import may_view_dossier
 from tests.factories import AnimatorFactory, DraftFactory, HolderFactory, submitted_dossier
 from tests.helpers import outbox
 

@@ -4,13 +4,17 @@ import pytest
 from sqlalchemy import select
 
 from murporteur.core.errors import AccessDenied
+from murporteur.core.lifecycle import TransitionRefused, apply_transition, available_transitions
 from murporteur.extensions import db
 from murporteur.submissions.models import DossierEvent
-from murporteur.core.lifecycle import (TransitionRefused, apply_transition,
-                                       available_transitions)
 from murporteur.submissions.workflow import FINISHED, STATES, TRANSITIONS
-from tests.factories import (AdminFactory, AnimatorFactory, DraftFactory, HolderFactory,
-                             MemberFactory)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+)
 from tests.helpers import outbox
 
 
@@ -36,7 +40,7 @@ def test_every_transition_is_declared_with_known_states():
     for t in TRANSITIONS.values():
         assert t.target in STATES
         assert t.sources <= set(STATES)
-    assert FINISHED == {"closed", "redirected", "declined", "not_supported", "withdrawn"}
+    assert {"closed", "redirected", "declined", "not_supported", "withdrawn"} == FINISHED
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -8,14 +8,20 @@ import pytest
 from openpyxl import load_workbook
 
 from murporteur.core.db import utcnow
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
-from murporteur.core.lifecycle import apply_transition
 from murporteur.triage import dashboard
 from murporteur.triage import services as triage
 from tests.conftest import login
-from tests.factories import (AdminFactory, AnimatorFactory, DraftFactory, HolderFactory,
-                             MemberFactory, submitted_dossier)
+from tests.factories import (
+    AdminFactory,
+    AnimatorFactory,
+    DraftFactory,
+    HolderFactory,
+    MemberFactory,
+    submitted_dossier,
+)
 from tests.helpers import text
 
 
@@ -87,7 +93,7 @@ def test_filter_by_theme_assigned_label_priority_area_and_dates(animator_client,
     }
     for query, expected in cases.items():
         page = text(animator_client.get(f"/instruction/?tab=all&{query}"))
-        assert _numbers(page, [old, new]) == [d for d in expected], query
+        assert _numbers(page, [old, new]) == list(expected), query
 
 
 def test_a_bad_date_is_explained_and_ignored(animator_client):

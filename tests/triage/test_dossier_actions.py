@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from murporteur.core.db import utcnow
+from murporteur.core.lifecycle import apply_transition
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
-from murporteur.core.lifecycle import apply_transition
 from murporteur.triage import services as triage
 from murporteur.triage.tasks import remind_calls
 from tests.factories import AnimatorFactory, submitted_dossier

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 from murporteur.core.db import utcnow
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
-from murporteur.core.lifecycle import apply_transition
 from murporteur.triage.tasks import remind_unanswered_requests
 from tests.factories import AnimatorFactory, submitted_dossier
 from tests.helpers import outbox

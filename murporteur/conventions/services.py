@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from murporteur import signals
 from murporteur.accounts.models import Organisation, User
 from murporteur.audit import services as audit
 from murporteur.committee.models import AgendaItem, Decision, Position
@@ -206,12 +207,12 @@ def remove_payment(payment: Payment, actor: User) -> None:
     db.session.flush()
 
 
-def transition(convention: Convention, name: str, actor: User | None, comment: str = ""):
-    """A convention's step; the first signature makes the dossier conventioned, the end of
-    the last convention closes it."""
-    event = apply_transition(convention, name, actor, comment)
+@signals.convention_transitioned.connect
+def _dossier_follows(convention: Convention, event, actor, **_) -> None:
+    """A convention's step moves its dossier along, in the same transaction: the first
+    signature makes the dossier conventioned, the end of the last convention closes it."""
     dossier = convention.dossier
-    if name == "sign":
+    if event.transition == "sign":
         convention.signed_at = utcnow()
         if dossier.state == DossierState.SUPPORTED:
             apply_transition(dossier, "convention", None, str(convention.organisation.name))
@@ -219,7 +220,6 @@ def transition(convention: Convention, name: str, actor: User | None, comment: s
             c.state in FINISHED for c in dossier.conventions):
         apply_transition(dossier, "close", None)
     db.session.flush()
-    return event
 
 
 def store_signed_copy(convention: Convention, upload, actor: User) -> Document:

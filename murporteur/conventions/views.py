@@ -39,6 +39,7 @@ from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.forms import day, text
 from murporteur.core.handling import get_or_404, on_refusal
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import cents_to_input, format_cents
 from murporteur.core.timeutil import paris_today
 from murporteur.submissions.services import find_by_number
@@ -300,7 +301,7 @@ def apply_step(convention_id: int, name: str):
         _on_refusal(convention, form, "comment", step_forms={name: form})
     else:  # out of turn (the convention moved meanwhile): said at the top of the page
         _on_refusal(convention, None, None)
-    services.transition(convention, name, current_user, form.comment.data or "")
+    apply_transition(convention, name, current_user, form.comment.data or "")
     return _done(convention, _("C'est fait : la convention est maintenant « %(state)s ».",
                                state=CONVENTION_STATES[convention.state].label))
 

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from murporteur.committee import services as committee
 from murporteur.committee.minutes import publish_minutes
 from murporteur.committee.models import AttendanceStatus, Decision, Stance
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.demo import walk
 
@@ -99,11 +100,11 @@ def _conventions(dossier, animator, members, held_at, now, rng, *, close: bool) 
         convention.start_date = to_paris(signed_at).date()
         convention.end_date = convention.start_date + timedelta(days=365)
         convention.signatories = f"{dossier.contact_name} ; {convention.organisation.name}"
-        conventions.transition(convention, "send_for_signature", animator)
+        apply_transition(convention, "send_for_signature", animator)
         signer = next(m for m in members if m.organisation_id == convention.organisation_id)
-        conventions.transition(convention, "sign", signer)
+        apply_transition(convention, "sign", signer)
         convention.signed_at = signed_at
-        conventions.transition(convention, "activate", animator)
+        apply_transition(convention, "activate", animator)
         if convention.committed_cents:
             half = convention.committed_cents // 2
             first = conventions.schedule_payment(convention, animator,
@@ -113,7 +114,7 @@ def _conventions(dossier, animator, members, held_at, now, rng, *, close: bool) 
                                          convention.committed_cents - half)
             conventions.mark_paid(first, animator, first.planned_date, half)
         if close:
-            conventions.transition(convention, "complete", animator)
+            apply_transition(convention, "complete", animator)
         for event in convention.events:
             event.created_at = signed_at
     for event in dossier.events:

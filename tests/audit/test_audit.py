@@ -9,6 +9,7 @@ from murporteur.audit import services as audit
 from murporteur.audit.cli import audit_cli
 from murporteur.audit.models import AuditEntry
 from murporteur.conventions import services as conventions
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions.services import withdraw_dossier
 from murporteur.triage.services import decide
@@ -138,8 +139,8 @@ def test_positions_decisions_conventions_and_payments_each_write_one_entry(app, 
         "old": 800000, "new": 900000}
     payment = conventions.schedule_payment(convention, animator, date(2027, 1, 15), 300000)
     assert _count("payment.schedule") == 1
-    conventions.transition(convention, "send_for_signature", animator)
-    conventions.transition(convention, "sign", members[convention.organisation.name])
+    apply_transition(convention, "send_for_signature", animator)
+    apply_transition(convention, "sign", members[convention.organisation.name])
     assert _count("convention.send_for_signature") == 1
     assert _count("convention.sign") == 1
     conventions.amend(convention, animator, field="committed", new_cents=950000,

@@ -11,6 +11,7 @@ from murporteur.conventions.tasks import (
     remind_payments_due,
     remind_payments_overdue,
 )
+from murporteur.core.lifecycle import apply_transition
 from murporteur.notifications import services as notifications
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage
@@ -35,7 +36,7 @@ def world(app, animator):
     services.update_convention(lyon, animator, start_date=date(2026, 2, 1),
                                end_date=TODAY + timedelta(days=30))
     signed(lyon, animator, lyon_member)
-    services.transition(lyon, "activate", animator)
+    apply_transition(lyon, "activate", animator)
     return {"animator": animator, "other_animator": AnimatorFactory(),
             "retired_animator": AnimatorFactory(active=False),
             "lyon_member": lyon_member,
@@ -104,7 +105,7 @@ def test_an_overdue_payment_is_signalled_once(world):
 def test_payments_of_a_terminated_convention_are_not_chased(world):
     lyon, animator = world["lyon"], world["animator"]
     services.schedule_payment(lyon, animator, TODAY - timedelta(days=3), 300000)
-    services.transition(lyon, "terminate", animator, "Projet arrêté")
+    apply_transition(lyon, "terminate", animator, "Projet arrêté")
     assert remind_payments_overdue(NOW) == 0
     assert outbox("convention_payment_overdue") == []
 

@@ -12,6 +12,7 @@ from murporteur.conventions import services
 from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.policies import may_view_convention
 from murporteur.core.errors import AccessDenied, DomainError
+from murporteur.core.lifecycle import apply_transition
 from tests.factories import MemberFactory, OrganisationFactory, submitted_dossier
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # 14:00 in Paris
@@ -50,8 +51,8 @@ def supported_project(animator, offers=None, *, title="Café solidaire"):
 
 
 def signed(convention, animator, member):
-    services.transition(convention, "send_for_signature", animator)
-    services.transition(convention, "sign", member)
+    apply_transition(convention, "send_for_signature", animator)
+    apply_transition(convention, "sign", member)
 
 
 @pytest.fixture
@@ -147,9 +148,9 @@ def test_end_date_before_start_date_is_refused(project, animator):
 
 def test_the_first_signature_makes_the_dossier_conventioned(project, animator):
     dossier, conventions = project["dossier"], project["conventions"]
-    services.transition(conventions["Dynacité"], "send_for_signature", animator)
+    apply_transition(conventions["Dynacité"], "send_for_signature", animator)
     assert dossier.state == "supported"
-    services.transition(conventions["Dynacité"], "sign", project["members"]["Dynacité"])
+    apply_transition(conventions["Dynacité"], "sign", project["members"]["Dynacité"])
     assert dossier.state == "conventioned"
     assert conventions["Dynacité"].signed_at is not None
     assert dossier.events[-1].transition == "convention"
@@ -165,12 +166,12 @@ def test_the_dossier_closes_when_every_convention_is_over(project, animator):
         project["members"]
     for name, convention in conventions.items():
         signed(convention, animator, members[name])
-        services.transition(convention, "activate", animator)
-    services.transition(conventions["Dynacité"], "complete", animator)
-    services.transition(conventions["Est Métropole Habitat"], "terminate", animator,
+        apply_transition(convention, "activate", animator)
+    apply_transition(conventions["Dynacité"], "complete", animator)
+    apply_transition(conventions["Est Métropole Habitat"], "terminate", animator,
                         "Le local n'a pas pu être livré.")
     assert dossier.state == "conventioned"
-    services.transition(conventions["Lyon Métropole Habitat"], "complete", animator)
+    apply_transition(conventions["Lyon Métropole Habitat"], "complete", animator)
     assert dossier.state == "closed"
 
 
@@ -178,8 +179,8 @@ def test_terminating_needs_a_comment(project, animator):
     convention = project["conventions"]["Dynacité"]
     signed(convention, animator, project["members"]["Dynacité"])
     with pytest.raises(DomainError, match="commentaire est nécessaire"):
-        services.transition(convention, "terminate", animator, "   ")
-    services.transition(convention, "terminate", animator, "Projet arrêté par le porteur")
+        apply_transition(convention, "terminate", animator, "   ")
+    apply_transition(convention, "terminate", animator, "Projet arrêté par le porteur")
     assert convention.state == "terminated"
     assert convention.events[-1].comment == "Projet arrêté par le porteur"
 
@@ -188,14 +189,14 @@ def test_a_member_signs_only_their_organisation_s_convention(project, animator):
     lyon, dynacite = (project["conventions"]["Lyon Métropole Habitat"],
                       project["conventions"]["Dynacité"])
     lyon_member = project["members"]["Lyon Métropole Habitat"]
-    services.transition(dynacite, "send_for_signature", animator)
+    apply_transition(dynacite, "send_for_signature", animator)
     assert not services.may_sign(lyon_member, dynacite)
     with pytest.raises(AccessDenied):
-        services.transition(dynacite, "sign", lyon_member)
-    services.transition(lyon, "send_for_signature", animator)
+        apply_transition(dynacite, "sign", lyon_member)
+    apply_transition(lyon, "send_for_signature", animator)
     with pytest.raises(AccessDenied):  # a member signs, and does nothing else
-        services.transition(lyon, "terminate", lyon_member, "Non")
-    services.transition(lyon, "sign", lyon_member)
+        apply_transition(lyon, "terminate", lyon_member, "Non")
+    apply_transition(lyon, "sign", lyon_member)
     assert lyon.state == "signed" and lyon.events[-1].actor == lyon_member
 
 
@@ -212,7 +213,6 @@ def test_each_member_sees_their_organisation_s_conventions_only(project, animato
 
 def test_members_are_asked_to_sign_and_animators_hear_of_the_signature(app):
     from murporteur.conventions.models import Convention
-    from murporteur.conventions.services import transition
     from tests.factories import AnimatorFactory, MemberFactory, submitted_dossier
     from tests.helpers import outbox
 
@@ -226,10 +226,10 @@ def test_members_are_asked_to_sign_and_animators_hear_of_the_signature(app):
 
     db.session.add(convention)
     db.session.flush()
-    transition(convention, "send_for_signature", animator)
+    apply_transition(convention, "send_for_signature", animator)
     asked, = outbox("convention_to_sign")
     assert asked.recipient_email == member.email
-    transition(convention, "sign", member)
+    apply_transition(convention, "sign", member)
     told = outbox("convention_signed_for_staff")
     assert [m.recipient_email for m in told] == [animator.email]
     assert dossier.state == "conventioned"

@@ -9,6 +9,7 @@ from flask import render_template
 
 from murporteur.accounts.models import Role
 from murporteur.conventions import services
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from tests import files
 from tests.conftest import login
@@ -156,7 +157,7 @@ def test_the_list_filters_by_state_and_organisation_with_totals(animator_client,
     other, orgs, _members = supported_project(
         animator, {"Vilogia": (["financing"], 250000, "")}, title="Atelier vélo")
     services.create_conventions(other, animator)
-    services.transition(conventions["Dynacité"], "send_for_signature", animator)
+    apply_transition(conventions["Dynacité"], "send_for_signature", animator)
     everything = page(animator_client.get("/conventions/"))
     assert "Total des 4 conventions 10 500 € 4 500 € 0 € 10 500 €" in everything
     drafts = page(animator_client.get("/conventions/?state=draft"))
@@ -338,7 +339,7 @@ def test_a_member_sees_only_their_organisation_s_conventions(app, project, conve
 def test_a_member_marks_signed_and_uploads_the_signed_copy(app, project, conventions,
                                                           animator):
     lyon = conventions["Lyon Métropole Habitat"]
-    services.transition(lyon, "send_for_signature", animator)
+    apply_transition(lyon, "send_for_signature", animator)
     client = client_of(app, project["members"]["Lyon Métropole Habitat"])
     shown = client.get(f"/conventions/{lyon.id}")
     assert "Marquer comme signée" in page(shown)

@@ -4,6 +4,7 @@ that member (the holder may not even see the file), the holder's own files to th
 from __future__ import annotations
 
 from murporteur.conventions import services as conventions
+from murporteur.core.lifecycle import apply_transition
 from murporteur.notifications.services import render
 from tests import files
 from tests.conventions.test_services import supported_project
@@ -19,7 +20,7 @@ def test_an_infected_signed_convention_is_reported_to_the_member_who_sent_it(
     dossier, _organisations, members = supported_project(animator)
     lyon = {c.organisation.name: c
             for c in conventions.create_conventions(dossier, animator)}[LYON]
-    conventions.transition(lyon, "send_for_signature", animator)
+    apply_transition(lyon, "send_for_signature", animator)
     member = members[LYON]
     upload = files.upload_storage(files.pdf("Signée") + b"%" + EICAR + b"\n", "signee.pdf")
     document = conventions.store_signed_copy(lyon, upload, member)

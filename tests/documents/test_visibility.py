@@ -16,6 +16,7 @@ from sqlalchemy import select
 from murporteur.api import services as api
 from murporteur.committee.models import AgendaItem
 from murporteur.conventions import services as conventions
+from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions import policies
 from murporteur.submissions.models import Document, DocumentKind
@@ -41,7 +42,7 @@ def project(app, animator):
     created = {c.organisation.name: c
                for c in conventions.create_conventions(dossier, animator)}
     lyon = created[LYON]
-    conventions.transition(lyon, "send_for_signature", animator)
+    apply_transition(lyon, "send_for_signature", animator)
     budget = store(files.upload_storage(files.pdf("Budget"), "budget.pdf"),
                    dossier_id=dossier.id, uploaded_by_id=holder.id)
     attachment = store(files.upload_storage(files.pdf("Devis"), "devis.pdf"),

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from murporteur.committee import services as committee
 from murporteur.committee.models import Decision, Stance
 from murporteur.conventions import services as conventions
+from murporteur.core.lifecycle import apply_transition
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.reporting.services import (
@@ -109,8 +110,8 @@ class Builder:
             conventions.create_conventions(dossier, self.w.animator)
         convention = next(c for c in dossier.conventions
                           if c.organisation_id == organisation.id)
-        conventions.transition(convention, "send_for_signature", self.w.animator)
-        conventions.transition(convention, "sign", self.w.animator)
+        apply_transition(convention, "send_for_signature", self.w.animator)
+        apply_transition(convention, "sign", self.w.animator)
         convention.signed_at = when
         return convention
 

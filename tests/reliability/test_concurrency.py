@@ -103,6 +103,52 @@ def _one_item_and_two_members(app, *, first_position: bool = True):
     return session_id, item_id, organisation_id, first_id, second
 
 
+def _race(app, session_id, item_id, organisation_id, first_id, client, *,
+          version: int | None):
+    """The first member saves from ``version`` and holds their transaction open; the second
+    member's form (same version) is posted meanwhile, and really waits on the first's lock
+    before the first commits. Returns the second member's answer."""
+    first_saved = threading.Event()
+    release = threading.Event()
+    outcome = {}
+
+    def first_member_saves():
+        from murporteur.accounts.models import User
+        from murporteur.committee.models import AgendaItem
+
+        with app.app_context():
+            item = db.session.get(AgendaItem, item_id)
+            committee.record_position(item, db.session.get(User, first_id),
+                                      stance=Stance.SUPPORTS, offer_kinds=["financing"],
+                                      amount_cents=500000, comment="Nous finançons.",
+                                      expected_version=version)
+            first_saved.set()
+            release.wait(30)
+            db.session.commit()
+            db.session.remove()
+
+    def second_member_saves():
+        stamp = "" if version is None else str(version)
+        outcome["response"] = client.post(
+            f"/comite/seances/{session_id}/points/{item_id}",
+            data={"organisation": str(organisation_id), "stance": "not_concerned",
+                  "amount": "", "comment": "Pas pour nous.", "version": stamp,
+                  "version_for": str(organisation_id) if stamp else ""})
+
+    first = threading.Thread(target=first_member_saves)
+    first.start()
+    assert first_saved.wait(30)
+    second = threading.Thread(target=second_member_saves)
+    second.start()
+    # The second transaction runs at the same time: it waits on the first's row lock (an
+    # update) or on its entry in the unique index (a first position).
+    assert _wait_until_someone_waits_on_a_lock(app)
+    release.set()
+    first.join(30)
+    second.join(30)
+    return outcome["response"]
+
+
 def test_two_members_saving_one_position_at_once_the_second_gets_a_conflict(scratch_app):
     session_id, item_id, organisation_id, first_id, second = \
         _one_item_and_two_members(scratch_app)
@@ -110,44 +156,8 @@ def test_two_members_saving_one_position_at_once_the_second_gets_a_conflict(scra
     login(client, second, PASSWORD)
     form = client.get(f"/comite/seances/{session_id}/points/{item_id}").get_data(as_text=True)
     assert re.search(r'name="version"[^>]*value="1"', form)
-    first_saved = threading.Event()
-    release = threading.Event()
-    outcome = {}
-
-    def first_member_saves():
-        """Saves from version 1 and holds its transaction open until told."""
-        from murporteur.accounts.models import User
-        from murporteur.committee.models import AgendaItem
-
-        with scratch_app.app_context():
-            item = db.session.get(AgendaItem, item_id)
-            committee.record_position(item, db.session.get(User, first_id),
-                                      stance=Stance.SUPPORTS, offer_kinds=["financing"],
-                                      amount_cents=500000, comment="Nous finançons.",
-                                      expected_version=1)
-            first_saved.set()
-            release.wait(30)
-            db.session.commit()
-            db.session.remove()
-
-    def second_member_saves():
-        outcome["response"] = client.post(
-            f"/comite/seances/{session_id}/points/{item_id}",
-            data={"organisation": str(organisation_id), "stance": "not_concerned",
-                  "amount": "", "comment": "Pas pour nous.", "version": "1",
-                  "version_for": str(organisation_id)})
-
-    first = threading.Thread(target=first_member_saves)
-    first.start()
-    assert first_saved.wait(30)
-    second_thread = threading.Thread(target=second_member_saves)
-    second_thread.start()
-    # The second transaction really runs at the same time: it waits on the first's row lock.
-    assert _wait_until_someone_waits_on_a_lock(scratch_app)
-    release.set()
-    first.join(30)
-    second_thread.join(30)
-    response = outcome["response"]
+    response = _race(scratch_app, session_id, item_id, organisation_id, first_id, client,
+                     version=1)
     assert response.status_code == 409
     assert "pendant que vous la saisissiez" in response.get_data(as_text=True)
     assert "Pas pour nous." in response.get_data(as_text=True)  # what they typed is kept
@@ -168,44 +178,8 @@ def test_two_members_saving_the_first_position_at_once_the_second_gets_a_conflic
     login(client, second, PASSWORD)
     form = client.get(f"/comite/seances/{session_id}/points/{item_id}").get_data(as_text=True)
     assert re.search(r'name="version"[^>]*value=""', form)
-    first_saved = threading.Event()
-    release = threading.Event()
-    outcome = {}
-
-    def first_member_saves():
-        """Saves the first position and holds its transaction open until told."""
-        from murporteur.accounts.models import User
-        from murporteur.committee.models import AgendaItem
-
-        with scratch_app.app_context():
-            item = db.session.get(AgendaItem, item_id)
-            committee.record_position(item, db.session.get(User, first_id),
-                                      stance=Stance.SUPPORTS, offer_kinds=["financing"],
-                                      amount_cents=500000, comment="Nous finançons.",
-                                      expected_version=None)
-            first_saved.set()
-            release.wait(30)
-            db.session.commit()
-            db.session.remove()
-
-    def second_member_saves():
-        outcome["response"] = client.post(
-            f"/comite/seances/{session_id}/points/{item_id}",
-            data={"organisation": str(organisation_id), "stance": "not_concerned",
-                  "amount": "", "comment": "Pas pour nous.", "version": "",
-                  "version_for": ""})
-
-    first = threading.Thread(target=first_member_saves)
-    first.start()
-    assert first_saved.wait(30)
-    second_thread = threading.Thread(target=second_member_saves)
-    second_thread.start()
-    # Both found no position; the second's insert waits on the first's entry in the index.
-    assert _wait_until_someone_waits_on_a_lock(scratch_app)
-    release.set()
-    first.join(30)
-    second_thread.join(30)
-    response = outcome["response"]
+    response = _race(scratch_app, session_id, item_id, organisation_id, first_id, client,
+                     version=None)
     page = response.get_data(as_text=True)
     assert response.status_code == 409, page[:2000]
     assert "pendant que vous la saisissiez" in page

@@ -135,7 +135,7 @@ class HolderSchema(Shape):
     """The holder's contact details: for the animators only."""
 
     name = fields.String(attribute="contact_name")
-    email = fields.String(attribute="holder.email")
+    email = fields.String(attribute="holder.mail_address")
     phone = fields.String()
 
 

@@ -230,7 +230,9 @@ def _search_condition(q: str):
     if NUMBER.match(q):
         return func.upper(Dossier.number) == q.strip().upper()
     holder = aliased(User)
-    holder_email = select(holder.email).where(holder.id == Dossier.holder_id) \
+    # A holder kept apart from a staff address is found by the address they typed.
+    holder_email = select(func.coalesce(holder.contact_email, holder.email)) \
+        .where(holder.id == Dossier.holder_id) \
         .correlate(Dossier).scalar_subquery()
     if db.session.get_bind().dialect.name == "postgresql":
         # Accent-insensitive French full text: "creche" finds "crèche", "cafés" finds "café".
@@ -241,7 +243,12 @@ def _search_condition(q: str):
         by_text = select(Dossier.id).where(dossier_document().op("@@")(query))
         by_email = select(Dossier.id).join(holder, holder.id == Dossier.holder_id) \
             .where(email_document(holder).op("@@")(query))
-        return Dossier.id.in_(union(by_text, by_email))
+        # The few holders kept apart from a staff address: the address they typed.
+        by_contact = select(Dossier.id).join(holder, holder.id == Dossier.holder_id).where(
+            holder.contact_email.is_not(None),
+            func.to_tsvector(FRENCH, func.murporteur_unaccent(holder.contact_email))
+            .op("@@")(query))
+        return Dossier.id.in_(union(by_text, by_email, by_contact))
     # SQLite: every word somewhere in those fields, accents and case folded (the app
     # registers ``unaccent`` on SQLite connections).
     words = [w for w in strip_accents(q).lower().split() if w]

@@ -207,7 +207,8 @@ def _rows(query, columns: list[str]) -> Iterator[list[Cell]]:
     statement = query.with_only_columns(*selected, maintain_column_froms=True)
     if "email" in wanted:
         statement = statement.join(holder, holder.id == Dossier.holder_id) \
-            .add_columns(holder.email.label("x_holder_email"))
+            .add_columns(func.coalesce(holder.contact_email, holder.email)
+                         .label("x_holder_email"))  # where the holder's mail goes
     if "assigned_to" in wanted:
         statement = statement.outerjoin(assignee, assignee.id == Dossier.assigned_to_id) \
             .add_columns(assignee.id.label("x_assignee_id"),

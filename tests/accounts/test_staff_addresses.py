@@ -163,3 +163,24 @@ def test_erasing_a_separate_holder_forgets_the_address_it_mails(app):
     anonymise_account(holder, None)
     assert holder.contact_email is None
     assert holder.mail_address.endswith("@anonyme.invalid")
+
+
+def test_the_team_reads_and_finds_the_address_typed_not_the_separate_accounts(
+        app, client, animator, animator_client):
+    from murporteur.api.services import create_token
+
+    member = MemberFactory(email="claire.membre@bailleur.example")
+    response = client.post("/deposer", data=answers(email=member.email),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    dossier = db.session.scalars(select(Dossier)).one()
+    # The export, the dashboard's search and the API give the address the holder typed.
+    export = animator_client.get("/instruction/export.csv?tab=all&column=number&column=email")
+    assert f"{dossier.number};{member.email}" in export.get_data(as_text=True).replace(",", ";")
+    found = text(animator_client.get(f"/instruction/?tab=all&q={member.email}"))
+    assert dossier.number in found
+    _token, plain = create_token(animator, "tableau de bord")
+    answer = app.test_client().get(f"/api/v1/dossiers/{dossier.number}",
+                                   headers={"Authorization": f"Bearer {plain}"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["data"]["holder"]["email"] == member.email

@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 
 BENCH_PASSWORD = "murporteur-bench"
+#: The staff's authenticator key (animators and admins must use a second factor).
+BENCH_TOTP_SECRET = "MURPORTEURBENCHTOTPSECRET234567A"
 ANIMATOR_EMAIL = "bench.animatrice@cress.example"
 MEMBER_EMAIL = "bench.membre@membres.example"
 HOLDER_EMAIL = "bench.porteur@exemple.org"
@@ -200,10 +202,13 @@ def generate(url: str, n_dossiers: int, seed: int, log=print) -> dict[str, int]:
             email = HOLDER_EMAIL if k == 0 else f"porteur{uid}@exemple.org"
             users.append((uid, email, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                           "holder", None, password_hash if k == 0 else None))
+        staff = ("animator", "admin")
         copier.copy("user_account", ["id", "email", "full_name", "role", "organisation_id",
                                      "password_hash", "active", "session_version",
-                                     "created_at"],
-                    ((u[0], u[1], u[2], u[3], u[4], u[5], True, 1, START) for u in users))
+                                     "created_at", "totp_secret", "totp_enabled_at"],
+                    ((u[0], u[1], u[2], u[3], u[4], u[5], True, 1, START,
+                      BENCH_TOTP_SECRET if u[3] in staff else None,
+                      START if u[3] in staff else None) for u in users))
         log(f"  organisations and {len(users)} users ({time.monotonic() - started:.0f} s)")
 
         # Committee sessions: each region once a quarter, regions joining over the years.

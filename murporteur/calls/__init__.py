@@ -1,0 +1,1 @@
+"""Calls for ideas and landlords' needs, with questions and deadlines of their own."""

@@ -1,0 +1,1 @@
+"""Flash meetings between holders and landlords, and their schedule."""

@@ -1,0 +1,1 @@
+"""The landlords' premises catalogue, and its matching with ideas."""

@@ -13,7 +13,7 @@ from murporteur.core.access import roles_required
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.directory import services
 from murporteur.directory.forms import StructureForm
-from murporteur.directory.models import STRUCTURE_KIND_LABELS, StructureKind, SupportStructure
+from murporteur.directory.models import STRUCTURE_KIND_LABELS, SupportStructure
 
 bp = Blueprint("directory", __name__, url_prefix="/instruction/structures")
 
@@ -27,7 +27,7 @@ def _load(structure_id: int) -> SupportStructure:
 @bp.get("/")
 @animators_only
 def list_structures():
-    kind = params.choice(request.args.get("kind"), {k.value for k in StructureKind})
+    kind = params.choice(request.args.get("kind"), set(STRUCTURE_KIND_LABELS))
     archives = request.args.get("archives") == "1"
     structures = services.list_structures(include_archived=archives, kind=kind)
     return render_template("directory/list.html", structures=structures, kind=kind,

@@ -20,7 +20,7 @@ _HINTS = {
 
 def _field(f: collective_settings.Field):
     kind = TextAreaField if f.name in _LONG else StringField
-    return kind(f.label, description=_HINTS.get(f.name))
+    return kind(f.label, description=_HINTS.get(f.name, ""))
 
 
 class SettingsForm(FlaskForm):

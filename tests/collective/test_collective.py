@@ -269,3 +269,23 @@ def test_an_archived_label_stays_on_its_dossiers_and_is_not_offered(app):
     assert "Prioritaire" in text(client.get(f"/instruction/dossiers/{dossier.number}"))
     client.post("/langue", data={"locale": "en", "csrf_token": client.csrf_token()})
     assert "Priority" in text(client.get(f"/instruction/dossiers/{dossier.number}"))
+
+
+# --- API --------------------------------------------------------------------------------------
+
+def test_the_api_gives_a_list_in_the_users_language_with_its_archived_entries(app, admin):
+    from murporteur.api.services import create_token
+
+    animator = AnimatorFactory(locale="en")
+    references.set_archived(admin, _entry("theme", "culture"), True)
+    _token, plain = create_token(animator, "lists")
+    db.session.commit()
+    client = app.test_client()
+    answer = client.get("/api/v1/references/theme",
+                        headers={"Authorization": f"Bearer {plain}"}).get_json()["data"]
+    food = next(row for row in answer if row["key"] == "food")
+    assert food == {"key": "food", "label": "Food", "label_fr": "Alimentation",
+                    "label_en": "Food", "archived": False}
+    assert next(row for row in answer if row["key"] == "culture")["archived"] is True
+    missing = client.get("/api/v1/references/nope", headers={"Authorization": f"Bearer {plain}"})
+    assert missing.status_code == 404 and missing.is_json

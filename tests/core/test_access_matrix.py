@@ -233,6 +233,7 @@ ROUTES = {
                                 _only([], admin=422)),
     "collective.archive_entry": ("POST", "/admin/listes/theme/1/archiver",
                                  _only([], admin=302)),
+    "api.show_reference_list": ("GET", "/api/v1/references/theme", _all(401)),
     "triage.archive_label": ("POST", "/instruction/etiquettes/{label}/archiver",
                              _only([], animator=302)),
 }

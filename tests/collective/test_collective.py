@@ -289,3 +289,22 @@ def test_the_api_gives_a_list_in_the_users_language_with_its_archived_entries(ap
     assert next(row for row in answer if row["key"] == "culture")["archived"] is True
     missing = client.get("/api/v1/references/nope", headers={"Authorization": f"Bearer {plain}"})
     assert missing.status_code == 404 and missing.is_json
+
+
+@pytest.mark.parametrize("value", ["\x00", "é" * 5000, "<b>x</b>", "9" * 400, "٣", "-1"])
+def test_hostile_input_on_a_list_never_breaks_it(admin_client, value):
+    food = _entry("theme", "food").id
+    for url, data in (("/admin/listes/theme", {"key": value, "label_fr": value,
+                                               "label_en": value, "position": value}),
+                      (f"/admin/listes/theme/{food}", {f"e{food}-label_fr": value,
+                                                      f"e{food}-label_en": value,
+                                                      f"e{food}-position": value}),
+                      (f"/admin/listes/theme/{food}/archiver", {"archived": value})):
+        assert admin_client.post(url, data=data).status_code in (302, 400, 422), url
+    assert "<b>x</b>" not in admin_client.get("/admin/listes/theme").get_data(as_text=True)
+
+
+def test_the_footer_names_the_collective_and_its_region(app, admin):
+    collective_settings.save(admin, _form(name="CRESS Bretagne", region="Bretagne"))
+    db.session.commit()
+    assert "CRESS Bretagne (Bretagne)" in text(app.test_client().get("/"))

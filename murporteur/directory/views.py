@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Role
+from murporteur.collective import references
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.handling import get_or_404, on_refusal
@@ -48,6 +49,9 @@ def edit_structure(structure_id: int):
 
 def _structure_form(structure: SupportStructure | None):
     form = StructureForm(obj=structure)
+    if structure is not None:  # an archived kind it already has stays offered
+        form.kind.choices = [form.kind.choices[0],
+                             *references.choices("structure_kind", [structure.kind])]
     status = 422 if request.method == "POST" else 200
 
     def page(_exc=None):

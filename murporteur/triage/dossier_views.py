@@ -53,8 +53,9 @@ def _render(dossier, status: int = 200, **forms):
     labels_form = forms.get("labels_form") or LabelsForm(labels=[lb.id for lb in dossier.labels])
     labels_form.labels.choices = [(lb.id, lb.display_name)
                                   for lb in services.offered_labels(dossier.labels)]
-    qualification_form = forms.get("qualification_form") or QualificationForm(
-        data=services.qualification_values(dossier), formdata=None)
+    saved = services.qualification_values(dossier)
+    qualification_form = (forms.get("qualification_form") or QualificationForm(
+        data=saved, formdata=None)).keep(saved)
     decision_forms = forms.get("decision_forms") or {}
     transitions = [t for t in available_transitions(dossier, current_user)
                    if t.name in services.TRIAGE_DECISIONS]
@@ -179,7 +180,7 @@ def record_call(number: str):
 @animators_only
 def save_qualification(number: str):
     dossier = _load(number)
-    form = QualificationForm()
+    form = QualificationForm().keep(services.qualification_values(dossier))
     if not form.validate_on_submit():
         return _render(dossier, 422, qualification_form=form)
     services.save_qualification(dossier, form.values(), current_user)

@@ -103,6 +103,14 @@ class QualificationForm(FlaskForm):
                 ok = False
         return ok
 
+    def keep(self, saved: dict) -> QualificationForm:
+        """Offer, besides the active entries, the archived ones the dossier already holds
+        (saving it again keeps them)."""
+        self.themes.choices = references.choices("theme", saved.get("themes") or [])
+        self.support_kinds.choices = references.choices("support_kind",
+                                                        saved.get("support_kinds") or [])
+        return self
+
     def values(self) -> dict:
         return {"stage": self.stage.data or None, "themes": list(self.themes.data or []),
                 "neighbourhoods": self.neighbourhoods.data or "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -308,3 +310,25 @@ def test_the_footer_names_the_collective_and_its_region(app, admin):
     collective_settings.save(admin, _form(name="CRESS Bretagne", region="Bretagne"))
     db.session.commit()
     assert "CRESS Bretagne (Bretagne)" in text(app.test_client().get("/"))
+
+
+def test_saving_a_qualification_keeps_an_archived_theme_it_already_had(app, admin):
+    from murporteur.triage.services import save_qualification
+
+    animator = AnimatorFactory()
+    dossier = submitted_dossier()
+    save_qualification(dossier, {"themes": ["culture"]}, animator)
+    references.set_archived(admin, _entry("theme", "culture"), True)
+    db.session.commit()
+    client = app.test_client()
+    login(client, animator)
+    page = client.get(f"/instruction/dossiers/{dossier.number}").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="culture"', page)
+    response = client.post(f"/instruction/dossiers/{dossier.number}/qualification",
+                           data={"themes": ["culture", "food"]})
+    assert response.status_code == 302
+    db.session.refresh(dossier.qualification)
+    assert dossier.qualification.themes == ["culture", "food"]
+    refused = client.post(f"/instruction/dossiers/{dossier.number}/qualification",
+                          data={"themes": ["culture", "early_childhood", "nope"]})
+    assert refused.status_code == 422

@@ -64,8 +64,17 @@ def entries(list_name: str) -> list[Entry]:
     return cached.get(list_name, [])
 
 
+def _by_key(list_name: str) -> dict[str, Entry]:
+    """``list_name``'s entries by key (built once per request: exports look up every row)."""
+    index: dict[str, dict[str, Entry]] = g.setdefault(_CACHE + "_index", {})
+    if list_name not in index:
+        index[list_name] = {e.key: e for e in entries(list_name)}
+    return index[list_name]
+
+
 def forget() -> None:
     g.pop(_CACHE, None)
+    g.pop(_CACHE + "_index", None)
 
 
 def keys(list_name: str, *, archived: bool = True) -> list[str]:
@@ -75,9 +84,9 @@ def keys(list_name: str, *, archived: bool = True) -> list[str]:
 def label(list_name: str, key: Any, locale: str | None = None) -> str:
     """The words of ``key`` (an unknown key shows as itself: nothing is hidden)."""
     key = getattr(key, "value", key)
-    for entry in entries(list_name):
-        if entry.key == key:
-            return entry.label(locale)
+    entry = _by_key(list_name).get(key)
+    if entry is not None:
+        return entry.label(locale)
     return "" if key is None else str(key)
 
 
@@ -96,11 +105,10 @@ class Labels(Mapping[str, str]):
         self.list_name = list_name
 
     def __getitem__(self, key: Any) -> str:
-        key = getattr(key, "value", key)
-        for entry in entries(self.list_name):
-            if entry.key == key:
-                return entry.label()
-        raise KeyError(key)
+        entry = _by_key(self.list_name).get(getattr(key, "value", key))
+        if entry is None:
+            raise KeyError(key)
+        return entry.label()
 
     def __iter__(self) -> Iterator[str]:
         return iter(keys(self.list_name))

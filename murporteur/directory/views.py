@@ -50,7 +50,7 @@ def edit_structure(structure_id: int):
 def _structure_form(structure: SupportStructure | None):
     form = StructureForm(obj=structure)
     if structure is not None:  # an archived kind it already has stays offered
-        form.kind.choices = [form.kind.choices[0],
+        form.kind.choices = [("", _("— Choisissez —")),
                              *references.choices("structure_kind", [structure.kind])]
     status = 422 if request.method == "POST" else 200
 

@@ -332,3 +332,16 @@ def test_saving_a_qualification_keeps_an_archived_theme_it_already_had(app, admi
     refused = client.post(f"/instruction/dossiers/{dossier.number}/qualification",
                           data={"themes": ["culture", "early_childhood", "nope"]})
     assert refused.status_code == 422
+
+
+def test_an_archived_structure_kind_is_offered_only_to_the_structures_that_have_it(app, admin):
+    structure = directory.save_structure(None, name="Ruche ESS", kind="incubator")
+    references.set_archived(admin, _entry("structure_kind", "incubator"), True)
+    db.session.commit()
+    client = app.test_client()
+    login(client, AnimatorFactory())
+    assert 'value="incubator"' not in client.get(
+        "/instruction/structures/nouvelle").get_data(as_text=True)
+    edit = client.get(f"/instruction/structures/{structure.id}/modifier").get_data(as_text=True)
+    assert 'value="incubator"' in edit
+    assert "Incubateur" in text(client.get("/instruction/structures/?archives=1"))

@@ -50,6 +50,19 @@ This module is the one place that documents the variables; the README's table mi
 | READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
 | METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
 | BENCH           | false (always false in production)       | enables /_bench/dashboard-sql, the benchmark's bare-SQL ceiling |
+| COLLECTIVE_NAME | (unset: the settings page, else Mur porteur) | the collective's name; set, it overrides the page (README, "The collective's settings") |
+| COLLECTIVE_REGION | (unset: the settings page)             | the collective's region; overrides the page |
+| CONTACT_PHONE   | (unset: the settings page)               | the collective's phone; overrides the page |
+| PRESENTATION_FR | (unset: the settings page)               | the landing page's presentation in French; overrides the page |
+| PRESENTATION_EN | (unset: the settings page)               | the landing page's presentation in English; overrides the page |
+| COMMITTEE_SLOT_MINUTES | (unset: the settings page, else 20) | a new committee session's default slot length; overrides the page |
+| COMMITTEE_PLACE | (unset: the settings page)               | a new committee session's default place; overrides the page |
+| CONSENT_TEXT    | (unset: the settings page)               | the idea form's consent words; overrides the page (with CONSENT_VERSION) |
+| CONSENT_VERSION | (unset: the settings page, else 2026-11) | the version dossiers record with their consent; overrides the page |
+
+CONTACT_EMAIL, FIRST_CALL_DAYS, HOLDER_ANSWER_DAYS and HOLDER_REMINDER_DAYS are settings of the
+collective too: set, each overrides what the admin saves on the settings page; unset, the page
+decides (then the default above).
 """
 
 from __future__ import annotations
@@ -133,6 +146,25 @@ def outbox_settings(e: dict[str, str]) -> dict[str, int]:
     return values
 
 
+#: The collective's settings an environment variable overrides (``collective/settings.py``
+#: reads them from ``COLLECTIVE_ENV``; unset or empty: the settings page decides).
+COLLECTIVE_VARIABLES = ("COLLECTIVE_NAME", "COLLECTIVE_REGION", "CONTACT_EMAIL", "CONTACT_PHONE",
+                        "PRESENTATION_FR", "PRESENTATION_EN", "COMMITTEE_SLOT_MINUTES",
+                        "COMMITTEE_PLACE", "FIRST_CALL_DAYS", "HOLDER_ANSWER_DAYS",
+                        "HOLDER_REMINDER_DAYS", "CONSENT_TEXT", "CONSENT_VERSION")
+_COLLECTIVE_NUMBERS = ("COMMITTEE_SLOT_MINUTES", "FIRST_CALL_DAYS", "HOLDER_ANSWER_DAYS",
+                       "HOLDER_REMINDER_DAYS")
+
+
+def collective_environment(e: dict[str, str]) -> dict[str, str]:
+    """The collective's settings set in the environment (they win over the settings page)."""
+    found = {name: e[name].strip() for name in COLLECTIVE_VARIABLES if (e.get(name) or "").strip()}
+    for name in _COLLECTIVE_NUMBERS:
+        if name in found and not found[name].isdigit():
+            raise ConfigurationError(f"{name} must be a whole number.")
+    return found
+
+
 def operations_settings(e: dict[str, str], env: str) -> dict[str, object]:
     """LOG_FORMAT, READYZ_OUTBOX_MAX, METRICS_TOKEN and BENCH (README, "Production
     deployment")."""
@@ -180,6 +212,8 @@ class Settings:
     operations: dict = field(default_factory=dict)
     #: The outbox's retries and recovery: see ``outbox_settings``.
     outbox: dict = field(default_factory=dict)
+    #: The collective's settings the environment overrides: see ``collective_environment``.
+    collective: dict = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
@@ -237,6 +271,7 @@ class Settings:
             privacy=privacy_settings(e, instance_path),
             operations=operations_settings(e, env),
             outbox=outbox_settings(e),
+            collective=collective_environment(e),
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -288,4 +323,5 @@ class Settings:
             **self.privacy,
             **self.operations,
             **self.outbox,
+            "COLLECTIVE_ENV": dict(self.collective),
         }

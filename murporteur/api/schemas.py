@@ -34,7 +34,7 @@ from murporteur.committee.workflow import SESSION_STATES
 from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.core import params
-from murporteur.submissions.choices import LegalForm, PriorityArea, Stage, SupportKind
+from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.policies import may_view_document
 from murporteur.submissions.scanning import WITHHELD
@@ -76,6 +76,10 @@ def dump(schema: Schema, obj, who: Viewer):
 
 
 # --- Answers -------------------------------------------------------------------------------
+
+#: The kinds of support are a list the collective edits: keys, not a closed enum.
+SUPPORT_KEYS = "Keys of the support_kind list (their words: /api/v1/references/support_kind)."
+
 
 class Shape(Schema):
     """An answer's object: every field always present but those of ``Meta.optional``, and
@@ -173,7 +177,7 @@ class DossierSchema(DossierRefSchema):
     priority_area = Choice(PriorityArea, allow_none=True)
     stage = Choice(Stage, allow_none=True)
     summary = fields.String()
-    support_kinds = fields.List(Choice(SupportKind))
+    support_kinds = fields.List(fields.String(), metadata=describe(SUPPORT_KEYS))
     financing_amount = money("financing_amount_cents", allow_none=True)
     submitted_at = Instant(allow_none=True)
     state_changed_at = Instant(allow_none=True)
@@ -197,7 +201,7 @@ class PositionSchema(Shape):
 
     organisation = fields.Nested(OrganisationRefSchema)
     stance = Choice(Stance)
-    offer_kinds = fields.List(Choice(SupportKind))
+    offer_kinds = fields.List(fields.String(), metadata=describe(SUPPORT_KEYS))
     amount = money("amount_cents", allow_none=True)
     comment = fields.String()
     updated_at = Instant()
@@ -325,6 +329,22 @@ PaymentListSchema = page_of(PaymentSchema)
 
 class DossierDetailSchema(Shape):
     data = fields.Nested(DossierSchema)
+
+
+class ReferenceEntrySchema(Shape):
+    """An entry of a reference list: dossiers and structures hold its key."""
+
+    key = fields.String()
+    label = fields.String(metadata=describe(
+        "The words in the user's language (their account's, else French)."))
+    label_fr = fields.String()
+    label_en = fields.String()
+    archived = fields.Boolean(metadata=describe(
+        "No longer offered in forms; still found on older dossiers."))
+
+
+class ReferenceListSchema(Shape):
+    data = fields.List(fields.Nested(ReferenceEntrySchema))
 
 
 class StatsSchema(Shape):

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from murporteur.api import openapi, schemas, services
 from murporteur.api.openapi import answer, declare, file_answer
 from murporteur.api.schemas import Viewer, dump
+from murporteur.collective import references
 from murporteur.committee.models import AgendaItem, CommitteeSession, Position
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core.timeutil import paris_today
@@ -137,6 +138,7 @@ def answer_undeclared_methods():
 DOSSIER_PAGE, SESSION_PAGE = schemas.DossierListSchema(), schemas.SessionListSchema()
 CONVENTION_PAGE, PAYMENT_PAGE = schemas.ConventionListSchema(), schemas.PaymentListSchema()
 DOSSIER_DETAIL, STATS = schemas.DossierDetailSchema(), schemas.StatsSchema()
+REFERENCE_LIST = schemas.ReferenceListSchema()
 
 
 def _page(query, model, shape, params: dict, who: Viewer, prefetch=None):
@@ -147,6 +149,22 @@ def _page(query, model, shape, params: dict, who: Viewer, prefetch=None):
     if prefetch is not None:
         prefetch(page.rows)
     return jsonify(dump(shape, {"data": page.rows, "next_cursor": page.next_cursor}, who))
+
+
+@bp.get("/references/<list_name>")
+@declare("A reference list (themes, kinds of support, kinds of structure), in the "
+         "collective's order", answer("The list's entries.", schemas.ReferenceListSchema),
+         path={"list_name": "theme, support_kind or structure_kind."},
+         errors={404: "No such list."})
+def show_reference_list(list_name: str):
+    if list_name not in references.LISTS:
+        return error_response(404, f"no list {list_name!r}; one of "
+                              f"{', '.join(references.LISTS)}")
+    locale = g.api_user.locale or "fr"
+    rows = [{"key": e.key, "label": e.label(locale), "label_fr": e.label_fr,
+             "label_en": e.label_en, "archived": e.archived}
+            for e in references.entries(list_name)]
+    return jsonify(dump(REFERENCE_LIST, {"data": rows}, Viewer(g.api_user)))
 
 
 @bp.get("/dossiers")

@@ -7,10 +7,10 @@ higher SEQUENCE tells it which version is the newer one).
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from murporteur.collective import settings as collective_settings
 from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.core.db import utcnow
 from murporteur.core.templating import paris_datetime
@@ -93,7 +93,7 @@ def session_ics(session: CommitteeSession, *, item: AgendaItem | None = None,
     if session.video_link:
         event.add("url", session.video_link)
     # A request without an organiser is refused by some calendars.
-    organiser = vCalAddress(f"mailto:{current_app.config['CONTACT_EMAIL']}")
+    organiser = vCalAddress(f"mailto:{collective_settings.get('contact_email')}")
     organiser.params["cn"] = "Mur porteur"
     event.add("organizer", organiser)
     event.add("status", "CONFIRMED")

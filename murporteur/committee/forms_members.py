@@ -7,13 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from murporteur.collective import references
+
 # One list of stance labels for both sides of the committee.
 from murporteur.committee.forms_staff import STANCE_LABELS
 from murporteur.committee.models import Position, Stance
 from murporteur.core import params
 from murporteur.core.forms import TOO_LONG, MultiCheckboxField
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
-from murporteur.submissions.choices import SUPPORT_KIND_LABELS, choices
+from murporteur.submissions.choices import choices
 
 BAD_AMOUNT = _l("Indiquez un montant en euros, par exemple 8 000 ou 8 000,50.")
 
@@ -29,7 +31,7 @@ class PositionForm(FlaskForm):
                         validate_choice=False, validators=[
                             InputRequired(_l("Indiquez la position de votre organisation."))])
     offer_kinds = MultiCheckboxField(_l("Ce que vous proposez"), validate_choice=False,
-                                     choices=choices(SUPPORT_KIND_LABELS))
+                                     choices=references.Choices("support_kind"))
     amount = StringField(_l("Montant indicatif (en euros)"), filters=[_strip],
                          description=_l("Facultatif. Par exemple : 8 000"),
                          validators=[Optional()])
@@ -45,7 +47,7 @@ class PositionForm(FlaskForm):
             raise ValidationError(_l("Choisissez une des positions proposées."))
 
     def validate_offer_kinds(self, field):
-        if any(v not in {k.value for k in SUPPORT_KIND_LABELS} for v in field.data or []):
+        if any(v not in {k for k, _label in field.choices} for v in field.data or []):
             raise ValidationError(_l("Choisissez parmi les soutiens proposés."))
 
     def validate_amount(self, field):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
+from murporteur.collective import settings as collective_settings
 from murporteur.committee import minutes, services
 from murporteur.committee.forms_staff import (
     ATTENDANCE_LABELS,
@@ -85,7 +86,9 @@ def edit_session(session_id: int):
 def _session_form(session: CommitteeSession | None):
     invitable = services.committee_organisations()
     if session is None:
-        form = SessionForm(organisations=[o.id for o in invitable])
+        form = SessionForm(organisations=[o.id for o in invitable],
+                           place=collective_settings.get("committee_place"),
+                           slot_minutes=collective_settings.get("committee_slot_minutes"))
     else:
         invitable += [o for o in session.organisations if o not in invitable]
         starts = to_paris(session.starts_at)

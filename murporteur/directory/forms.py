@@ -9,10 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from murporteur.collective import references
 from murporteur.core.forms import TOO_LONG
-from murporteur.directory.models import STRUCTURE_KIND_LABELS
 from murporteur.directory.services import STRUCTURE_FIELDS
-from murporteur.submissions.choices import choices
 
 
 def _strip(value):
@@ -31,7 +30,8 @@ class StructureForm(FlaskForm):
         DataRequired(_l("Indiquez le nom de la structure.")),
         Length(max=200, message=TOO_LONG)], filters=[_strip])
     kind = SelectField(_l("Type de structure"), validate_choice=False,
-                       choices=[("", _l("— Choisissez —"))] + choices(STRUCTURE_KIND_LABELS),
+                       choices=references.Choices("structure_kind",
+                                                  [("", _l("— Choisissez —"))]),
                        validators=[DataRequired(_l("Choisissez le type de structure."))])
     territory = _text(_l("Territoire d'intervention"), 200,
                       _l("Par exemple : Métropole de Lyon, Rhône, Auvergne-Rhône-Alpes."))
@@ -49,7 +49,7 @@ class StructureForm(FlaskForm):
                         _l("Ce que propose la structure, et à quels projets l'orienter."), True)
 
     def validate_kind(self, field):
-        if field.data and field.data not in {m.value for m in STRUCTURE_KIND_LABELS}:
+        if field.data and field.data not in {k for k, _label in field.choices if k}:
             raise ValidationError(_l("Choisissez une des réponses proposées."))
 
     def validate_website(self, field):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from murporteur.core.db import UTCDateTime, str_enum, utcnow
+from murporteur.collective import references
+from murporteur.core.db import UTCDateTime, utcnow
 from murporteur.extensions import Model
 
 
@@ -24,16 +24,8 @@ class StructureKind(enum.StrEnum):
     OTHER = "other"
 
 
-STRUCTURE_KIND_LABELS = {
-    StructureKind.INCUBATOR: _l("Incubateur"),
-    StructureKind.SOLIDARITY_FINANCE: _l("Finance solidaire"),
-    StructureKind.COOPERATIVE_UNION: _l("Union de coopératives"),
-    StructureKind.LOCAL_ESS_NETWORK: _l("Réseau local de l'ESS"),
-    StructureKind.LAND_ACCESS: _l("Accès au foncier"),
-    StructureKind.WOMENS_ENTREPRENEURSHIP: _l("Entrepreneuriat des femmes"),
-    StructureKind.ACTIVITY_COOPERATIVE: _l("Coopérative d'activité et d'emploi"),
-    StructureKind.OTHER: _l("Autre"),
-}
+#: The words of each kind, in the reader's language (the admin edits the list).
+STRUCTURE_KIND_LABELS = references.Labels("structure_kind")
 
 
 class SupportStructure(Model):
@@ -44,7 +36,8 @@ class SupportStructure(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[StructureKind] = mapped_column(str_enum(StructureKind, "structure_kind"))
+    # A key of the "structure_kind" reference list (collective/references.py).
+    kind: Mapped[str] = mapped_column(String(32))
     territory: Mapped[str] = mapped_column(String(200), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
@@ -56,8 +49,8 @@ class SupportStructure(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property
-    def kind_label(self):
-        return STRUCTURE_KIND_LABELS[self.kind]
+    def kind_label(self) -> str:
+        return references.label("structure_kind", self.kind)
 
     def __repr__(self) -> str:
         return f"<SupportStructure {self.name}>"

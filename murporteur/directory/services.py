@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from murporteur.accounts.models import User
 from murporteur.core.errors import DomainError
-from murporteur.directory.models import StructureKind, SupportStructure
+from murporteur.directory.models import SupportStructure
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.services import redirect_structure_asked
@@ -21,7 +21,7 @@ STRUCTURE_FIELDS = ("name", "kind", "territory", "contact_name", "contact_email"
                     "contact_phone", "website", "description")
 
 
-def list_structures(include_archived: bool = False, kind: StructureKind | str | None = None
+def list_structures(include_archived: bool = False, kind: str | None = None
                     ) -> list[SupportStructure]:
     """The structures by name; archived ones only on request."""
     query = select(SupportStructure).order_by(func.lower(SupportStructure.name),
@@ -29,7 +29,7 @@ def list_structures(include_archived: bool = False, kind: StructureKind | str | 
     if not include_archived:
         query = query.where(SupportStructure.active.is_(True))
     if kind:
-        query = query.where(SupportStructure.kind == StructureKind(kind))
+        query = query.where(SupportStructure.kind == str(kind))
     return list(db.session.scalars(query))
 
 
@@ -73,7 +73,7 @@ def save_structure(structure: SupportStructure | None, *, actor: User | None = N
         db.session.add(structure)
     for key, value in fields.items():
         if key == "kind":
-            value = StructureKind(value)
+            value = str(value)
         elif value is None:
             value = ""
         elif isinstance(value, str):

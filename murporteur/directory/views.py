@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Role
+from murporteur.collective import references
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.directory import services
 from murporteur.directory.forms import StructureForm
-from murporteur.directory.models import STRUCTURE_KIND_LABELS, StructureKind, SupportStructure
+from murporteur.directory.models import STRUCTURE_KIND_LABELS, SupportStructure
 
 bp = Blueprint("directory", __name__, url_prefix="/instruction/structures")
 
@@ -27,7 +28,7 @@ def _load(structure_id: int) -> SupportStructure:
 @bp.get("/")
 @animators_only
 def list_structures():
-    kind = params.choice(request.args.get("kind"), {k.value for k in StructureKind})
+    kind = params.choice(request.args.get("kind"), set(STRUCTURE_KIND_LABELS))
     archives = request.args.get("archives") == "1"
     structures = services.list_structures(include_archived=archives, kind=kind)
     return render_template("directory/list.html", structures=structures, kind=kind,
@@ -48,6 +49,9 @@ def edit_structure(structure_id: int):
 
 def _structure_form(structure: SupportStructure | None):
     form = StructureForm(obj=structure)
+    if structure is not None:  # an archived kind it already has stays offered
+        form.kind.choices = [("", _("— Choisissez —")),
+                             *references.choices("structure_kind", [structure.kind])]
     status = 422 if request.method == "POST" else 200
 
     def page(_exc=None):

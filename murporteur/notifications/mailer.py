@@ -10,6 +10,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 
+from murporteur.collective import settings as collective_settings
 from murporteur.core.urls import external_url
 from murporteur.notifications.catalogue import KIND_OF_KEY
 
@@ -29,12 +30,12 @@ def build_message(row, subject: str, text: str, html: str,
     # The same row always carries the same Message-ID, so that a resend is recognisable.
     domain = current_app.config["MAIL_FROM"].rsplit("@", 1)[-1].rstrip(">").strip() or "localhost"
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
-    message["Reply-To"] = current_app.config["CONTACT_EMAIL"]
+    message["Reply-To"] = collective_settings.get("contact_email")
     if row.key in KIND_OF_KEY:
         # A notification its recipient may switch off says where (RFC 2369).
         message["List-Unsubscribe"] = (
             f"<{external_url('notifications.preferences')}>, "
-            f"<mailto:{current_app.config['CONTACT_EMAIL']}?subject=unsubscribe>")
+            f"<mailto:{collective_settings.get('contact_email')}?subject=unsubscribe>")
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for filename, mimetype, data in attachments:

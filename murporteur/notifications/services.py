@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from werkzeug.utils import import_string
 
 from murporteur.accounts.models import Role, User
+from murporteur.collective import settings as collective_settings
 from murporteur.core.db import rowcount, utcnow
 from murporteur.extensions import db
 from murporteur.notifications import mailer
@@ -140,7 +141,7 @@ def render(row: OutboxMessage) -> tuple[str, str, str]:
 def render_notification(key: str, context: dict, locale: str) -> tuple[str, str, str]:
     """Subject, plain text and HTML of notification ``key`` with ``context``, in ``locale``
     (an outbox row's, or an entry's example for the admins' previews)."""
-    context = dict(context, contact_email=current_app.config["CONTACT_EMAIL"])
+    context = dict(context, contact_email=collective_settings.get("contact_email"))
     base = f"notifications/{key}"
     with force_locale(locale):
         if key == "digest":
@@ -331,7 +332,7 @@ def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = Non
         return None  # links to log in, and summaries of what the bell already shows
     with force_locale(locale_of(user)):
         subject = " ".join(render_template(f"notifications/{key}.subject.txt", **dict(
-            context, contact_email=current_app.config["CONTACT_EMAIL"])).split())
+            context, contact_email=collective_settings.get("contact_email"))).split())
     entry = InAppNotification(user_id=user.id, key=key, subject=subject[:300],
                               url=_in_app_url(user, context, dossier_id))
     db.session.add(entry)

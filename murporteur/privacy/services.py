@@ -61,7 +61,8 @@ def archive_name(document: Document) -> str:
 
 
 def dossier_data(dossier: Dossier) -> dict:
-    from murporteur.submissions.services import ANSWER_FIELDS, CONSENT_TEXTS
+    from murporteur.collective.settings import consent_text
+    from murporteur.submissions.services import ANSWER_FIELDS
 
     exported = holder_documents(dossier)
     return {
@@ -69,7 +70,7 @@ def dossier_data(dossier: Dossier) -> dict:
         "state_label": str(STATES[dossier.state].holder_label),
         "created_at": _iso(dossier.created_at), "submitted_at": _iso(dossier.submitted_at),
         "consent": {"at": _iso(dossier.consent_at), "version": dossier.consent_version,
-                    "text": CONSENT_TEXTS.get(dossier.consent_version or "")},
+                    "text": consent_text(dossier.consent_version)},
         "answers": {name: _value(getattr(dossier, name)) for name in ANSWER_FIELDS},
         # What the holder's timeline shows: state changes (staff activity rows are internal).
         "history": [{"at": _iso(e.created_at), "from": e.from_state, "to": e.to_state,

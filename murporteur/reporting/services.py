@@ -41,6 +41,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, case, func, literal_column, or_, select, union_all
 
 from murporteur.accounts.models import Organisation, OrganisationKind
+from murporteur.collective import references
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, item_supporter
 from murporteur.committee.workflow import HELD_STATES
 from murporteur.conventions.models import Convention, Payment
@@ -58,7 +59,6 @@ from murporteur.reporting.results import (
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Dossier, DossierEvent
 from murporteur.submissions.workflow import TRANSITIONS, DossierState
-from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme
 
 STEPS = ("received", "qualified", "retained", "presented", "supported", "conventioned")
@@ -250,7 +250,7 @@ def breakdowns(period: Period) -> tuple[list, list, list]:
         .select_from(reached).join(Dossier, Dossier.id == reached.c.dossier_id)
         .outerjoin(Qualification, Qualification.dossier_id == Dossier.id)
         .where(in_period).group_by(reached.c.step, stage, area)).all()
-    return (_breakdown(themes, [t.value for t in Theme]),
+    return (_breakdown(themes, references.keys("theme")),
             _breakdown([(s, st, n) for s, st, _a, n in rows], [s.value for s in Stage]),
             _breakdown([(s, a, n) for s, _st, a, n in rows], [a.value for a in PriorityArea]))
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
+from murporteur.collective import references
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
@@ -23,7 +24,7 @@ from murporteur.extensions import db
 from murporteur.reporting import charts, exports, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
 from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
-from murporteur.triage.choices import THEME_LABELS, Theme
+from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
 readers = roles_required(Role.ANIMATOR, Role.MEMBER)
@@ -95,7 +96,7 @@ def presentation(figures: Figures) -> dict:
         "theme_chart": charts.horizontal_bars(
             _("Idées reçues et projets soutenus par thème, %(period)s",
               period=figures.period.label),
-            [str(THEME_LABELS[Theme(r.key or '')]) for r in themes],
+            [references.label("theme", r.key) for r in themes],
             [charts.Series(str(STEP_LABELS[s]), [r.counts[s] for r in themes])
              for s in ("received", "supported")]) if themes else None,
     }

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 
+from murporteur.collective import references
+
 
 class LegalForm(enum.StrEnum):
     ASSOCIATION = "association"
@@ -54,14 +56,8 @@ STAGE_LABELS = {
     Stage.MATURE: _l("Maturité : le projet cherche à s'implanter ou essaimer"),
 }
 
-SUPPORT_KIND_LABELS = {
-    SupportKind.ORDER: _l("Une commande d'un bailleur"),
-    SupportKind.PREMISES: _l("Un local d'activité (par exemple un rez-de-chaussée)"),
-    SupportKind.FINANCING: _l("Un financement"),
-    SupportKind.INTRODUCTIONS: _l("Une mise en relation avec les équipes ou les locataires"),
-    SupportKind.PILOT: _l("Une expérimentation sur une partie du parc"),
-    SupportKind.OTHER: _l("Autre"),
-}
+#: The words of each kind of support, in the reader's language (the admin edits the list).
+SUPPORT_KIND_LABELS = references.Labels("support_kind")
 
 PRIORITY_AREA_LABELS = {
     PriorityArea.YES: _l("Oui"),
@@ -76,4 +72,4 @@ _E = TypeVar("_E", bound=enum.StrEnum)
 def choices(labels: Mapping[_E, Any]) -> list[tuple[str, Any]]:
     """(value, label) pairs for a form field, in declaration order. A label is a lazy string
     (Flask-Babel's, untyped: WTForms renders it as it renders a str)."""
-    return [(member.value, label) for member, label in labels.items()]
+    return [(getattr(member, "value", member), label) for member, label in labels.items()]

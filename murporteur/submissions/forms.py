@@ -18,13 +18,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from murporteur.collective import references
+from murporteur.collective import settings as collective_settings
 from murporteur.core.forms import TOO_LONG, MultiCheckboxField, text_field
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.submissions.choices import (
     LEGAL_FORM_LABELS,
     PRIORITY_AREA_LABELS,
     STAGE_LABELS,
-    SUPPORT_KIND_LABELS,
     choices,
 )
 from murporteur.submissions.services import ANSWER_FIELDS, Answers
@@ -34,6 +35,11 @@ _text = text_field
 
 
 class IdeaForm(FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The collective's words of consent (the admin edits them; FlaskForm copies fields).
+        self.consent.label.text = collective_settings.get("consent_text")
+
     # You and your structure
     contact_name = _text(_l("Vos nom et prénom"), 200)
     structure_name = _text(_l("Nom de votre structure ou de votre collectif"), 200)
@@ -70,7 +76,7 @@ class IdeaForm(FlaskForm):
                        choices=choices(STAGE_LABELS))
     support_kinds = MultiCheckboxField(_l("Quel soutien recherchez-vous ?"),
                                        validate_choice=False,
-                                       choices=choices(SUPPORT_KIND_LABELS))
+                                       choices=references.Choices("support_kind"))
     financing_amount = StringField(_l("Montant du financement recherché (en euros)"),
                                    description=_l("Par exemple : 8 000"),
                                    validators=[Optional()])
@@ -115,7 +121,7 @@ class IdeaForm(FlaskForm):
         self._check_choice(field, STAGE_LABELS)
 
     def validate_support_kinds(self, field):
-        allowed = {m.value for m in SUPPORT_KIND_LABELS}
+        allowed = {value for value, _label in field.choices}
         if any(value not in allowed for value in field.data or []):
             raise ValidationError(_l("Choisissez parmi les soutiens proposés."))
 

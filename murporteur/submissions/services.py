@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from murporteur import signals
 from murporteur.accounts.models import User
 from murporteur.accounts.services import holder_for_email
+from murporteur.collective import settings as collective_settings
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import TransitionRefused, apply_transition
@@ -35,14 +36,11 @@ from murporteur.submissions.models import (
 )
 from murporteur.submissions.workflow import LIFECYCLE, DossierState
 
-#: The version of the data-processing notice a holder agrees to (see the privacy page).
-CONSENT_VERSION = "2026-11"
-#: The words agreed to, per version: a dossier's ``consent_version`` names its text here
-#: (a new wording is a new version; old ones stay listed).
-CONSENT_TEXTS = {
-    "2026-11": "J'accepte que les informations de ce formulaire soient traitées par le "
-               "collectif Mur porteur pour étudier mon idée.",
-}
+#: The version every collective starts with; the current one is the setting
+#: ``consent_version`` (the admin's settings page), its words ``consent_text``, and the words
+#: of any version a dossier names come from ``collective.settings.consent_text``.
+CONSENT_VERSION = collective_settings.DEFAULT_CONSENT_VERSION
+CONSENT_TEXTS = {CONSENT_VERSION: collective_settings.DEFAULT_CONSENT_TEXT}
 
 _hooks = Namespace()
 
@@ -99,7 +97,7 @@ def update_answers(dossier: Dossier, answers: Answers, *, now: datetime | None =
         dossier.financing_amount_cents = None
     if answers.consent and dossier.consent_at is None:
         dossier.consent_at = now or utcnow()
-        dossier.consent_version = CONSENT_VERSION
+        dossier.consent_version = collective_settings.get("consent_version")
     elif not answers.consent:
         dossier.consent_at = None
         dossier.consent_version = None

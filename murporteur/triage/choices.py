@@ -6,6 +6,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from murporteur.collective import references
+
 
 class Theme(enum.StrEnum):
     FOOD = "food"
@@ -20,18 +22,9 @@ class Theme(enum.StrEnum):
     OTHER = "other"
 
 
-THEME_LABELS = {
-    Theme.FOOD: _l("Alimentation"),
-    Theme.HOUSING_ENERGY: _l("Habitat et énergie"),
-    Theme.MOBILITY: _l("Mobilité"),
-    Theme.REUSE: _l("Réemploi et économie circulaire"),
-    Theme.SOCIAL_LINK: _l("Lien social et citoyenneté"),
-    Theme.INCLUSION: _l("Insertion et emploi"),
-    Theme.EARLY_CHILDHOOD: _l("Petite enfance"),
-    Theme.CULTURE: _l("Culture"),
-    Theme.HEALTH: _l("Santé"),
-    Theme.OTHER: _l("Autre"),
-}
+#: The words of each theme, in the reader's language (the admin edits the list; the enum
+#: above names the keys the code itself refers to).
+THEME_LABELS = references.Labels("theme")
 
 
 class CallOutcome(enum.StrEnum):

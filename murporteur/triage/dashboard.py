@@ -12,7 +12,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from blinker import Namespace
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnClause,
@@ -31,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from murporteur.accounts.models import User
+from murporteur.collective import references
+from murporteur.collective import settings as collective_settings
 from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.text import strip_accents
@@ -39,7 +40,6 @@ from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
-from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
 
 _hooks = Namespace()
@@ -118,7 +118,7 @@ class Filters:
             f.tab = "to_qualify"
         f.q = (args.get("q") or "").strip()[:200]
         f.states = [s for s in args.getlist("state") if s in STATES and s != DossierState.DRAFT]
-        f.themes = [t for t in args.getlist("theme") if t in Theme.__members__.values()]
+        f.themes = [t for t in args.getlist("theme") if t in references.keys("theme")]
         f.stages = [s for s in args.getlist("stage") if s in Stage.__members__.values()]
         f.neighbourhood = (args.get("neighbourhood") or "").strip()[:100]
         area = args.get("priority_area", "")
@@ -176,7 +176,8 @@ class Filters:
 
 
 def deadlines() -> tuple[int, int]:
-    return current_app.config["FIRST_CALL_DAYS"], current_app.config["HOLDER_ANSWER_DAYS"]
+    return (collective_settings.get("first_call_days"),
+            collective_settings.get("holder_answer_days"))
 
 
 def overdue_condition(now: datetime):

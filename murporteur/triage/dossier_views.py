@@ -51,9 +51,11 @@ def _render(dossier, status: int = 200, **forms):
         animator=str(dossier.assigned_to_id or "none"))
     assign_form.animator.choices = _assign_choices()
     labels_form = forms.get("labels_form") or LabelsForm(labels=[lb.id for lb in dossier.labels])
-    labels_form.labels.choices = [(lb.id, lb.name) for lb in services.all_labels()]
-    qualification_form = forms.get("qualification_form") or QualificationForm(
-        data=services.qualification_values(dossier), formdata=None)
+    labels_form.labels.choices = [(lb.id, lb.display_name)
+                                  for lb in services.offered_labels(dossier.labels)]
+    saved = services.qualification_values(dossier)
+    qualification_form = (forms.get("qualification_form") or QualificationForm(
+        data=saved, formdata=None)).keep(saved)
     decision_forms = forms.get("decision_forms") or {}
     transitions = [t for t in available_transitions(dossier, current_user)
                    if t.name in services.TRIAGE_DECISIONS]
@@ -140,8 +142,8 @@ def toggle_follow(number: str):
 def set_labels(number: str):
     dossier = _load(number)
     form = LabelsForm()
-    known = {lb.id: lb for lb in services.all_labels()}
-    form.labels.choices = [(i, lb.name) for i, lb in known.items()]
+    known = {lb.id: lb for lb in services.offered_labels(dossier.labels)}
+    form.labels.choices = [(i, lb.display_name) for i, lb in known.items()]
     if not form.validate_on_submit() or any(i not in known for i in form.labels.data or []):
         form.labels.errors = [_("Choisissez parmi les étiquettes proposées.")]
         return _render(dossier, 422, labels_form=form)
@@ -178,7 +180,7 @@ def record_call(number: str):
 @animators_only
 def save_qualification(number: str):
     dossier = _load(number)
-    form = QualificationForm()
+    form = QualificationForm().keep(services.qualification_values(dossier))
     if not form.validate_on_submit():
         return _render(dossier, 422, qualification_form=form)
     services.save_qualification(dossier, form.values(), current_user)

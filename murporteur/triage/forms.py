@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from murporteur.collective import references
 from murporteur.core.forms import TOO_LONG, MultiCheckboxField
 from murporteur.core.params import BusinessDate
 from murporteur.core.timeutil import paris_instant
@@ -16,10 +17,9 @@ from murporteur.submissions.choices import (
     LEGAL_FORM_LABELS,
     PRIORITY_AREA_LABELS,
     STAGE_LABELS,
-    SUPPORT_KIND_LABELS,
     choices,
 )
-from murporteur.triage.choices import CALL_OUTCOME_LABELS, THEME_LABELS
+from murporteur.triage.choices import CALL_OUTCOME_LABELS
 
 
 def _strip(value):
@@ -41,6 +41,8 @@ class LabelsForm(FlaskForm):
 class NewLabelForm(FlaskForm):
     name = StringField(_l("Nom de l'étiquette"), filters=[_strip], validators=[
         DataRequired(_l("Donnez un nom à l'étiquette.")), Length(max=60, message=TOO_LONG)])
+    name_en = StringField(_l("Nom en anglais (facultatif)"), filters=[_strip],
+                          validators=[Length(max=60, message=TOO_LONG)])
     colour = SelectField(_l("Couleur"), choices=[
         ("grey", _l("Gris")), ("blue", _l("Bleu")), ("green", _l("Vert")),
         ("orange", _l("Orange")), ("red", _l("Rouge")), ("purple", _l("Violet"))])
@@ -74,7 +76,7 @@ class RecordCallForm(FlaskForm):
 class QualificationForm(FlaskForm):
     stage = RadioField(_l("Stade du projet"), choices=choices(STAGE_LABELS),
                        validate_choice=False)
-    themes = MultiCheckboxField(_l("Thèmes"), choices=choices(THEME_LABELS),
+    themes = MultiCheckboxField(_l("Thèmes"), choices=references.Choices("theme"),
                                 validate_choice=False)
     neighbourhoods = TextAreaField(_l("Quartiers concernés"), filters=[_strip],
                                    validators=[Length(max=1000, message=TOO_LONG)])
@@ -83,7 +85,7 @@ class QualificationForm(FlaskForm):
     legal_form = SelectField(_l("Forme juridique"), validate_choice=False,
                              choices=[("", _l("— Choisissez —"))] + choices(LEGAL_FORM_LABELS))
     support_kinds = MultiCheckboxField(_l("Soutien recherché"),
-                                       choices=choices(SUPPORT_KIND_LABELS),
+                                       choices=references.Choices("support_kind"),
                                        validate_choice=False)
     summary = TextAreaField(_l("Résumé pour le comité"), filters=[_strip],
                             validators=[Length(max=5000, message=TOO_LONG)])
@@ -100,6 +102,14 @@ class QualificationForm(FlaskForm):
                 field.errors = [*field.errors, _l("Choisissez parmi les réponses proposées.")]
                 ok = False
         return ok
+
+    def keep(self, saved: dict) -> QualificationForm:
+        """Offer, besides the active entries, the archived ones the dossier already holds
+        (saving it again keeps them)."""
+        self.themes.choices = references.choices("theme", saved.get("themes") or [])
+        self.support_kinds.choices = references.choices("support_kind",
+                                                        saved.get("support_kinds") or [])
+        return self
 
     def values(self) -> dict:
         return {"stage": self.stage.data or None, "themes": list(self.themes.data or []),

@@ -8,11 +8,12 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
+from murporteur.collective.references import current_locale
 from murporteur.core.db import UTCDateTime, str_enum, utcnow
 from murporteur.extensions import Model, db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.models import Dossier
-from murporteur.triage.choices import CallOutcome, Theme
+from murporteur.triage.choices import CallOutcome
 
 dossier_label = Table(
     "dossier_label", db.metadata,
@@ -28,8 +29,16 @@ class Label(Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
+    name_en: Mapped[str] = mapped_column(String(60), default="", server_default="")
     colour: Mapped[str] = mapped_column(String(20), default="grey")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Archived: still shown on the dossiers that carry it, no longer offered.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def display_name(self) -> str:
+        """The words in the reader's language (French when no English was given)."""
+        return (self.name_en if current_locale() == "en" else "") or self.name
 
     dossiers: Mapped[list[Dossier]] = relationship(secondary=dossier_label,
                                                    backref="labels")
@@ -93,13 +102,13 @@ class Qualification(Model):
 
     @property
     def themes(self) -> list[str]:
-        return [row.theme.value for row in self.theme_rows]
+        return [row.theme for row in self.theme_rows]
 
     @themes.setter
     def themes(self, values: list[str]) -> None:
         wanted = list(dict.fromkeys(values))
         self.theme_rows = [row for row in self.theme_rows if row.theme in wanted] + [
-            QualificationTheme(theme=Theme(v)) for v in wanted
+            QualificationTheme(theme=str(v)) for v in wanted
             if v not in {row.theme for row in self.theme_rows}]
 
 
@@ -110,7 +119,8 @@ class QualificationTheme(Model):
 
     qualification_id: Mapped[int] = mapped_column(
         ForeignKey("qualification.id", ondelete="CASCADE"), primary_key=True)
-    theme: Mapped[Theme] = mapped_column(str_enum(Theme, "theme"), primary_key=True)
+    # A key of the "theme" reference list (collective/references.py): a plain string.
+    theme: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
 class PrivateNote(Model):

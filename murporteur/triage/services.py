@@ -101,10 +101,27 @@ def ensure_default_labels() -> None:
 
 
 def all_labels() -> list[Label]:
+    """Every label, archived ones included (filters, the labels page)."""
     return list(db.session.scalars(select(Label).order_by(Label.name)))
 
 
-def create_label(name: str, colour: str, actor: User) -> Label:
+def offered_labels(kept=()) -> list[Label]:
+    """The labels a form offers: the active ones, and the archived ones in ``kept``."""
+    return [lb for lb in all_labels() if lb.archived_at is None or lb in kept]
+
+
+def archive_label(label: Label, archived: bool, actor: User) -> None:
+    """Archive (no longer offered; kept on the dossiers that carry it) or offer again."""
+    _require_animator(actor)
+    if (label.archived_at is not None) == archived:
+        return
+    label.archived_at = utcnow() if archived else None
+    db.session.flush()
+    audit.record(actor, "label.archive" if archived else "label.restore", label,
+                 {"name": label.name})
+
+
+def create_label(name: str, colour: str, actor: User, name_en: str = "") -> Label:
     _require_animator(actor)
     name = (name or "").strip()
     if not name or len(name) > 60:
@@ -113,9 +130,10 @@ def create_label(name: str, colour: str, actor: User) -> Label:
         raise DomainError(_l("Choisissez une couleur proposée."))
     if db.session.scalar(select(Label).where(Label.name.ilike(name))) is not None:
         raise DomainError(_l("L'étiquette « %(name)s » existe déjà.", name=name))
-    label = Label(name=name, colour=colour)
+    label = Label(name=name, colour=colour, name_en=(name_en or "").strip()[:60])
     db.session.add(label)
     db.session.flush()
+    audit.record(actor, "label.create", label, {"name": label.name, "name_en": label.name_en})
     return label
 
 

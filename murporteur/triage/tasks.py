@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta
 
 from babel.dates import format_date
 from celery import shared_task
-from flask import current_app
 from sqlalchemy import select
 
+from murporteur.collective import settings as collective_settings
 from murporteur.core.db import utcnow
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.core.urls import external_url
@@ -54,7 +54,7 @@ def remind_unanswered_requests(now: datetime | None = None) -> int:
     now = now or utcnow()
     reminded = 0
     for dossier, asked_at, question in unanswered_requests(
-            now - timedelta(days=current_app.config["HOLDER_REMINDER_DAYS"])):
+            now - timedelta(days=collective_settings.get("holder_reminder_days"))):
         key = f"answer-reminder:{dossier.id}:{int(asked_at.timestamp())}"
         if db.session.scalar(select(OutboxMessage.id).where(
                 OutboxMessage.idempotency_key == key)) is not None:

@@ -14,7 +14,7 @@ from murporteur.accounts.models import Role
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.forms import text
-from murporteur.core.handling import on_refusal
+from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
@@ -85,7 +85,7 @@ def bulk_action():
     elif action == "label":
         label_id = params.identifier(request.form.get("label"))
         label = db.session.get(Label, label_id) if label_id else None
-        if label is None:
+        if label is None or label.archived_at is not None:
             return _refused(_("Choisissez l'étiquette à ajouter."), back)
         services.add_label(selected, label, current_user)
         flash(_("Étiquette « %(name)s » ajoutée à %(n)s dossier(s).", name=label.name,
@@ -134,10 +134,22 @@ def labels():
 
     if form.validate_on_submit():
         on_refusal(form, "name", page)
-        services.create_label(text(form.name), form.colour.data, current_user)
+        services.create_label(text(form.name), form.colour.data, current_user,
+                              name_en=text(form.name_en))
         flash(_("Étiquette créée."), "success")
         return redirect(url_for("triage.labels"))
     return page()
+
+
+@bp.post("/etiquettes/<id:label_id>/archiver")
+@animators_only
+def archive_label(label_id: int):
+    label = get_or_404(Label, label_id)
+    archived = request.form.get("archived") != "0"
+    services.archive_label(label, archived, current_user)
+    flash(_("Étiquette archivée : elle reste sur les dossiers qui l'ont.") if archived
+          else _("Étiquette de nouveau proposée."), "success")
+    return redirect(url_for("triage.labels"))
 
 
 from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from murporteur.accounts.models import Organisation, OrganisationKind
+from murporteur.collective import settings as collective_settings
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
 
@@ -27,9 +28,8 @@ def landing():
 
 @bp.get("/donnees-personnelles")
 def privacy():
-    from murporteur.submissions.services import CONSENT_VERSION
-
-    return render_template("public/privacy.html", consent_version=CONSENT_VERSION,
+    return render_template("public/privacy.html",
+                           consent_version=collective_settings.get("consent_version"),
                            draft_months=current_app.config["DRAFT_RETENTION_MONTHS"],
                            warning_days=current_app.config["DRAFT_WARNING_DAYS"],
                            finished_months=current_app.config["FINISHED_RETENTION_MONTHS"])

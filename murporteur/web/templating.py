@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import get_locale
 
+from murporteur.collective import settings as collective_settings
 from murporteur.core.templating import euros, paris_date, paris_datetime
 
 
@@ -33,7 +34,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {"current_locale": str(get_locale() or "fr"),
-                "contact_email": current_app.config["CONTACT_EMAIL"],
+                "contact_email": collective_settings.get("contact_email"),
+                "collective": collective_settings.effective,
                 "unread_notifications": _unread}
 
 

@@ -226,6 +226,16 @@ ROUTES = {
                                  _only(["holder", "other_holder"])),
     "privacy.request_erasure": ("GET", "/compte/effacement",
                                 _only(["holder", "other_holder"])),
+    # Issue 15 (col): the collective's settings and reference lists (admins); labels' archive.
+    "collective.edit_settings": ("GET", "/admin/collectif", _only(["admin"])),
+    "collective.edit_list": ("GET", "/admin/listes/theme", _only(["admin"])),
+    "collective.update_entry": ("POST", "/admin/listes/theme/1",
+                                _only([], admin=422)),
+    "collective.archive_entry": ("POST", "/admin/listes/theme/1/archiver",
+                                 _only([], admin=302)),
+    "api.show_reference_list": ("GET", "/api/v1/references/theme", _all(401)),
+    "triage.archive_label": ("POST", "/instruction/etiquettes/{label}/archiver",
+                             _only([], animator=302)),
 }
 
 
@@ -288,6 +298,11 @@ def world(app):
               "draft": draft.public_id,
               "number": dossier.number, "document": document.public_id, "outbox": row.id,
               "token": link.signed, "reset_token": reset.signed}
+    from murporteur.triage.models import Label  # issue 15 (col): a label to archive
+    values["label"] = Label(name="Matrice", colour="grey")
+    db.session.add(values["label"])
+    db.session.flush()
+    values["label"] = values["label"].id
     return users, values
 
 

@@ -50,6 +50,8 @@ This module is the one place that documents the variables; the README's table mi
 | READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
 | METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
 | BENCH           | false (always false in production)       | enables /_bench/dashboard-sql, the benchmark's bare-SQL ceiling |
+| PREMISES_TILE_URL | (unset: no map)                        | tile server of the public premises map, https://host/{z}/{x}/{y}.png; its host alone is added to the CSP's img-src |
+| PREMISES_TILE_ATTRIBUTION | (empty)                        | the attribution the tile server asks for, shown on the map |
 """
 
 from __future__ import annotations
@@ -180,6 +182,8 @@ class Settings:
     operations: dict = field(default_factory=dict)
     #: The outbox's retries and recovery: see ``outbox_settings``.
     outbox: dict = field(default_factory=dict)
+    #: The premises map's tile server (PREMISES_TILE_URL, PREMISES_TILE_ATTRIBUTION).
+    premises: dict = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
@@ -237,6 +241,8 @@ class Settings:
             privacy=privacy_settings(e, instance_path),
             operations=operations_settings(e, env),
             outbox=outbox_settings(e),
+            premises={"PREMISES_TILE_URL": e.get("PREMISES_TILE_URL") or None,
+                      "PREMISES_TILE_ATTRIBUTION": e.get("PREMISES_TILE_ATTRIBUTION") or ""},
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -288,4 +294,5 @@ class Settings:
             **self.privacy,
             **self.operations,
             **self.outbox,
+            **self.premises,
         }

@@ -18,6 +18,7 @@ from murporteur.core.security import CSP, talisman
 from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
+from murporteur.premises import idea_form as _idea_form  # noqa: F401  (registers the section)
 from murporteur.premises import matching, photos, reporting, services
 from murporteur.premises.forms import UnitForm
 from murporteur.premises.models import (

@@ -73,7 +73,7 @@ class UnitForm(FlaskForm):
     free = BooleanField(_l("Mis à disposition gratuitement"))
     rent = StringField(_l("Loyer mensuel (en euros, charges comprises)"), filters=[_strip],
                        description=_l("Laissez vide si le local est mis à disposition "
-                                      "gratuitement."), validators=[Optional()])
+                                      "gratuitement."))
     lease_types = MultiCheckboxField(_l("Baux possibles"), validate_choice=False,
                                      choices=choices(LEASE_LABELS))
     available_from = DateField(_l("Disponible à partir du"), validators=[Optional()],
@@ -82,9 +82,10 @@ class UnitForm(FlaskForm):
     visibility = RadioField(_l("Qui voit ce local"), validate_choice=False,
                             choices=choices(VISIBILITY_LABELS), default="collective",
                             validators=[DataRequired(_l("Dites qui voit ce local."))])
-    latitude = StringField(_l("Latitude"), filters=[_strip], validators=[Optional()],
+    # No Optional() on these: it would stop the checks that compare them with other fields.
+    latitude = StringField(_l("Latitude"), filters=[_strip],
                            description=_l("Facultatif, pour la carte. Par exemple : 45,7578"))
-    longitude = StringField(_l("Longitude"), filters=[_strip], validators=[Optional()],
+    longitude = StringField(_l("Longitude"), filters=[_strip],
                             description=_l("Facultatif, pour la carte. Par exemple : 4,8320"))
     photos = MultipleFileField(_l("Ajouter des photos"),
                                description=_l("JPEG, PNG ou WebP, 10 Mo au plus chacune ; "

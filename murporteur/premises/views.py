@@ -104,7 +104,8 @@ def show_unit(unit_id: int):
     ideas = matching.ideas_for_unit(unit, current_user) \
         if current_user.is_authenticated and current_user.role in (Role.ANIMATOR,
                                                                     Role.MEMBER) else []
-    transitions = [t for t in unit.lifecycle.available(unit, current_user) if t.name in MANUAL]
+    transitions = [t for t in unit.lifecycle.available(unit, current_user)
+                   if t.name in MANUAL] if may_edit_unit(current_user, unit) else []
     return render_template("premises/unit.html", unit=unit, uses=USE_LABELS,
                            leases=LEASE_LABELS, visibilities=VISIBILITY_LABELS,
                            states=UNIT_STATES, ideas=ideas, transitions=transitions,

@@ -38,7 +38,7 @@ OFFERABLE = frozenset({S.AVAILABLE, S.UNDER_DISCUSSION})
 
 def by_keeper(actor, unit) -> bool:
     """Who keeps the unit: the animators, or a member of the unit's organisation."""
-    if actor is None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
         return False
     if actor.role == Role.ANIMATOR:
         return True

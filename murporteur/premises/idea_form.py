@@ -93,7 +93,7 @@ class PremisesSection(extensions.IdeaFormExtension):
             unit = _unit(value)
             if unit is not None:
                 wish.unit_id = unit.id
-                wish.use = (unit.uses or [None])[0]
+                wish.use = unit.uses[0] if unit.uses else None
         wish.surface_min = whole_number(posted.get("local_surface_min", ""))
         wish.surface_max = whole_number(posted.get("local_surface_max", ""))
         wish.towns = posted.get("local_towns", "").strip()[:300]

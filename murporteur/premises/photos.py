@@ -48,10 +48,9 @@ def reencode(data: bytes, name: str) -> tuple[bytes, int, int]:
                 if probe.width * probe.height > MAX_PIXELS:
                     raise _refuse(name, _l("l'image est trop grande."))
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGB")
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                image = ImageOps.exif_transpose(opened).convert("RGB")
                 image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
                 out = io.BytesIO()
                 image.save(out, "JPEG", quality=85, optimize=True)

@@ -57,7 +57,7 @@ def check_unit_values(values: dict) -> None:
     if any(t not in set(LeaseType) for t in values.get("lease_types") or []):
         raise DomainError(str(_l("Choisissez parmi les baux proposés.")), field="lease_types")
     lat, lon = values.get("latitude"), values.get("longitude")
-    if (lat is None) != (lon is None) or (lat is not None and not (
+    if (lat is None) != (lon is None) or (lat is not None and lon is not None and not (
             -90 <= lat <= 90 and -180 <= lon <= 180)):
         raise DomainError(str(_l("Indiquez la latitude et la longitude, ou aucune des deux.")),
                           field="latitude")

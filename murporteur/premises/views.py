@@ -61,7 +61,7 @@ class MapPolicy(dict):
     """Talisman's per-view policy is fixed at import; the tile host is a setting of each
     application: this policy is read (``items``) at each response."""
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         return map_csp().items()
 
 

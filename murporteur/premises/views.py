@@ -240,5 +240,13 @@ def export_report(fmt: str):
 def _premises_helpers():
     return {"premises_matches": lambda dossier: matching.compatible_units(dossier,
                                                                           current_user),
-            "premises_wish": matching.wish_of}
+            "premises_wish": matching.wish_of, "premises_figures": _figures}
+
+
+def _figures(year: int) -> dict:
+    """The premises' figures of ``year`` as the current user may see them (the reporting
+    page's section)."""
+    lines = reporting.figures(year, _scope_id())
+    return {"year": year, "lines": lines, "total": reporting.totals(lines),
+            "headers": reporting.HEADERS}
 

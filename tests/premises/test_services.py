@@ -97,17 +97,22 @@ def test_a_let_or_withdrawn_unit_cannot_be_offered_again(world, state):
                                   expected_version=None, premises_unit_id=unit.id)
 
 
-def test_the_unit_is_let_when_its_convention_is_signed_and_free_again_when_it_ends(world):
-    unit, animator = world["unit"], world["animator"]
+def _let_by_convention(world):
     dossier = submitted_dossier()
     dossier.state = "supported"
     convention = Convention(dossier=dossier, organisation=world["org_a"], kind="premises",
                             state="draft", committed_cents=0, in_kind_cents=540000,
-                            premises_unit_id=unit.id)
+                            premises_unit_id=world["unit"].id)
     db.session.add(convention)
     db.session.flush()
-    apply_transition(convention, "send_for_signature", animator)
+    apply_transition(convention, "send_for_signature", world["animator"])
     apply_transition(convention, "sign", world["a"])
+    return convention
+
+
+def test_the_unit_is_let_when_its_convention_is_signed_and_free_again_when_it_ends(world):
+    unit, animator = world["unit"], world["animator"]
+    convention = _let_by_convention(world)
     assert unit.state == UnitState.LET
     lines = reporting.figures(datetime.now(UTC).year)
     line = next(x for x in lines if x.organisation_id == world["org_a"].id)

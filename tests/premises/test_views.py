@@ -184,3 +184,34 @@ def test_the_figures_page_and_its_exports(app, world):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get("/locaux/bilan.pdf").status_code == 404
     assert app.test_client().get("/locaux/bilan").status_code == 302
+
+
+def test_the_reporting_page_has_the_premises_section_of_the_members_organisation(app, world):
+    from tests.premises.test_services import _let_by_convention
+
+    _let_by_convention(world)
+    page = text(_client(app, world["a"]).get("/rapports/"))
+    assert "Locaux (" in page and "Est Métropole Habitat" in page
+    assert "Est Métropole Habitat" not in text(_client(app, world["b"]).get("/rapports/"))
+
+
+def test_a_member_offers_their_unit_from_the_item_page(app, world):
+    from tests.premises.test_services import _item
+
+    unit, item = world["unit"], _item(world)
+    client = _client(app, world["a"])
+    url = f"/comite/seances/{item.session_id}/points/{item.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{unit.id}"' in page
+    response = client.post(url, data={"csrf_token": client.csrf_token(), "stance": "supports",
+                                      "offer_kinds": ["premises"], "premises_unit": str(unit.id),
+                                      "organisation": str(world["org_a"].id), "version": "",
+                                      "version_for": ""})
+    assert response.status_code == 302, text(response)
+    assert unit.state == "under_discussion"
+    other = _client(app, world["b"])
+    response = other.post(url, data={"csrf_token": other.csrf_token(), "stance": "supports",
+                                     "offer_kinds": ["premises"], "premises_unit": str(unit.id),
+                                     "organisation": str(world["org_b"].id)})
+    assert response.status_code == 422
+    assert "Choisissez un des locaux proposés." in text(response)

@@ -243,6 +243,7 @@ ROUTES = {
                            _only([], animator=404, member=404, member_b=404)),
     "premises.report": ("GET", "/locaux/bilan", _only(["animator", "member"])),
     "premises.export_report": ("GET", "/locaux/bilan.csv", _only(["animator", "member"])),
+    "api.list_premises": ("GET", "/api/v1/premises", _all(200)),
 }
 
 

@@ -107,6 +107,7 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         position.updated_at = utcnow()
 
     position = position_of(item, organisation)
+    offered_before = position.premises_unit_id if position is not None else None
     if position is None:
         if expected_version is not None:
             raise DomainError(_l("Cette position a été retirée entre-temps."))
@@ -125,6 +126,8 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
             raise PositionConflict(current) from None
     if unit is not None:
         premises.offer_unit(unit, organisation.id, member)  # under discussion from now
+    if offered_before is not None and offered_before != position.premises_unit_id:
+        premises.drop_offer(offered_before, member)
     db.session.add(PositionChange(position_id=position.id, stance=position.stance,
                                   offer_kinds=kinds, amount_cents=amount_cents,
                                   comment=position.comment, changed_by_id=member.id))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from murporteur.accounts.models import Organisation, Role, User
 from murporteur.audit import services as audit
@@ -121,6 +121,19 @@ def offer_unit(unit: PremisesUnit, organisation_id: int, actor: User | None) -> 
     ensure_offerable(unit, organisation_id)
     if unit.state == UnitState.AVAILABLE:
         apply_transition(unit, "offer", actor)
+
+
+def drop_offer(unit_id: int, actor: User | None) -> None:
+    """A position no longer offers the unit: available again, unless another position still
+    names it (the committee's table is read by name: it sits above the premises)."""
+    unit = db.session.get(PremisesUnit, unit_id)
+    if unit is None or unit.state != UnitState.UNDER_DISCUSSION:
+        return
+    position = db.metadata.tables["position"]
+    still = db.session.scalar(select(func.count()).select_from(position).where(
+        position.c.premises_unit_id == unit_id))
+    if not still:
+        apply_transition(unit, "release", actor)
 
 
 def let_unit(unit: PremisesUnit, *, convention_id: int | None, in_kind_cents: int,

@@ -174,3 +174,17 @@ def test_compatible_units_are_ranked_by_town_neighbourhood_surface_and_use(world
 def test_a_dossier_not_seeking_premises_has_no_matches(world):
     dossier = submitted_dossier(town="Vénissieux", support_kinds=["introductions"])
     assert matching.compatible_units(dossier, world["animator"]) == []
+
+
+def test_a_position_that_stops_offering_the_unit_makes_it_available_again(world):
+    unit, item = world["unit"], _item(world)
+    position = committee.record_position(item, world["a"], stance=Stance.SUPPORTS,
+                                         offer_kinds=["premises"], amount_cents=None,
+                                         comment="", expected_version=None,
+                                         premises_unit_id=unit.id)
+    assert unit.state == UnitState.UNDER_DISCUSSION
+    committee.record_position(item, world["a"], stance=Stance.SUPPORTS,
+                              offer_kinds=["financing"], amount_cents=100000, comment="",
+                              expected_version=position.version)
+    assert unit.state == UnitState.AVAILABLE
+    assert [e.transition for e in unit.events] == ["offer", "release"]

@@ -215,3 +215,13 @@ def test_a_member_offers_their_unit_from_the_item_page(app, world):
                                      "organisation": str(world["org_b"].id)})
     assert response.status_code == 422
     assert "Choisissez un des locaux proposés." in text(response)
+
+
+def test_only_an_https_tile_host_without_placeholders_enters_the_csp():
+    from murporteur.premises.views import tile_host
+
+    assert tile_host("https://tiles.example.org:8443/{z}/{x}/{y}.png") == \
+        "https://tiles.example.org:8443"
+    assert tile_host("http://tiles.example.org/{z}/{x}/{y}.png") is None
+    assert tile_host("https://{s}.tile.example.org/{z}/{x}/{y}.png") is None
+    assert tile_host(None) is None and tile_host("") is None

@@ -101,6 +101,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
+    from murporteur.premises import models as _premises  # noqa: F401
+    from murporteur.premises import receivers as _premises_receivers  # noqa: F401
     from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
     from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
@@ -147,6 +149,9 @@ def register_blueprints(app: Flask) -> None:
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
                notifications_bp, privacy_bp, collective_bp):
         app.register_blueprint(bp)
+    from murporteur.premises.views import bp as premises_bp  # issue 19
+
+    app.register_blueprint(premises_bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
 

@@ -63,6 +63,8 @@ This module is the one place that documents the variables; the README's table mi
 CONTACT_EMAIL, FIRST_CALL_DAYS, HOLDER_ANSWER_DAYS and HOLDER_REMINDER_DAYS are settings of the
 collective too: set, each overrides what the admin saves on the settings page; unset, the page
 decides (then the default above).
+| PREMISES_TILE_URL | (unset: no map)                        | tile server of the public premises map, https://host/{z}/{x}/{y}.png; its host alone is added to the CSP's img-src |
+| PREMISES_TILE_ATTRIBUTION | (empty)                        | the attribution the tile server asks for, shown on the map |
 """
 
 from __future__ import annotations
@@ -214,6 +216,8 @@ class Settings:
     outbox: dict = field(default_factory=dict)
     #: The collective's settings the environment overrides: see ``collective_environment``.
     collective: dict = field(default_factory=dict)
+    #: The premises map's tile server (PREMISES_TILE_URL, PREMISES_TILE_ATTRIBUTION).
+    premises: dict = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, instance_path: Path, environ: dict[str, str] | None = None) -> Settings:
@@ -272,6 +276,8 @@ class Settings:
             operations=operations_settings(e, env),
             outbox=outbox_settings(e),
             collective=collective_environment(e),
+            premises={"PREMISES_TILE_URL": e.get("PREMISES_TILE_URL") or None,
+                      "PREMISES_TILE_ATTRIBUTION": e.get("PREMISES_TILE_ATTRIBUTION") or ""},
         )
 
     def flask_config(self) -> dict[str, object]:
@@ -324,4 +330,5 @@ class Settings:
             **self.operations,
             **self.outbox,
             "COLLECTIVE_ENV": dict(self.collective),
+            **self.premises,
         }

@@ -57,3 +57,8 @@ convention_transitioned = _signals.signal("convention-transitioned", doc="""
 A convention changed state. Sender: the ``Convention``; keyword arguments ``event`` (the
 ``ConventionEvent``) and ``actor``.
 """)
+
+premises_transitioned = _signals.signal("premises-transitioned", doc="""
+A unit of the premises catalogue changed state (offered, let, available again, withdrawn).
+Sender: the ``PremisesUnit``; keyword arguments ``event`` (the ``UnitEvent``) and ``actor``.
+""")

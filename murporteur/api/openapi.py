@@ -56,6 +56,8 @@ class Operation:
     path: dict[str, str] = field(default_factory=dict)  # path parameter -> description
     errors: dict[int, str] = field(default_factory=dict)  # status -> when
     public: bool = False
+    #: Answered without a token too (with more rows with one): security is optional.
+    token_optional: bool = False
 
 
 #: The declared operations, by view name (the endpoint without "api.").
@@ -64,11 +66,11 @@ OPERATIONS: dict[str, Operation] = {}
 
 def declare(summary: str, ok: dict, *, query: type[Query] = NoQuery,
             path: dict[str, str] | None = None, errors: dict[int, str] | None = None,
-            public: bool = False) -> Callable:
+            public: bool = False, token_optional: bool = False) -> Callable:
     """Describe a view's route in the document, and read its query with ``query`` before the
     view runs: a parameter refused answers the JSON 400 (``InvalidParameter``); the values
     read are passed as ``query=`` to a view whose schema declares parameters."""
-    operation = Operation(summary, ok, query, path or {}, errors or {}, public)
+    operation = Operation(summary, ok, query, path or {}, errors or {}, public, token_optional)
     reader = query()
 
     def decorator(view: Callable) -> Callable:
@@ -172,5 +174,7 @@ def build(rules: Iterable[Rule], hidden: frozenset[str]) -> dict:
                "responses": _responses(operation)}
         if operation.public:
             get["security"] = []
+        elif operation.token_optional:
+            get["security"] = [{}, {"bearer": []}]
         spec.path(path=documented_path(rule), operations={"get": get})
     return spec.to_dict()

@@ -34,6 +34,8 @@ from murporteur.committee.workflow import SESSION_STATES
 from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.workflow import CONVENTION_STATES
 from murporteur.core import params
+from murporteur.premises.models import LeaseType, PremisesUse, Visibility
+from murporteur.premises.workflow import UNIT_STATES
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.policies import may_view_document
@@ -312,6 +314,31 @@ class PaymentSchema(Shape):
     created_at = Instant()
 
 
+class PremisesUnitSchema(Shape):
+    """A unit of the premises catalogue (issue 19)."""
+
+    id = fields.Integer()
+    organisation = fields.Nested(OrganisationRefSchema)
+    title = fields.String()
+    address = fields.String()
+    town = fields.String()
+    neighbourhood = fields.String()
+    qpv = fields.Boolean(metadata=describe("In a priority neighbourhood (QPV)."))
+    surface_m2 = fields.Integer()
+    floor = fields.Integer()
+    step_free = fields.Boolean()
+    uses = fields.List(Choice(PremisesUse))
+    rent = money("rent_cents", allow_none=True, metadata=describe(
+        "Rent per month; null when the unit is provided free of charge."))
+    lease_types = fields.List(Choice(LeaseType))
+    available_from = fields.Date(allow_none=True)
+    state = Choice(UNIT_STATES)
+    visibility = Choice(Visibility)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    updated_at = Instant()
+
+
 def page_of(item: type[Schema]) -> type[Schema]:
     """A page of a list: its rows, and the cursor to the next one."""
     return type(item.__name__.replace("Schema", "ListSchema"), (Shape,), {
@@ -325,6 +352,7 @@ DossierListSchema = page_of(DossierSchema)
 SessionListSchema = page_of(SessionSchema)
 ConventionListSchema = page_of(ConventionSchema)
 PaymentListSchema = page_of(PaymentSchema)
+PremisesUnitListSchema = page_of(PremisesUnitSchema)
 
 
 class DossierDetailSchema(Shape):
@@ -405,6 +433,10 @@ class ConventionQuery(PageQuery):
 
 
 class PaymentQuery(PageQuery):
+    pass
+
+
+class PremisesQuery(PageQuery):
     pass
 
 

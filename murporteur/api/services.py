@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from murporteur.accounts.models import ApiToken, Role, User
 from murporteur.accounts.services import _digest  # as for e-mailed links: one way to hash
@@ -27,6 +27,8 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
+from murporteur.premises.models import PremisesUnit
+from murporteur.premises.policies import editable_units, public_units
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.policies import (
     documents_of_dossiers,
@@ -185,6 +187,17 @@ def apply_filters(query: Select, model, params: ListParams) -> Select:
     if params.updated_since is not None:
         query = query.where(model.updated_at >= params.updated_since)
     return query
+
+
+def premises_query(user: User | None) -> Select:
+    """The units the API lists: the public available ones to anyone; with a token, also
+    every unit of the user's organisation (every unit for an animator)."""
+    if user is None:
+        return public_units()
+    public = public_units().with_only_columns(PremisesUnit.id)
+    mine = editable_units(user).with_only_columns(PremisesUnit.id)
+    return select(PremisesUnit).where(or_(PremisesUnit.id.in_(public),
+                                          PremisesUnit.id.in_(mine)))
 
 
 def find_dossier(user: User, number: str) -> Dossier | None:

@@ -20,6 +20,7 @@ from murporteur.committee.models import AgendaItem, CommitteeSession, Position
 from murporteur.conventions.models import Convention, Payment
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
+from murporteur.premises.models import PremisesUnit
 from murporteur.submissions import uploads
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.scanning import WITHHELD
@@ -29,6 +30,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 #: Answered without a token: the public figures, the description, and the unknown routes
 #: (a 404 is the same for everyone: the list of routes is public in openapi.json).
 PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
+#: Answered with or without a token (the public units without, more with one).
+TOKEN_OPTIONAL = frozenset({"api.list_premises"})
 #: Not in the document: the catch-all that answers the unknown paths.
 HIDDEN_ENDPOINTS = frozenset({"api.unknown_route"})
 OPENAPI_KEY = "murporteur.api.openapi"
@@ -57,6 +60,9 @@ def error_response(status: int, message: str, code: str | None = None,
 @bp.before_request
 def authenticate():
     if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return None
+    if request.endpoint in TOKEN_OPTIONAL and "Authorization" not in request.headers:
+        g.api_user = None
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = services.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
@@ -139,6 +145,7 @@ DOSSIER_PAGE, SESSION_PAGE = schemas.DossierListSchema(), schemas.SessionListSch
 CONVENTION_PAGE, PAYMENT_PAGE = schemas.ConventionListSchema(), schemas.PaymentListSchema()
 DOSSIER_DETAIL, STATS = schemas.DossierDetailSchema(), schemas.StatsSchema()
 REFERENCE_LIST = schemas.ReferenceListSchema()
+PREMISES_PAGE = schemas.PremisesUnitListSchema()
 
 
 def _page(query, model, shape, params: dict, who: Viewer, prefetch=None):
@@ -223,6 +230,17 @@ def list_conventions(query: dict):
 def list_payments(query: dict):
     return _page(services.payments_query(g.api_user), Payment, PAYMENT_PAGE, query,
                  Viewer(g.api_user))
+
+
+@bp.get("/premises")
+@declare("The premises catalogue: the public available units without a token; with one, "
+         "also every unit of the user's organisation (all units for an animator)",
+         answer("A page of units.", schemas.PremisesUnitListSchema),
+         query=schemas.PremisesQuery, token_optional=True)
+def list_premises(query: dict):
+    rows = services.premises_query(g.api_user).options(
+        selectinload(PremisesUnit.organisation))
+    return _page(rows, PremisesUnit, PREMISES_PAGE, query, Viewer(g.api_user))
 
 
 @bp.get("/documents/<public_id>")

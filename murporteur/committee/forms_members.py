@@ -35,6 +35,9 @@ class PositionForm(FlaskForm):
     amount = StringField(_l("Montant indicatif (en euros)"), filters=[_strip],
                          description=_l("Facultatif. Par exemple : 8 000"),
                          validators=[Optional()])
+    premises_unit = SelectField(_l("Local du catalogue proposé"), validate_choice=False,
+                                validators=[Optional()],
+                                description=_l("Facultatif : avec « local » coché."))
     comment = TextAreaField(_l("Commentaire"), filters=[_strip],
                             validators=[Optional(), Length(max=5000, message=TOO_LONG)])
     # The version the member started from ("" when there was none), and whose it was: of two
@@ -59,6 +62,10 @@ class PositionForm(FlaskForm):
             if cents > 100_000_000_00:
                 raise ValidationError(_l("Ce montant semble trop élevé."))
 
+    def validate_premises_unit(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez un des locaux proposés."))
+
     def validate_organisation(self, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choisissez une des organisations pour lesquelles vous "
@@ -69,7 +76,8 @@ class PositionForm(FlaskForm):
         return {"stance": Stance(self.stance.data),
                 "offer_kinds": list(dict.fromkeys(self.offer_kinds.data or [])),
                 "amount_cents": parse_euros(self.amount.data) if self.amount.data else None,
-                "comment": self.comment.data or ""}
+                "comment": self.comment.data or "",
+                "premises_unit_id": params.identifier(self.premises_unit.data)}
 
     def expected_version(self, organisation_id: int) -> int | None:
         """The version the member saw, if it was this organisation's (else none: a saved
@@ -88,6 +96,7 @@ class PositionForm(FlaskForm):
         self.offer_kinds.data = list(position.offer_kinds) if position else []
         self.amount.data = cents_to_input(position.amount_cents) if position else ""
         self.comment.data = position.comment if position else ""
+        self.premises_unit.data = str(position.premises_unit_id or "") if position else ""
 
 
 class ProxyForm(FlaskForm):

@@ -168,6 +168,8 @@ class Position(Model):
     offer_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: The unit of the premises catalogue offered, if any (issue 19).
+    premises_unit_id: Mapped[int | None] = mapped_column(ForeignKey("premises_unit.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,6 +25,8 @@ from murporteur.committee.workflow import OPEN_STATES, UPCOMING_STATES
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
+from murporteur.premises import services as premises
+from murporteur.premises.models import PremisesUnit
 from murporteur.submissions.choices import SupportKind
 
 
@@ -78,7 +80,8 @@ def position_of(item: AgendaItem, organisation: Organisation) -> Position | None
 
 def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kinds: list[str],
                     amount_cents: int | None, comment: str, expected_version: int | None,
-                    organisation_id: int | None = None) -> Position:
+                    organisation_id: int | None = None,
+                    premises_unit_id: int | None = None) -> Position:
     """Save an organisation's position and offer on an item; every version is kept.
 
     ``expected_version`` is the version the member started from (None: there was none). If
@@ -92,15 +95,19 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         raise DomainError(_l("Choisissez parmi les soutiens proposés."))
     if amount_cents is not None and amount_cents < 0:
         raise DomainError(_l("Le montant ne peut pas être négatif."))
+    unit = _offered_unit(premises_unit_id, organisation, kinds)
+
     def fill(position: Position) -> None:
         position.stance = Stance(stance)
         position.offer_kinds = kinds
         position.amount_cents = amount_cents
+        position.premises_unit_id = unit.id if unit is not None else None
         position.comment = (comment or "").strip()
         position.updated_by = member
         position.updated_at = utcnow()
 
     position = position_of(item, organisation)
+    offered_before = position.premises_unit_id if position is not None else None
     if position is None:
         if expected_version is not None:
             raise DomainError(_l("Cette position a été retirée entre-temps."))
@@ -117,6 +124,10 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
             if current is None:
                 raise DomainError(_l("Cette position a été retirée entre-temps.")) from None
             raise PositionConflict(current) from None
+    if unit is not None:
+        premises.offer_unit(unit, organisation.id, member)  # under discussion from now
+    if offered_before is not None and offered_before != position.premises_unit_id:
+        premises.drop_offer(offered_before, member)
     db.session.add(PositionChange(position_id=position.id, stance=position.stance,
                                   offer_kinds=kinds, amount_cents=amount_cents,
                                   comment=position.comment, changed_by_id=member.id))
@@ -126,6 +137,22 @@ def record_position(item: AgendaItem, member: User, *, stance: Stance, offer_kin
         "version": position.version, "stance": position.stance, "offer_kinds": kinds,
         "amount_cents": amount_cents, "comment_sha256": audit.text_digest(position.comment)})
     return position
+
+
+def _offered_unit(unit_id: int | None, organisation: Organisation, kinds: list[str]
+                  ) -> PremisesUnit | None:
+    """The catalogue's unit a position offers: the organisation's own, still offerable, and
+    only with premises among the kinds of support."""
+    if unit_id is None:
+        return None
+    unit = db.session.get(PremisesUnit, unit_id)
+    if unit is None:
+        raise DomainError(_l("Choisissez un des locaux proposés."), field="premises_unit")
+    if SupportKind.PREMISES not in kinds:
+        raise DomainError(_l("Cochez « local » parmi les soutiens pour proposer ce local."),
+                          field="premises_unit")
+    premises.ensure_offerable(unit, organisation.id)
+    return unit
 
 
 def _insert_first_position(item: AgendaItem, organisation: Organisation, fill) -> Position:

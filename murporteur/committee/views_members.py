@@ -27,6 +27,7 @@ from murporteur.committee.services import PositionConflict
 from murporteur.committee.workflow import SESSION_STATES, UPCOMING_STATES
 from murporteur.core.access import roles_required
 from murporteur.core.handling import get_or_404, on_refusal
+from murporteur.premises.services import units_of as premises_units_of
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
 from murporteur.submissions.policies import documents_for
 from murporteur.triage.choices import THEME_LABELS
@@ -146,6 +147,13 @@ def give_proxy(session_id: int):
     return redirect(url_for("members.show_session", session_id=session.id))
 
 
+def _unit_choices(organisations: list[Organisation]) -> list[tuple[str, str]]:
+    """The units of the premises catalogue the member may offer (their organisations')."""
+    return [("", _("— Aucun —"))] + [
+        (str(u.id), f"{u.label} ({u.surface_m2} m²) — {o.name}")
+        for o in organisations for u in premises_units_of(o.id)]
+
+
 # --- Agenda items --------------------------------------------------------------------------
 
 def _render_item(item: AgendaItem, organisations: list[Organisation], form: PositionForm,
@@ -178,12 +186,14 @@ def show_item(session_id: int, item_id: int):
     if request.method == "GET":
         form = PositionForm(formdata=None)
         form.organisation.choices = choices
+        form.premises_unit.choices = _unit_choices(organisations)
         organisation = _chosen(organisations, request.args.get("organisation"))
         form.show(services.position_of(item, organisation), organisation.id)
         return _render_item(item, organisations, form)
 
     form = PositionForm()
     form.organisation.choices = choices
+    form.premises_unit.choices = _unit_choices(organisations)
     if not form.validate_on_submit():
         return _render_item(item, organisations, form, 422)
     organisation = _chosen(organisations, form.organisation.data)
@@ -195,6 +205,7 @@ def show_item(session_id: int, item_id: int):
         # on the page beside it, to re-apply (answered 409: the conflict's status).
         current = PositionForm(formdata=None)
         current.organisation.choices = choices
+        current.premises_unit.choices = _unit_choices(organisations)
         current.show(services.position_of(item, organisation), organisation.id)
         return _render_item(item, organisations, current, typed=form,
                             page_errors=[exc.message])

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from murporteur.conventions.labels import AMENDED_FIELD_LABELS, KIND_LABELS
 from murporteur.conventions.models import ConventionKind
+from murporteur.core import params
 from murporteur.core.forms import TOO_LONG
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.core.params import BusinessDate
@@ -99,6 +100,10 @@ class ConventionForm(ReferenceForm):
     end_date = _day(_l("Date de fin"), Optional())
     object = TextAreaField(_l("Objet"), filters=[_strip],
                            validators=[Optional(), Length(max=5000, message=TOO_LONG)])
+    premises_unit = StringField(_l("Numéro du local (catalogue des locaux)"), filters=[_strip],
+                                description=_l("Facultatif : pour une mise à disposition de "
+                                               "local, le numéro affiché sur sa page."),
+                                validators=[Optional()])
 
     @staticmethod
     def values_of(convention) -> dict:
@@ -106,7 +111,8 @@ class ConventionForm(ReferenceForm):
                 "committed": cents_to_input(convention.committed_cents),
                 "in_kind": cents_to_input(convention.in_kind_cents),
                 "start_date": convention.start_date, "end_date": convention.end_date,
-                "object": convention.object}
+                "object": convention.object,
+                "premises_unit": str(convention.premises_unit_id or "")}
 
     def validate_kind(self, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
@@ -116,7 +122,12 @@ class ConventionForm(ReferenceForm):
         return {**super().values(), "kind": ConventionKind(self.kind.data),
                 "committed_cents": cents(self.committed), "in_kind_cents": cents(self.in_kind),
                 "start_date": self.start_date.data, "end_date": self.end_date.data,
-                "object": self.object.data or ""}
+                "object": self.object.data or "",
+                "premises_unit_id": params.identifier(self.premises_unit.data)}
+
+    def validate_premises_unit(self, field):
+        if field.data and params.identifier(field.data) is None:
+            raise ValidationError(_l("Indiquez le numéro du local, par exemple 12."))
 
 
 class AmendmentForm(FlaskForm):

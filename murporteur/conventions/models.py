@@ -60,6 +60,8 @@ class Convention(Model):
     signatories: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(100), default="")
     signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    #: The unit of the premises catalogue this convention provides, if any (issue 19).
+    premises_unit_id: Mapped[int | None] = mapped_column(ForeignKey("premises_unit.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

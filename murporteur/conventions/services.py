@@ -21,6 +21,8 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import format_cents
 from murporteur.extensions import db
+from murporteur.premises import services as premises
+from murporteur.premises.models import PremisesUnit
 from murporteur.submissions import uploads
 from murporteur.submissions.models import Document, DocumentKind, Dossier
 from murporteur.submissions.workflow import DossierState
@@ -29,7 +31,8 @@ from murporteur.submissions.workflow import DossierState
 KIND_OF_OFFER = (("financing", ConventionKind.FINANCING), ("premises", ConventionKind.PREMISES),
                  ("order", ConventionKind.ORDER))
 EDITABLE_BEFORE_SIGNATURE = ("kind", "committed_cents", "in_kind_cents", "start_date",
-                             "end_date", "object", "signatories", "reference")
+                             "end_date", "object", "signatories", "reference",
+                             "premises_unit_id")
 
 
 def _require_animator(actor: User) -> None:
@@ -72,7 +75,8 @@ def create_conventions(dossier: Dossier, actor: User) -> list[Convention]:
             dossier=dossier, organisation=organisation, kind=kind, state=ConventionState.DRAFT,
             committed_cents=0 if kind == ConventionKind.PREMISES else amount,
             in_kind_cents=amount if kind == ConventionKind.PREMISES else 0,
-            object=(position.comment if position and position.comment else dossier.title))
+            object=(position.comment if position and position.comment else dossier.title),
+            premises_unit_id=position.premises_unit_id if position else None)
         db.session.add(convention)
         created.append(convention)
     if not created and not existing:
@@ -101,6 +105,13 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
             raise DomainError(_l("La convention est signée : seuls la référence et les "
                                  "signataires se modifient encore."))
     before = {name: getattr(convention, name) for name in fields}
+    unit_id = fields.get("premises_unit_id")
+    if unit_id is not None and unit_id != convention.premises_unit_id:
+        unit = db.session.get(PremisesUnit, unit_id)
+        if unit is None:
+            raise DomainError(_l("Ce numéro de local n'est pas dans le catalogue."),
+                              field="premises_unit")
+        premises.ensure_offerable(unit, convention.organisation_id)
     params.check_business_day(fields.get("start_date"))
     params.check_business_day(fields.get("end_date"))
     for name, value in fields.items():

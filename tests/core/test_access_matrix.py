@@ -236,6 +236,24 @@ ROUTES = {
     "api.show_reference_list": ("GET", "/api/v1/references/theme", _all(401)),
     "triage.archive_label": ("POST", "/instruction/etiquettes/{label}/archiver",
                              _only([], animator=302)),
+    # Issue 19 (prem): the premises catalogue. "unit" is A's public unit, "hidden_unit" A's
+    # collective-only one: a member edits only their organisation's units.
+    "premises.public_list": ("GET", "/locaux/", _all(200)),
+    "premises.show_unit": ("GET", "/locaux/{hidden_unit}",
+                           _only(["animator", "member"], code_others=404,
+                                 anonymous=404)),
+    "premises.photo": ("GET", "/locaux/{unit}/photos/{unit_photo}.jpg", _all(200)),
+    "premises.manage_units": ("GET", "/locaux/catalogue", _only(["animator", "member"])),
+    "premises.new_unit": ("GET", "/locaux/catalogue/nouveau", _only(["animator", "member"])),
+    "premises.edit_unit": ("GET", "/locaux/{unit}/modifier",
+                           _only(["animator", "member"], member_b=404)),
+    "premises.delete_photo": ("POST", "/locaux/{hidden_unit}/photos/999999/supprimer",
+                              _only([], animator=302, member=302, member_b=404)),
+    "premises.move_unit": ("POST", "/locaux/{hidden_unit}/etat/nowhere",
+                           _only([], animator=404, member=404, member_b=404)),
+    "premises.report": ("GET", "/locaux/bilan", _only(["animator", "member"])),
+    "premises.export_report": ("GET", "/locaux/bilan.csv", _only(["animator", "member"])),
+    "api.list_premises": ("GET", "/api/v1/premises", _all(200)),
 }
 
 
@@ -303,6 +321,15 @@ def world(app):
     db.session.add(values["label"])
     db.session.flush()
     values["label"] = values["label"].id
+    from murporteur.premises import photos as premises_photos
+    from murporteur.premises import services as premises
+    from tests.premises.conftest import unit_values
+
+    unit = premises.save_unit(None, users["member"], None, **unit_values())
+    values["unit"] = unit.id
+    values["unit_photo"] = premises_photos.add_photo(unit, files.png(), "vitrine.png").id
+    values["hidden_unit"] = premises.save_unit(None, users["member"], None, **unit_values(
+        visibility="collective")).id
     return users, values
 
 

@@ -10,6 +10,7 @@ import secrets
 from collections import Counter
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -33,6 +34,7 @@ from murporteur.meetings.models import (
 )
 from murporteur.meetings.workflow import ADJUSTABLE_STATES, OPEN_STATES, EventState
 from murporteur.submissions.models import Dossier
+from murporteur.triage.services import record_activity
 
 #: How many people one participant may rank.
 MAX_WISHES = 10
@@ -440,6 +442,15 @@ def record_follow_up(participant: Participant, meeting: FlashMeeting, outcome: O
         follow_up.outcome, follow_up.note = outcome, note.strip()
     db.session.flush()
     dossier_id = meeting.holder.dossier_id
+    if meeting.holder.dossier is not None:
+        # The dossier's history says it, as it says a call or an assignment.
+        from murporteur.meetings.forms import OUTCOME_LABELS
+
+        with force_locale("fr"):
+            said = f"{OUTCOME_LABELS[outcome]}" + (f" — {follow_up.note}" if follow_up.note
+                                                   else "")
+        record_activity(meeting.holder.dossier, participant.user, "flash_follow_up",
+                        f"« {meeting.event.title} », {participant.label} : {said}")
     audit.record(participant.user, "flash_meeting.follow_up", meeting.event,
                  {"meeting": meeting.id, "participant": participant.id,
                   "outcome": str(outcome), "dossier": dossier_id})

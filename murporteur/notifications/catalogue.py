@@ -50,6 +50,8 @@ KINDS: dict[str, Kind] = {
     "reminders": Kind(_l("Rappels (appels prévus)"), (Role.ANIMATOR,)),
     "committee_reminders": Kind(_l("Rappels avant les comités (positions attendues)"),
                                 (Role.MEMBER, Role.ANIMATOR)),
+    "crossed": Kind(_l("Projets qui cherchent un second soutien (synthèse trimestrielle)"),
+                    (Role.MEMBER,)),
     "conventions": Kind(_l("Suivi des conventions (signatures, versements, échéances)"),
                         (Role.MEMBER, Role.ANIMATOR)),
     "team_messages": Kind(_l("Messages de l'équipe d'animation sur mes dossiers"),
@@ -270,6 +272,14 @@ NOTIFICATIONS: tuple[Notification, ...] = (
             {"key": "message_for_staff", "context": {
                 **_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL, "body": "Merci !"}},
         ]}, channels=(EMAIL,)),
+    Notification(
+        "committee_crossed_digest",
+        _l("Les membres, quand des projets n'ont qu'une organisation en soutien"),
+        _l("Le premier jour de chaque trimestre, à 8 h 30"), _MEMBERS,
+        {"full_name": "Claire Fontaine", "quarter": "2027-Q1", "items": [
+            {**{k: _DOSSIER[k] for k in ("number", "title", "structure_name")},
+             "supporter": "Alliade Habitat", "url": f"{_SITE}/comite/seances/3/points/12"}]},
+        kind="crossed"),
     # Flash meetings (murporteur/meetings): sent to the address the participant gave.
     Notification(
         "flash_invitation", _l("Chaque participant d'une rencontre flash"),

@@ -226,6 +226,8 @@ ROUTES = {
                                  _only(["holder", "other_holder"])),
     "privacy.request_erasure": ("GET", "/compte/effacement",
                                 _only(["holder", "other_holder"])),
+    # Issue 21 (meet): projects one organisation backs alone, for members (their own list).
+    "members.second_backer": ("GET", "/comite/second-soutien", _only(["member"])),
     # Issue 21 (meet): flash meetings — the animators run them; a participant acts through
     # their personal link (anyone holding it); the public registration page is open to all.
     "meetings.list_events": ("GET", "/rencontres/", _only(["animator"])),

@@ -159,6 +159,10 @@ def test_follow_ups_are_recorded_once_held_and_count_as_qualified_exchanges(
     services.record_follow_up(r1, meeting, Outcome.TO_FOLLOW, "On se rappelle en avril.")
     services.record_follow_up(r1, meeting, Outcome.INTERESTED)  # changed: still one
     assert len(meeting.follow_ups) == 1
+    history = [e for e in people["d1"].events if e.transition == "flash_follow_up"]
+    assert len(history) == 2  # each saving is in the dossier's history
+    assert history[-1].comment == (f"« {event.title} », {r1.label} : "
+                                   "Intéressé·e : on continue")
     assert services.qualified_exchanges(event) == {
         "meetings": 1, "qualified": 1, "per_organisation": [("Alliade Habitat", 1)]}
 

@@ -98,6 +98,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
+    from murporteur.meetings import models as _meetings  # noqa: F401
+    from murporteur.meetings import notifications as _meeting_notifications  # noqa: F401
     from murporteur.notifications import models as _notifications  # noqa: F401
     from murporteur.notifications import receivers as _receivers  # noqa: F401
     from murporteur.notifications import tasks as _tasks  # noqa: F401
@@ -138,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.committee.views_staff import bp as committee_bp
     from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
+    from murporteur.meetings.views import bp as meetings_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.privacy.views import bp as privacy_bp
     from murporteur.reporting.views import bp as reporting_bp
@@ -147,7 +150,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
-               notifications_bp, privacy_bp, collective_bp):
+               notifications_bp, privacy_bp, collective_bp, meetings_bp):
         app.register_blueprint(bp)
     from murporteur.premises.views import bp as premises_bp  # issue 19
 

@@ -62,3 +62,18 @@ premises_transitioned = _signals.signal("premises-transitioned", doc="""
 A unit of the premises catalogue changed state (offered, let, available again, withdrawn).
 Sender: the ``PremisesUnit``; keyword arguments ``event`` (the ``UnitEvent``) and ``actor``.
 """)
+
+event_transitioned = _signals.signal("flash-event-transitioned", doc="""
+Sent by the lifecycle engine when a flash meeting event changes state (receivers: the
+participants' agendas sent when the schedule is published).
+""")
+
+flash_meeting_changed = _signals.signal("flash-meeting-changed", doc="""
+A meeting of a flash event whose agendas were sent was placed, moved or removed by hand.
+Sender: the ``FlashMeeting``; keyword arguments ``people`` (its holder and representative),
+``slot``, ``table`` and ``removed`` (True when it is gone). Receivers tell those two only.
+""")
+
+flash_follow_up_recorded = _signals.signal("flash-follow-up-recorded", doc="""
+One side of a flash meeting said what it makes of it. Sender: the ``FollowUp``.
+""")

@@ -86,3 +86,19 @@ def test_the_demo_has_signed_conventions_with_payments(app):
     assert sum(c.paid_cents for c in conventions) > 0
     states = {c.dossier.state for c in conventions}
     assert states == {"conventioned", "closed"}
+
+
+def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app):
+    from murporteur.meetings.models import FlashEvent
+    from murporteur.meetings.scheduler import Meeting, violations
+    from murporteur.meetings.services import instance_of, qualified_exchanges
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    past, upcoming = db.session.scalars(select(FlashEvent).order_by(FlashEvent.starts_at)).all()
+    assert past.state == "held" and len(past.meetings) >= 5
+    assert qualified_exchanges(past)["qualified"] >= 3
+    assert violations(instance_of(past), [
+        Meeting(m.holder_id, m.representative_id, m.slot, m.table_number)
+        for m in past.meetings]) == []
+    assert upcoming.state == "preparing" and upcoming.registration_open
+    assert upcoming.meetings == [] and any(p.wishes for p in upcoming.participants)

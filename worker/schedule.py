@@ -39,6 +39,12 @@ BEAT_SCHEDULE = {
         "task": "murporteur.committee.digest_missing_positions",
         "schedule": crontab(hour=17, minute=0),
     },
+    # The first day of each quarter, after the morning digest: each member hears of the
+    # projects a single organisation backs, that theirs could join (crossed interventions).
+    "quarterly-crossed-digest": {
+        "task": "murporteur.committee.quarterly_crossed_digest",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=8, minute=30),
+    },
     # Conventions, once a day after the calls' reminder and before the digest: payments due
     # in a week, payments past their date and still not marked as paid, conventions ending in
     # a month. Each payment or convention is announced once (a second run sends nothing).

@@ -42,6 +42,10 @@ def committee_url(endpoint: str, fallback_path: str, **values) -> str:
         return current_app.config["BASE_URL"].rstrip("/") + fallback_path
 
 
+def member_item_url(item: AgendaItem) -> str:
+    return external_url("members.show_item", session_id=item.session_id, item_id=item.id)
+
+
 def member_session_url(session: CommitteeSession) -> str:
     return committee_url("members.show_session", f"/comite/seances/{session.id}",
                          session_id=session.id)

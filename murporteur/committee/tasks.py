@@ -89,3 +89,37 @@ def digest_missing_positions_task() -> int:
     count = digest_missing_positions()
     commit_and_dispatch()
     return count
+
+
+def quarterly_crossed_digest(now: datetime | None = None) -> int:
+    """At the start of each quarter, each member hears of the projects of the last quarter
+    (and before, still open) that a single organisation backs: those another landlord could
+    join. Nothing is sent to a member with nothing to read. Returns the members told."""
+    from murporteur.committee.crossed import digest_items, members_to_tell
+    from murporteur.committee.notifications import member_item_url
+
+    now = now or utcnow()
+    today = to_paris(now).date()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    since = now - timedelta(days=120)
+    count = 0
+    for member in members_to_tell():
+        items = digest_items(member, since)
+        if not items:
+            continue
+        queue("committee_crossed_digest", member, {
+            "full_name": member.display_name, "quarter": quarter,
+            "items": [{"number": item.dossier.number, "title": item.dossier.title,
+                       "structure_name": item.dossier.structure_name,
+                       "supporter": backed.supporters[0].name,
+                       "url": member_item_url(item)} for item, backed in items]},
+            idempotency_key=f"committee-crossed-digest:{quarter}:{member.id}")
+        count += 1
+    return count
+
+
+@shared_task(name="murporteur.committee.quarterly_crossed_digest", ignore_result=True)
+def quarterly_crossed_digest_task() -> int:
+    count = quarterly_crossed_digest()
+    commit_and_dispatch()
+    return count

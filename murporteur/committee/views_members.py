@@ -218,3 +218,21 @@ def show_item(session_id: int, item_id: int):
             title=item.dossier.title), "success")
     return redirect(url_for("members.show_session", session_id=item.session_id)
                     + f"#point-{item.id}")
+
+
+@bp.get("/second-soutien")
+@members_only
+def second_backer():
+    """Projects one organisation backs alone, that another landlord could join."""
+    from murporteur.committee.crossed import looking_for_a_second
+
+    return render_template("committee/member_second.html",
+                           items=looking_for_a_second(current_user))
+
+
+@bp.app_context_processor
+def _crossed_interventions() -> dict:
+    """``backing(item)`` for the pages that show an item's offers (members' and staff's)."""
+    from murporteur.committee.crossed import backing
+
+    return {"backing": backing}

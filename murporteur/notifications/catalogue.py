@@ -50,6 +50,8 @@ KINDS: dict[str, Kind] = {
     "reminders": Kind(_l("Rappels (appels prévus)"), (Role.ANIMATOR,)),
     "committee_reminders": Kind(_l("Rappels avant les comités (positions attendues)"),
                                 (Role.MEMBER, Role.ANIMATOR)),
+    "crossed": Kind(_l("Projets qui cherchent un second soutien (synthèse trimestrielle)"),
+                    (Role.MEMBER,)),
     "conventions": Kind(_l("Suivi des conventions (signatures, versements, échéances)"),
                         (Role.MEMBER, Role.ANIMATOR)),
     "team_messages": Kind(_l("Messages de l'équipe d'animation sur mes dossiers"),
@@ -80,6 +82,16 @@ _CONVENTION = {
     "committed": "12 000,00 €", "paid": "4 000,00 €", "remaining": "8 000,00 €",
     "url": f"{_SITE}/conventions/7", "full_name": "Claire Fontaine",
 }
+_FLASH = {
+    "event": "Rencontres flash bailleurs × ESS", "name": "Amina Diallo",
+    "place": "Maison de l'économie sociale et solidaire, Lyon 7e", "day": "12 mars 2027",
+    "start": "09:30", "end": "12:00", "slot_minutes": 15,
+}
+_FLASH_AGENDA = [
+    {"start": "09:30", "end": "09:45", "table": 3,
+     "with": "Claire Fontaine (Lyon Métropole Habitat)"},
+    {"start": "10:00", "end": "10:15", "table": 5, "with": "Marc Petit (Alliade Habitat)"},
+]
 _HOLDER, _STAFF, _MEMBERS = (Role.HOLDER,), (Role.ANIMATOR,), (Role.MEMBER,)
 
 NOTIFICATIONS: tuple[Notification, ...] = (
@@ -260,6 +272,35 @@ NOTIFICATIONS: tuple[Notification, ...] = (
             {"key": "message_for_staff", "context": {
                 **_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL, "body": "Merci !"}},
         ]}, channels=(EMAIL,)),
+    Notification(
+        "committee_crossed_digest",
+        _l("Les membres, quand des projets n'ont qu'une organisation en soutien"),
+        _l("Le premier jour de chaque trimestre, à 8 h 30"), _MEMBERS,
+        {"full_name": "Claire Fontaine", "quarter": "2027-Q1", "items": [
+            {**{k: _DOSSIER[k] for k in ("number", "title", "structure_name")},
+             "supporter": "Alliade Habitat", "url": f"{_SITE}/comite/seances/3/points/12"}]},
+        kind="crossed"),
+    # Flash meetings (murporteur/meetings): sent to the address the participant gave.
+    Notification(
+        "flash_invitation", _l("Chaque participant d'une rencontre flash"),
+        _l("Quand une personne est inscrite à une rencontre flash"), ANYONE,
+        {**_FLASH, "url": f"{_SITE}/rencontres/p/exemple-de-lien"}, channels=(EMAIL,)),
+    Notification(
+        "flash_agenda", _l("Chaque participant d'une rencontre flash"),
+        _l("Quand les agendas de la rencontre sont envoyés"), ANYONE,
+        {**_FLASH, "agenda": _FLASH_AGENDA, "url": f"{_SITE}/rencontres/p/exemple-de-lien"},
+        channels=(EMAIL,), attachment=_l("Son agenda au format .ics")),
+    Notification(
+        "flash_agenda_changed", _l("Les deux participants d'un rendez-vous changé"),
+        _l("Quand un rendez-vous est ajouté, déplacé ou retiré après l'envoi des agendas"),
+        ANYONE, {**_FLASH, "agenda": _FLASH_AGENDA,
+                 "url": f"{_SITE}/rencontres/p/exemple-de-lien"},
+        channels=(EMAIL,), attachment=_l("Son agenda mis à jour (.ics)")),
+    Notification(
+        "flash_event_cancelled", _l("Chaque participant d'une rencontre flash"),
+        _l("Quand la rencontre est annulée"), ANYONE,
+        {**_FLASH, "comment": "La salle n'est plus disponible ; une nouvelle date suivra."},
+        channels=(EMAIL,)),
 )
 
 CATALOGUE: dict[str, Notification] = {n.key: n for n in NOTIFICATIONS}

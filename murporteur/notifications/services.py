@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ATTACHMENTS = {
     "session_ics": "murporteur.committee.calendar:session_attachment",
     "minutes_pdf": "murporteur.committee.minutes:minutes_attachment",
+    "flash_agenda_ics": "murporteur.meetings.calendar:agenda_attachment",
 }
 
 

@@ -169,3 +169,12 @@ def yearly_report(year: int):
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="rapport-mur-porteur-{year}.pdf"',
         "X-Content-Type-Options": "nosniff"})
+
+
+@bp.app_context_processor
+def _collective_aims() -> dict:
+    """The flash meetings' qualified exchanges and the crossed interventions' trend, for the
+    report's page (``reporting/_aims.html``)."""
+    from murporteur.reporting.exchanges import crossed_trend, flash_exchanges
+
+    return {"flash_exchanges": flash_exchanges, "crossed_trend": crossed_trend}

@@ -31,7 +31,8 @@ def record_view(dossier: Dossier, actor: User) -> None:
     audit.record(actor, "dossier.view", dossier, {"number": dossier.number})
 
 
-def record_activity(dossier: Dossier, actor: User, kind: str, comment: str = "") -> DossierEvent:
+def record_activity(dossier: Dossier, actor: User | None, kind: str, comment: str = ""
+                    ) -> DossierEvent:
     """A change that is not a move between states (assignment, qualification, call), kept in
     the same history as the transitions, with who made it."""
     event = DossierEvent(dossier=dossier, actor=actor, transition=kind,

@@ -254,6 +254,45 @@ ROUTES = {
     "premises.report": ("GET", "/locaux/bilan", _only(["animator", "member"])),
     "premises.export_report": ("GET", "/locaux/bilan.csv", _only(["animator", "member"])),
     "api.list_premises": ("GET", "/api/v1/premises", _all(200)),
+    # Issue 21 (meet): projects one organisation backs alone, for members (their own list).
+    "members.second_backer": ("GET", "/comite/second-soutien", _only(["member"])),
+    # Issue 21 (meet): flash meetings — the animators run them; a participant acts through
+    # their personal link (anyone holding it); the public registration page is open to all.
+    "meetings.list_events": ("GET", "/rencontres/", _only(["animator"])),
+    "meetings.new_event": ("GET", "/rencontres/nouvelle", _only(["animator"])),
+    "meetings.edit_event": ("GET", "/rencontres/{flash_event}/modifier", _only(["animator"])),
+    "meetings.show_event": ("GET", "/rencontres/{flash_event}", _only(["animator"])),
+    "meetings.add_holder": ("POST", "/rencontres/{flash_event}/porteurs",
+                            _only([], animator=422)),
+    "meetings.add_member": ("POST", "/rencontres/{flash_event}/representants",
+                            _only([], animator=422)),
+    "meetings.withdraw_participant": (
+        "POST", "/rencontres/{flash_event}/participants/{flash_spare}/retirer",
+        _only([], animator=302)),
+    "meetings.resend_link": ("POST", "/rencontres/{flash_event}/participants/{flash_rep}/lien",
+                             _only([], animator=302)),
+    "meetings.make_schedule": ("POST", "/rencontres/{flash_empty}/planning",
+                               _only([], animator=302)),
+    "meetings.place_meeting": ("POST", "/rencontres/{flash_event}/rendez-vous",
+                               _only([], animator=422)),
+    "meetings.move_meeting": (
+        "POST", "/rencontres/{flash_event}/rendez-vous/{flash_meeting_b}/deplacer",
+        _only([], animator=422)),
+    "meetings.remove_meeting": (
+        "POST", "/rencontres/{flash_event}/rendez-vous/{flash_meeting}/retirer",
+        _only([], animator=302)),
+    "meetings.take_step": ("POST", "/rencontres/{flash_empty}/etape/publish",
+                           _only([], animator=409)),
+    "meetings.export_schedule": ("GET", "/rencontres/{flash_event}/planning.csv",
+                                 _only(["animator"])),
+    "meetings.table_sheets": ("GET", "/rencontres/{flash_event}/tables.pdf",
+                              _only(["animator"])),
+    "meetings.participant_home": ("GET", "/rencontres/p/{flash_token}", _all(200)),
+    "meetings.participant_agenda": ("GET", "/rencontres/p/{flash_token}/agenda.ics",
+                                    _all(200)),
+    "meetings.record_follow_up": (
+        "POST", "/rencontres/p/{flash_token}/suites/{flash_meeting_b}", _all(422)),
+    "meetings.register": ("GET", "/rencontres/{flash_event}/inscription", _all(200)),
 }
 
 
@@ -330,6 +369,28 @@ def world(app):
     values["unit_photo"] = premises_photos.add_photo(unit, files.png(), "vitrine.png").id
     values["hidden_unit"] = premises.save_unit(None, users["member"], None, **unit_values(
         visibility="collective")).id
+    # Issue 21 (meet): an event taking registrations, with two meetings, and an empty one.
+    from murporteur.meetings import services as meetings
+    from murporteur.meetings.models import Side
+
+    def flash_event(title):
+        return meetings.create_event(users["animator"], title=title, place="Lyon",
+                                     starts_at=utcnow(), slot_minutes=15, slot_count=4,
+                                     tables=2, breaks=[], registration_open=True)
+
+    event, empty = flash_event("Flash"), flash_event("Flash à venir")
+    holder_p, flash_token = meetings.add_holder_of(users["animator"], event, dossier)
+    rep_a, _t = meetings.add_member(users["animator"], event, users["member"])
+    rep_b, _t = meetings.add_member(users["animator"], event, users["member_b"])
+    spare, _t = meetings.add_participant(users["animator"], event, side=Side.HOLDER,
+                                         name="Spare", email="spare@example.org")
+    meeting_a = meetings.place_meeting(users["animator"], event, holder=holder_p,
+                                       representative=rep_a, slot=0, table=1)
+    meeting_b = meetings.place_meeting(users["animator"], event, holder=holder_p,
+                                       representative=rep_b, slot=1, table=1)
+    values.update(flash_event=event.id, flash_empty=empty.id, flash_token=flash_token,
+                  flash_rep=rep_a.id, flash_spare=spare.id, flash_meeting=meeting_a.id,
+                  flash_meeting_b=meeting_b.id)
     return users, values
 
 

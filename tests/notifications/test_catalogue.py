@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates" / "notifications"
 #: templates of the notifications domain that are pages or shared parts, not notifications
 NOT_NOTIFICATIONS = {"_layout", "committee_parts", "in_app", "outbox", "outbox_message",
-                     "preferences", "catalogue", "preview"}
+                     "preferences", "catalogue", "preview", "flash_parts"}
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))

@@ -26,7 +26,7 @@ def test_preferences_are_chosen_on_a_page_and_kept(animator_client, animator):
     assert "Nouveaux dossiers et retraits" in page and "Un résumé quotidien à 8 h" in page
     response = animator_client.post("/compte/notifications", data={
         "new_dossier": "none", "holder_reply": "digest", "reminders": "immediate",
-        "committee_reminders": "digest", "conventions": "none"})
+        "committee_reminders": "digest", "conventions": "none", "crossed": "immediate"})
     assert response.status_code == 302
     assert services.preferences_of(animator) == {
         "new_dossier": DeliveryMode.NONE, "holder_reply": DeliveryMode.DIGEST,
@@ -93,10 +93,11 @@ def test_members_choose_for_committee_reminders_and_conventions(client):
     assert "Nouveaux dossiers et retraits" not in page  # the animators' kinds only
     assert "Quand une séance est convoquée" in page  # always sent, and said so
     response = client.post("/compte/notifications", data={
-        "committee_reminders": "digest", "conventions": "none"})
+        "committee_reminders": "digest", "conventions": "none", "crossed": "immediate"})
     assert response.status_code == 302
     assert services.preferences_of(member) == {
-        "committee_reminders": DeliveryMode.DIGEST, "conventions": DeliveryMode.NONE}
+        "committee_reminders": DeliveryMode.DIGEST, "conventions": DeliveryMode.NONE,
+        "crossed": DeliveryMode.IMMEDIATE}
     # A kind of another role cannot be slipped in.
     with pytest.raises(ValueError):
         services.set_preferences(member, {"new_dossier": DeliveryMode.NONE})

@@ -57,3 +57,15 @@ convention_transitioned = _signals.signal("convention-transitioned", doc="""
 A convention changed state. Sender: the ``Convention``; keyword arguments ``event`` (the
 ``ConventionEvent``) and ``actor``.
 """)
+
+invitation_sent = _signals.signal("invitation-sent", doc="""
+Someone was invited to choose a password. Sender: the invited ``User``; keyword arguments
+``url`` (the single-use invitation link), ``days`` (how long it is valid), ``invitation_id``,
+``inviter`` (the inviter's name, may be empty) and ``locale`` (may be None).
+""")
+
+invitation_renewal_asked = _signals.signal("invitation-renewal-asked", doc="""
+Someone holding an expired or revoked invitation asked for a new one. Sender: the invited
+``User``; keyword arguments ``invitation_id`` and ``inviter`` (the ``User`` who invited them,
+or None: the admins are told).
+""")

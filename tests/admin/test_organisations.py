@@ -39,7 +39,8 @@ def test_an_admin_adds_an_organisation_with_a_logo_shown_on_the_landing_page(app
     response = client.post("/admin/organisations/nouvelle", data=data,
                            content_type="multipart/form-data")
     assert response.status_code == 302
-    org = db.session.scalar(select(Organisation).where(Organisation.name == "Lyon Métropole Habitat"))
+    org = db.session.scalar(select(Organisation).where(
+        Organisation.name == "Lyon Métropole Habitat"))
     assert org.kind == OrganisationKind.LANDLORD and org.short_name == "LMH"
     with Image.open(io.BytesIO(org.logo_png)) as kept:  # re-encoded, fitted within the box
         assert kept.format == "PNG" and kept.size[0] <= 400 and kept.size[1] <= 200

@@ -195,6 +195,7 @@ def accept(secret: str, password: str, *, now: datetime | None = None) -> User:
     db.session.refresh(invitation)
     user = invitation.user
     services.set_password(user, password)
+    user.last_login_at = now  # the password is checked here, as ``authenticate`` would
     record(None, "user.invitation_accepted", user, {"invitation_id": invitation.id})
     return user
 

@@ -102,7 +102,7 @@ def read_table(data: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

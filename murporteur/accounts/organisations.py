@@ -185,24 +185,27 @@ def choices(*, include: Organisation | None = None) -> list[Organisation]:
 
 # --- The first-run checklist: what the accounts know -------------------------------------
 
+def _any(query) -> bool:
+    return db.session.scalar(query.limit(1)) is not None
+
+
 @checklist.step("collective", _l("Renseigner le collectif (son organisation d'animation)"),
                 "organisations.list_organisations", order=10)
 def _collective_entered() -> bool:
     # Placeholder until the collective's settings page exists: the animating organisation
     # (the CRESS) stands for the collective's details.
-    return db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.active.is_(True), Organisation.kind == OrganisationKind.ANIMATOR)) > 0
+    return _any(select(Organisation.id).where(
+        Organisation.active.is_(True), Organisation.kind == OrganisationKind.ANIMATOR))
 
 
 @checklist.step("organisations", _l("Ajouter les bailleurs et partenaires"),
                 "organisations.list_organisations", order=20)
 def _organisations_entered() -> bool:
-    return db.session.scalar(select(func.count(Organisation.id)).where(
-        Organisation.active.is_(True), Organisation.kind != OrganisationKind.ANIMATOR)) > 0
+    return _any(select(Organisation.id).where(
+        Organisation.active.is_(True), Organisation.kind != OrganisationKind.ANIMATOR))
 
 
 @checklist.step("people", _l("Inviter les animateurs et les membres du comité"),
                 "people.list_people", order=30)
 def _people_invited() -> bool:
-    return db.session.scalar(select(func.count(User.id)).where(
-        User.role.in_((Role.ANIMATOR, Role.MEMBER)))) > 0
+    return _any(select(User.id).where(User.role.in_((Role.ANIMATOR, Role.MEMBER))))

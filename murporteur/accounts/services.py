@@ -365,4 +365,4 @@ def reset_password(signed: str, password: str, *, now: datetime | None = None) -
 
 def admin_exists() -> bool:
     """Whether the platform has an admin account (the first one is made by ``first-admin``)."""
-    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)) > 0
+    return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from murporteur.accounts import checklist
 from murporteur.committee.models import CommitteeSession
@@ -14,4 +14,4 @@ from murporteur.extensions import db
                 hint=_l("Une animatrice ou un animateur crée la première séance, dans "
                         "« Comités »."))
 def _first_session_planned() -> bool:
-    return db.session.scalar(select(func.count(CommitteeSession.id))) > 0
+    return db.session.scalar(select(CommitteeSession.id).limit(1)) is not None

@@ -66,7 +66,8 @@ def test_a_new_collective_sets_itself_up(web, live, tmp_path):
     logo.write_bytes(files.png())
     admin.get_by_label("Logo (facultatif)").set_input_files(str(logo))
     admin.get_by_role("button", name="Enregistrer").click()
-    expect(admin.get_by_role("status")).to_contain_text("L'organisation « Dynacité » a été ajoutée.")
+    expect(admin.get_by_role("status")).to_contain_text(
+        "L'organisation « Dynacité » a été ajoutée.")
     expect(admin.get_by_role("img", name="Logo de Dynacité")).to_be_visible()
     check(admin)
 

@@ -7,9 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from murporteur.accounts import checklist, imports
+from murporteur.accounts import imports
 from murporteur.accounts.admin_access import permission_required
 from murporteur.accounts.admin_forms import ActionForm, ImportForm
+from murporteur.core import checklist
 from murporteur.core.handling import on_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

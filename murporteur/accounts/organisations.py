@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import func, select
 
-from murporteur.accounts import checklist
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
 from murporteur.audit.services import record
+from murporteur.core import checklist
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db

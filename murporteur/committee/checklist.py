@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from murporteur.accounts import checklist
 from murporteur.committee.models import CommitteeSession
+from murporteur.core import checklist
 from murporteur.extensions import db
 
 

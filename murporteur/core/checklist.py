@@ -1,7 +1,8 @@
 """The first-run checklist the admin's home shows until the collective is set up.
 
-A tiny registry: each domain that knows whether one step is done registers it (accounts: the
-collective's details, organisations, people; the committee: its first session). A step is a
+A tiny registry, generic so that any layer may register a step: each domain that knows
+whether one step is done registers it (the collective: its details; accounts: organisations,
+people; the committee: its first session). A step is a
 key, a label, the page where it is done, and a question asked of the database.
 
     @checklist.step("organisations", _l("Ajouter les organisations"), "organisations.list",

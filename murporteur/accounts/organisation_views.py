@@ -21,6 +21,7 @@ from murporteur.accounts.admin_access import permission_required
 from murporteur.accounts.admin_forms import ActionForm, OrganisationForm
 from murporteur.accounts.models import Organisation
 from murporteur.accounts.organisations import KIND_LABELS
+from murporteur.core.errors import DomainError
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.extensions import db
 
@@ -89,8 +90,13 @@ def show_organisation(organisation_id: int):
 def _act(organisation_id: int, action, message: str):
     organisation = get_or_404(Organisation, organisation_id)
     if ActionForm().validate_on_submit():
-        action(current_user, organisation)
-        flash(message % {"name": organisation.name}, "success")
+        try:
+            action(current_user, organisation)
+        except DomainError as refused:  # e.g. archived twice: said on the page it came from
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            flash(message % {"name": organisation.name}, "success")
     return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
 
 

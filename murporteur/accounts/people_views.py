@@ -16,6 +16,7 @@ from murporteur.accounts.models import Organisation, Role, User
 from murporteur.accounts.people import ROLE_LABELS
 from murporteur.core import params
 from murporteur.core.db import utcnow
+from murporteur.core.errors import DomainError
 from murporteur.core.forms import text
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.extensions import db
@@ -88,8 +89,13 @@ def _show(person: User, move_form: MoveForm | None = None, status: int = 200):
 def _act(user_id: int, action, message: str):
     person = _person(user_id)
     if ActionForm().validate_on_submit():
-        action(current_user, person)
-        flash(message % {"email": person.email}, "success")
+        try:
+            action(current_user, person)
+        except DomainError as refused:  # e.g. nothing to revoke: said on the person's page
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            flash(message % {"email": person.email}, "success")
     return redirect(url_for("people.show_person", user_id=person.id))
 
 

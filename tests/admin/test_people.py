@@ -154,8 +154,7 @@ def test_a_revoked_invitation_no_longer_opens(app):
     link = link_in(outbox("invitation")[0])
     assert admin.post(f"/admin/personnes/{person.id}/retirer").status_code == 302
     assert app.test_client().get(link).status_code == 410
-    again = admin.post(f"/admin/personnes/{person.id}/retirer", headers={
-        "Referer": f"http://localhost/admin/personnes/{person.id}"})
+    again = admin.post(f"/admin/personnes/{person.id}/retirer")
     assert again.status_code == 302  # nothing to revoke: told on the page
     assert "Aucune invitation en cours" in text(admin.get(f"/admin/personnes/{person.id}"))
 
@@ -177,7 +176,8 @@ def test_a_deactivated_person_cannot_log_in_and_keeps_their_history(app):
     login(app.test_client(), member)
     assert _actions(member) == ["user.deactivated", "user.reactivated"]
     own = admin.post(f"/admin/personnes/{admin_user.id}/desactiver")
-    assert own.status_code == 422 and "votre propre compte" in text(own)
+    assert own.status_code == 302
+    assert "votre propre compte" in text(admin.get(own.headers["Location"]))
     assert db.session.get(User, admin_user.id).active
 
 

@@ -117,3 +117,17 @@ def test_only_admins_manage_organisations(app):
     assert client.get("/admin/organisations/").status_code == 403
     assert client.post(f"/admin/organisations/{org.id}/archiver").status_code == 403
     assert app.test_client().get(f"/organisations/{org.id}/logo.png").status_code == 404
+
+
+def test_the_database_holds_the_new_kinds_and_refuses_an_unknown_one(app):
+    import pytest
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import IntegrityError
+
+    insert = sql("INSERT INTO organisation (name, kind, active, created_at) "
+                 "VALUES (:name, :kind, true, CURRENT_TIMESTAMP)")
+    for kind in ("landlord", "partner", "financer", "other", "animator"):
+        db.session.execute(insert, {"name": f"Org {kind}", "kind": kind})
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.execute(insert, {"name": "Org dragon", "kind": "dragon"})

@@ -207,3 +207,14 @@ def test_the_people_page_shows_the_last_login(app):
     assert f"Jeanne Membre {member.email} Membre d'une organisation" in page
     jamal, jeanne = page.split("Jamal Jamais")[1].split("Jeanne Membre")
     assert "jamais" in jamal and when in jeanne
+
+
+def test_members_enrol_the_second_factor_when_the_collective_requires_it(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REQUIRE_2FA_FOR_MEMBERS", True)
+    org = OrganisationFactory()
+    _invite(_as(app, AdminFactory()), organisation=str(org.id))
+    link = link_in(outbox("invitation", to="claire@dynacite.example")[0])
+    browser = app.test_client()
+    done = browser.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.headers["Location"].endswith(ENROLMENT)
+    assert browser.get("/comite/").status_code == 302  # not in before the enrolment

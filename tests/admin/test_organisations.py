@@ -128,6 +128,5 @@ def test_the_database_holds_the_new_kinds_and_refuses_an_unknown_one(app):
                  "VALUES (:name, :kind, true, CURRENT_TIMESTAMP)")
     for kind in ("landlord", "partner", "financer", "other", "animator"):
         db.session.execute(insert, {"name": f"Org {kind}", "kind": kind})
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(insert, {"name": "Org dragon", "kind": "dragon"})
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(insert, {"name": "Org dragon", "kind": "dragon"})

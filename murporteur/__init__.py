@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
     from murporteur.collective import models as _collective  # noqa: F401
+    from murporteur.committee import checklist as _committee_checklist  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
@@ -160,6 +161,8 @@ def register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    from murporteur.accounts.admin_views import register_blueprints as register_administration
+    register_administration(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -180,6 +183,8 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(reset_second_factor_command)
+    from murporteur.accounts.cli import first_admin_command
+    app.cli.add_command(first_admin_command)
     app.cli.add_command(seed_demo_command)
     from murporteur.audit.cli import audit_cli
     from murporteur.core.backup import backup_command, restore_command

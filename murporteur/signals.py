@@ -77,3 +77,15 @@ Sender: the ``FlashMeeting``; keyword arguments ``people`` (its holder and repre
 flash_follow_up_recorded = _signals.signal("flash-follow-up-recorded", doc="""
 One side of a flash meeting said what it makes of it. Sender: the ``FollowUp``.
 """)
+
+invitation_sent = _signals.signal("invitation-sent", doc="""
+Someone was invited to choose a password. Sender: the invited ``User``; keyword arguments
+``url`` (the single-use invitation link), ``days`` (how long it is valid), ``invitation_id``,
+``inviter`` (the inviter's name, may be empty) and ``locale`` (may be None).
+""")
+
+invitation_renewal_asked = _signals.signal("invitation-renewal-asked", doc="""
+Someone holding an expired or revoked invitation asked for a new one. Sender: the invited
+``User``; keyword arguments ``invitation_id`` and ``inviter`` (the ``User`` who invited them,
+or None: the admins are told).
+""")

@@ -55,3 +55,29 @@ def reset_second_factor_command(email: str) -> None:
     second_factor.reset(user)
     db.session.commit()
     click.echo(f"Second factor removed for {user.email}: they enrol again at their next login.")
+
+
+@click.command("first-admin")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", default="", help="Full name shown in the app.")
+@click.option("--password", default=None, help="Password (asked for twice when omitted).")
+@with_appcontext
+def first_admin_command(email: str, full_name: str, password: str | None) -> None:
+    """Create the first admin of a new collective; refused once an admin exists (the admins
+    then invite everyone else from the app, "Personnes")."""
+    from murporteur.audit.services import record
+
+    if services.admin_exists():
+        raise click.ClickException("An admin account already exists: invite the next ones from "
+                                   "the app (Administration > Personnes).")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = services.create_user(email, Role.ADMIN, full_name=full_name, password=password)
+    except services.AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from exc
+    record(None, "user.first_admin_created", user)
+    db.session.commit()
+    click.echo(f"Created the first admin {user.email}. Log in at /connexion: the second factor "
+               "is enrolled at the first login, then the home page lists what to set up.")

@@ -57,3 +57,44 @@ def may_use_api(user: User | None, _obj: Any = None) -> bool:
     """Who may hold personal API tokens: animators and committee members (holders follow
     their dossier on the site, admins run the platform)."""
     return _is(user, Role.ANIMATOR, Role.MEMBER) and user.active
+
+
+# --- The collective's organisations and people (issue 15) ---------------------------------
+
+@permission("manage_organisations")
+def may_manage_organisations(user: User | None, _obj: Any = None) -> bool:
+    """Create, edit, archive organisations; import a spreadsheet: admins."""
+    return _is(user, Role.ADMIN)
+
+
+@permission("manage_people")
+def may_manage_people(user: User | None, _obj: Any = None) -> bool:
+    """The people's pages: admins (everyone but holders) and animators (the members)."""
+    return _is(user, Role.ADMIN, Role.ANIMATOR)
+
+
+def invitable_roles(user: User | None) -> tuple[Role, ...]:
+    """Whom ``user`` may invite: admins anyone on the staff or committee side, animators the
+    members of existing organisations."""
+    if _is(user, Role.ADMIN):
+        return (Role.ANIMATOR, Role.MEMBER, Role.ADMIN)
+    if _is(user, Role.ANIMATOR):
+        return (Role.MEMBER,)
+    return ()
+
+
+@permission("manage_person")
+def may_manage_person(user: User | None, person: Any = None) -> bool:
+    """Resend or revoke an invitation, deactivate, reactivate, move: the roles ``user`` may
+    invite (never a holder: holders log in by links)."""
+    return (isinstance(person, User) and person.role != Role.HOLDER
+            and person.role in invitable_roles(user))
+
+
+def manageable_people(user: User | None):
+    """The SQL twin of ``may_manage_person``."""
+    from sqlalchemy import false, select
+
+    roles = invitable_roles(user)
+    query = select(User)
+    return query.where(User.role.in_(roles)) if roles else query.where(false())

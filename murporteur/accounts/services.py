@@ -361,3 +361,8 @@ def reset_password(signed: str, password: str, *, now: datetime | None = None) -
                AccessToken.used_at.is_(None))
         .values(used_at=now).execution_options(synchronize_session=False))
     return user
+
+
+def admin_exists() -> bool:
+    """Whether the platform has an admin account (the first one is made by ``first-admin``)."""
+    return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None

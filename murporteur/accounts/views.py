@@ -44,7 +44,7 @@ def home_for(user: User) -> str:
     if user.role == Role.ANIMATOR:
         return url_for("triage.inbox")
     if user.role == Role.ADMIN:
-        return url_for("notifications.outbox")
+        return url_for("admin.home")
     if user.role == Role.HOLDER:
         return url_for("submissions.my_dossiers")
     return url_for("public.landing")

@@ -7,17 +7,23 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from murporteur.collective import references
 from murporteur.collective import settings as collective_settings
 from murporteur.collective.forms import EntryForm, SettingsForm
 from murporteur.collective.models import ReferenceEntry
+from murporteur.core import checklist
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.policy import can
 from murporteur.extensions import db
 
 bp = Blueprint("collective", __name__, url_prefix="/admin")
+
+# The first step of the admin's first-run checklist: the collective's own details.
+checklist.step("collective", _l("Renseigner le collectif : son nom, sa région, son contact"),
+               "collective.edit_settings", order=10)(collective_settings.details_done)
 
 
 def admins_only(view: Callable) -> Callable:

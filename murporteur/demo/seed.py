@@ -23,6 +23,7 @@ from murporteur.accounts.services import create_user, holder_for_email
 from murporteur.demo import walk
 from murporteur.demo.committee import seed_committees
 from murporteur.demo.meetings import seed_meetings
+from murporteur.demo.org import seed_organisation_details
 from murporteur.demo.premises import seed_premises
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
@@ -242,6 +243,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
     seed_committees(waiting, animators[0], members, now, rng, structures)
     seed_premises(members, animators[0], now, rng)
     seed_meetings(animators[0], members, now, rng)
+    seed_organisation_details()
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

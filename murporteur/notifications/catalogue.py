@@ -263,6 +263,20 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         {"contact_name": "Amina Diallo", "file_name": "budget-previsionnel.pdf",
          "title": "Café solidaire au pied des immeubles", "reference": "MP-2026-0042",
          "url": f"{_SITE}/mes-dossiers/exemple"}),
+    # The collective's people (issue 15).
+    Notification(
+        "invitation", _l("La personne invitée par l'équipe"),
+        _l("Quand un·e admin ou un·e animateur·rice invite une personne, ou renvoie son "
+           "invitation"), (Role.ANIMATOR, Role.MEMBER, Role.ADMIN),
+        {"full_name": "Claire Fontaine", "email": "claire.fontaine@example.org",
+         "invitation_url": f"{_SITE}/invitation/exemple", "days": 7,
+         "inviter": "Paul Martin"}, channels=(EMAIL,)),
+    Notification(
+        "invitation_renewal_asked", _l("Qui a envoyé l'invitation (à défaut, les admins)"),
+        _l("Quand une personne dont l'invitation a expiré ou a été retirée en demande une "
+           "nouvelle"), (Role.ANIMATOR, Role.ADMIN),
+        {"person": "Claire Fontaine", "email": "claire.fontaine@example.org",
+         "url": f"{_SITE}/admin/personnes/12"}, channels=(EMAIL,)),
     # The digest gathers what its recipient held back.
     Notification(
         "digest", _l("Qui a choisi le résumé quotidien pour au moins un type d'événement"),

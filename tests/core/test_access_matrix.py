@@ -293,6 +293,40 @@ ROUTES = {
     "meetings.record_follow_up": (
         "POST", "/rencontres/p/{flash_token}/suites/{flash_meeting_b}", _all(422)),
     "meetings.register": ("GET", "/rencontres/{flash_event}/inscription", _all(200)),
+    # Issue 15 (org): the collective's organisations, people, invitations and imports.
+    "admin.home": ("GET", "/admin/", _only(["admin"])),
+    "admin.import_spreadsheet": ("GET", "/admin/import", _only(["admin"])),
+    "admin.preview_import": ("GET", "/admin/import/{staged}", _only(["admin"])),
+    "admin.confirm_import": ("POST", "/admin/import/{staged}", _only([], admin=302)),
+    "organisations.list_organisations": ("GET", "/admin/organisations/", _only(["admin"])),
+    "organisations.new_organisation": ("GET", "/admin/organisations/nouvelle",
+                                       _only(["admin"])),
+    "organisations.show_organisation": ("GET", "/admin/organisations/{organisation}",
+                                        _only(["admin"])),
+    "organisations.edit_organisation": ("GET", "/admin/organisations/{organisation}/modifier",
+                                        _only(["admin"])),
+    "organisations.archive_organisation": (
+        "POST", "/admin/organisations/{organisation}/archiver", _only([], admin=302)),
+    "organisations.restore_organisation": (
+        "POST", "/admin/organisations/{organisation}/restaurer", _only([], admin=302)),
+    "organisation_logos.logo": ("GET", "/organisations/{organisation}/logo.png", _all(200)),
+    "organisations.remove_logo": ("POST", "/admin/organisations/{organisation}/logo/supprimer",
+                                  _only([], admin=302)),
+    "people.list_people": ("GET", "/admin/personnes/", _only(["animator", "admin"])),
+    "people.invite_person": ("GET", "/admin/personnes/inviter", _only(["animator", "admin"])),
+    "people.show_person": ("GET", "/admin/personnes/{person}", _only(["animator", "admin"])),
+    "people.accept_invitation": ("GET", "/invitation/{invitation}", _all(200)),
+    "people.ask_new_invitation": ("POST", "/invitation/{invitation}/nouvelle", _all(302)),
+    "people.resend_invitation": ("POST", "/admin/personnes/{person}/renvoyer",
+                                 _only([], animator=302, admin=302)),
+    "people.revoke_invitation": ("POST", "/admin/personnes/{person}/retirer",
+                                 _only([], animator=302, admin=302)),
+    "people.deactivate_person": ("POST", "/admin/personnes/{person}/desactiver",
+                                 _only([], animator=302, admin=302)),
+    "people.reactivate_person": ("POST", "/admin/personnes/{person}/reactiver",
+                                 _only([], animator=302, admin=302)),
+    "people.move_person": ("POST", "/admin/personnes/{person}/organisation",
+                           _only([], animator=422, admin=422)),
 }
 
 
@@ -391,6 +425,18 @@ def world(app):
     values.update(flash_event=event.id, flash_empty=empty.id, flash_token=flash_token,
                   flash_rep=rep_a.id, flash_spare=spare.id, flash_meeting=meeting_a.id,
                   flash_meeting_b=meeting_b.id)
+    # Issue 15 (org): an organisation with a logo, an invited member, an admin's import.
+    from murporteur.accounts import people
+    from murporteur.accounts.imports import stage
+    from murporteur.accounts.models import Role
+
+    org_a = users["member"].organisation
+    org_a.logo_png, org_a.logo_updated_at = files.png(), utcnow()
+    invited = people.invite(users["admin"], "invitee@example.org", Role.MEMBER,
+                            organisation=org_a)
+    staged = stage(users["admin"], "organisations", "o.csv", "nom\nOrg importée\n".encode())
+    values.update(organisation=org_a.id, person=invited.invitation.user_id,
+                  invitation=invited.secret, staged=staged.token)
     return users, values
 
 

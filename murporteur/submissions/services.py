@@ -135,8 +135,12 @@ class IdeaSaved(NamedTuple):
 
 def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None, email: str,
               contact_name: str, submitting: bool, signed_in: User | None,
-              submission_key: str | None, staging_key: str) -> IdeaSaved:
+              submission_key: str | None, staging_key: str,
+              locale: str | None = None) -> IdeaSaved:
     """The idea form's answers saved as a draft, with the files uploaded with them.
+
+    ``locale``: the language the form was filled in, which becomes the holder's: every later
+    mail and notification to them speaks it (they change it with the language switch).
 
     ``holder`` is the dossier's holder, or the holder signed in; otherwise the holder account
     of ``email`` (created on first use). A first save from a page already saved by another
@@ -145,6 +149,8 @@ def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None,
     try:
         with db.session.begin_nested():
             holder = holder or holder_for_email(email, contact_name)
+            if locale in ("fr", "en"):
+                holder.locale = locale
             # A link to resume a saved draft; a sent idea gets its receipt instead.
             send_link = (dossier is None and not submitting
                          and not (signed_in is not None and signed_in.id == holder.id))

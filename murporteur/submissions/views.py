@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -142,7 +143,8 @@ def _idea_form(dossier: Dossier | None):
     saved, fresh, link_sent = services.save_idea(
         form.answers(), dossier, holder=holder, email=text(form.email),
         contact_name=form.contact_name.data or "", submitting=action == "submit",
-        signed_in=_user(), submission_key=form.submission_key.data, staging_key=key)
+        signed_in=_user(), submission_key=form.submission_key.data, staging_key=key,
+        locale=str(get_locale() or ""))
     if not fresh:
         return _sent_already(saved)  # the same page sent twice at once: the other did it
     if action == "submit":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from blinker import Namespace
@@ -333,6 +333,27 @@ def find_by_submission_key(key: str | None) -> Dossier | None:
 
 def find_by_number(number: str) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(Dossier.number == number))
+
+
+class OpenRequest(NamedTuple):
+    """The team's request for information a holder has yet to answer."""
+
+    question: str
+    asked_at: datetime
+    answer_by: datetime
+
+
+def open_request(dossier: Dossier, answer_days: int) -> OpenRequest | None:
+    """The question of the request waiting for the holder's answer, and the day the team
+    hopes for it (``answer_days`` after the request), while the dossier waits for it."""
+    if dossier.state != DossierState.NEEDS_INFO:
+        return None
+    asked = max((e for e in dossier.events if e.to_state == DossierState.NEEDS_INFO),
+                key=lambda e: (e.created_at, e.id), default=None)
+    if asked is None:
+        return None
+    return OpenRequest(asked.comment or "", asked.created_at,
+                       asked.created_at + timedelta(days=answer_days))
 
 
 def load_page(dossier: Dossier, *options) -> Dossier:

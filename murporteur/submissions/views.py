@@ -7,6 +7,7 @@ import secrets
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -268,7 +269,9 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
         documents=policies.documents_for(current_user, dossier), message_form=message_form,
-        may_withdraw=services.may_withdraw(dossier, current_user), structure=structure), status
+        may_withdraw=services.may_withdraw(dossier, current_user), structure=structure,
+        request_open=services.open_request(dossier, current_app.config["HOLDER_ANSWER_DAYS"])
+    ), status
 
 
 @bp.post("/mes-dossiers/<public_id>/messages")

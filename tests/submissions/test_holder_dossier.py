@@ -177,3 +177,36 @@ def test_the_holder_may_set_a_password_and_log_in_with_it(app, client):
     assert dossier.title in text(fresh.get("/mes-dossiers"))
     # Unsaved documents: nothing staged lingers from other browsers.
     assert db.session.scalars(select(Document).where(Document.staging_key.is_not(None))).all() == []
+
+
+def test_a_request_for_information_is_a_banner_at_the_top_with_a_reply_button(app, client):
+    from murporteur.core.lifecycle import apply_transition
+
+    dossier = submitted_dossier()
+    animator = AnimatorFactory()
+    apply_transition(dossier, "request_info", animator, "Quel est le budget du café ?")
+    html = client.get(_follow_receipt(client, dossier)).get_data(as_text=True)
+    banner = html[html.index('class="action-banner"'):]
+    banner = banner[:banner.index("</section>")]
+    assert "Quel est le budget du café ?" in banner
+    deadline = dossier.events[-1].created_at + __import__("datetime").timedelta(
+        days=app.config["HOLDER_ANSWER_DAYS"])
+    from murporteur.core.templating import paris_date
+
+    assert f"Merci de répondre avant le {paris_date(deadline)}" in banner
+    assert '<a class="button button-primary" href="#body">Répondre</a>' in banner
+    # It comes before the timeline, and the button leads to the answer form's field.
+    assert html.index("action-banner") < html.index("timeline-title")
+    assert 'id="body"' in html
+    # Once answered, the banner is gone.
+    response = client.post(f"/mes-dossiers/{dossier.public_id}/messages",
+                           data={"body": "8 000 euros."})
+    assert response.status_code == 302
+    assert "action-banner" not in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+
+
+def test_no_banner_while_nothing_is_asked(client):
+    dossier = submitted_dossier()
+    assert "action-banner" not in client.get(_follow_receipt(client, dossier)).get_data(
+        as_text=True)

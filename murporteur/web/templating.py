@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import get_locale
 
-from murporteur.core.templating import euros, paris_date, paris_datetime
+from murporteur.core.templating import euros, paris_date, paris_datetime, tel_link
 
 
 def register(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["paris_date"] = paris_date
     app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["tel"] = tel_link
     from murporteur.committee.labels import STANCE_LABELS
 
     app.jinja_env.globals["STATES"] = STATES

@@ -210,3 +210,26 @@ def test_no_banner_while_nothing_is_asked(client):
     dossier = submitted_dossier()
     assert "action-banner" not in client.get(_follow_receipt(client, dossier)).get_data(
         as_text=True)
+
+
+def test_phone_numbers_are_tap_to_call(app, client, animator_client):
+    # Issue 17, item 11: the holder's confirmation and page, the animator's dossier page.
+    from tests.submissions.test_idea_form import answers
+
+    response = client.post("/deposer", data=answers(phone="06 12 34 56 78"),
+                           content_type="multipart/form-data")
+    link = '<a href="tel:0612345678">06 12 34 56 78</a>'
+    assert link in client.get(response.headers["Location"]).get_data(as_text=True)
+    dossier = db.session.scalars(select(__import__(
+        "murporteur.submissions.models").submissions.models.Dossier)).one()
+    staff_page = animator_client.get(f"/instruction/dossiers/{dossier.number}")
+    assert link in staff_page.get_data(as_text=True)
+
+
+def test_a_phone_link_keeps_only_what_a_phone_dials():
+    from murporteur.core.templating import tel_link
+
+    assert str(tel_link("+33 (0)6 12-34.56.78")) == \
+        '<a href="tel:+330612345678">+33 (0)6 12-34.56.78</a>'
+    assert str(tel_link('"><script>')) == "&#34;&gt;&lt;script&gt;"
+    assert str(tel_link(None)) == ""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -24,13 +26,14 @@ from murporteur.accounts.services import link_landing_asked
 from murporteur.core import params
 from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal, visible_or_404
-from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
+from murporteur.core.security import filled_too_fast, form_stamp, genuine_stamp, idea_limit
 from murporteur.core.urls import site_path
 from murporteur.extensions import db
 from murporteur.notifications.services import in_app_page_asked
 from murporteur.submissions import policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import DocumentKind, Dossier
+from murporteur.submissions.receipt import receipt_pdf
 from murporteur.submissions.workflow import STATES
 
 bp = Blueprint("submissions", __name__)
@@ -186,11 +189,25 @@ def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
     documents = services.staged_documents(key) + (
         services.dossier_documents(dossier) if dossier else [])
     status = 422 if request.method == "POST" else 200
-    form.started.data = form_stamp()  # the next send is timed from this display
+    if not genuine_stamp(form.started.data):
+        # The next send is timed from the first display: fixing one field and sending again
+        # at once is a person, not a robot.
+        form.started.data = form_stamp()
     return render_template("submissions/idea_form.html", form=form, dossier=dossier,
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
-                           accepted_types=uploads.ACCEPTED_LABEL), status
+                           accepted_types=uploads.ACCEPTED_LABEL,
+                           autosave_since=_autosave_since(dossier)), status
+
+
+def _autosave_since(dossier: Dossier | None) -> int:
+    """The moment (ms) the page's answers date from: what this browser kept of the form
+    (static/js/forms.js) is put back only when it is newer (typed, then the tab closed)."""
+    if request.method == "POST":
+        return int(time.time() * 1000)  # the page shows what was just sent
+    if dossier is not None and dossier.updated_at is not None:
+        return int(dossier.updated_at.timestamp() * 1000)
+    return 0
 
 
 @link_landing_asked.connect
@@ -237,6 +254,18 @@ def confirmation(public_id: str):
     if not _may_edit(dossier) or dossier.number is None:
         abort(404)
     return render_template("submissions/confirmation.html", dossier=dossier)
+
+
+@bp.get("/deposer/<public_id>/recapitulatif.pdf")
+def receipt(public_id: str):
+    """The PDF of what was sent, for whoever reached the confirmation (or holds it)."""
+    dossier = _load(public_id)
+    if not _may_edit(dossier) or dossier.number is None:
+        abort(404)
+    pdf = receipt_pdf(dossier)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{dossier.number}.pdf"',
+        "Cache-Control": "private, no-store"})
 
 
 @bp.get("/mes-dossiers")

@@ -226,6 +226,11 @@ ROUTES = {
                                  _only(["holder", "other_holder"])),
     "privacy.request_erasure": ("GET", "/compte/effacement",
                                 _only(["holder", "other_holder"])),
+    # Issue 17 (uxh): a fresh link in one click (mailed to the link's holder, whoever
+    # clicks), and the PDF of what was sent, for its holder only.
+    "accounts.fresh_link": ("POST", "/lien/{token}/nouveau", _all(302)),
+    "submissions.receipt": ("GET", "/deposer/{dossier}/recapitulatif.pdf",
+                            {**_all(404), "holder": 200}),
 }
 
 

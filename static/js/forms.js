@@ -137,7 +137,16 @@
     } catch (e) { /* full or refused: the server's draft remains */ }
   }
   function later() { if (timer) { window.clearTimeout(timer); } timer = window.setTimeout(save, 400); }
+  var sending = false;
   form.addEventListener("input", later);
   form.addEventListener("change", later);
-  window.addEventListener("pagehide", function () { if (timer) { window.clearTimeout(timer); save(); } });
+  // Sent: kept as it leaves, so that the page the server answers with (newer) wins.
+  form.addEventListener("submit", function () {
+    if (timer) { window.clearTimeout(timer); }
+    save();
+    sending = true;
+  });
+  window.addEventListener("pagehide", function () {
+    if (timer && !sending) { window.clearTimeout(timer); save(); }
+  });
 }());

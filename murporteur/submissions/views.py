@@ -166,6 +166,22 @@ def _idea_form(dossier: Dossier | None):
     return redirect(url_for("submissions.edit_draft", public_id=saved.public_id))
 
 
+@bp.post("/deposer/<public_id>/enregistrement-auto")
+def autosave_draft(public_id: str):
+    """The draft's answers saved as they are typed (static/js/forms.js, no files): a field
+    the form refuses keeps what the draft held; nothing is said, nothing is mailed."""
+    dossier = _load(public_id)
+    if not _may_edit(dossier) or not dossier.is_draft:
+        abort(404)
+    form = IdeaForm()  # its CSRF token was checked app-wide before the view
+    form.validate()
+    answers = form.answers(lenient=True)
+    answers.values = {name: value for name, value in answers.values.items()
+                      if not form[FIELD_OF.get(name, name)].errors}
+    services.update_answers(dossier, answers)
+    return "", 204
+
+
 def _keep_files(form: IdeaForm, dossier: Dossier | None, key: str):
     """Files first: whatever else is wrong with the form, what was sent is kept for the next
     try. Committed here, because a refused form answers 422 and commits nothing."""

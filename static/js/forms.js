@@ -5,8 +5,9 @@
      limit, by how much (nothing is ever cut: the server says so at the field too).
    - Autosave: a form with data-autosave="KEY" keeps what is typed in this browser's
      localStorage as it is typed and puts it back after a closed tab, when it is newer than
-     what the page shows (data-autosave-since, in ms). Files, hidden fields and the robots'
-     trap are never kept. [data-autosave-clear="KEY …"] forgets keys (a sent idea);
+     what the page shows (data-autosave-since, in ms); a saved draft (data-autosave-url) is
+     also saved on the server as it is typed. Files, hidden fields and the robots' trap are
+     never kept in the browser. [data-autosave-clear="KEY …"] forgets keys (a sent idea);
      a form with data-autosave-forget forgets them all when sent (leaving a shared computer).
    No inline script: the strict Content-Security-Policy allows only this file. */
 (function () {
@@ -122,9 +123,31 @@
       restoredBox.hidden = false;
     }
   }
+  var serverUrl = form.getAttribute("data-autosave-url");
   if (status) {
-    status.textContent = status.getAttribute("data-idle");
+    status.textContent = status.getAttribute(serverUrl ? "data-server-idle" : "data-idle");
     status.hidden = false;
+  }
+
+  /* A draft kept on the server: its answers go there too as they are typed (no files). */
+  var serverTimer = null;
+  function saveOnServer() {
+    serverTimer = null;
+    if (!window.fetch || !window.FormData) { return; }
+    var data = new FormData(form);
+    data.delete("documents");
+    window.fetch(serverUrl, {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (response) {
+        if (response.status === 204 && status) {
+          status.textContent = fill(status.getAttribute("data-server-saved"), {time: clock(Date.now(), false)});
+        }
+      })
+      .catch(function () { /* offline: this browser's copy remains */ });
+  }
+  function serverLater() {
+    if (!serverUrl) { return; }
+    if (serverTimer) { window.clearTimeout(serverTimer); }
+    serverTimer = window.setTimeout(saveOnServer, 2000);
   }
 
   var timer = null;
@@ -133,16 +156,19 @@
     var now = Date.now();
     try {
       storage.setItem(key, JSON.stringify({t: now, v: snapshot(form)}));
-      if (status) { status.textContent = fill(status.getAttribute("data-saved"), {time: clock(now, false)}); }
+      if (status && !serverUrl) { status.textContent = fill(status.getAttribute("data-saved"), {time: clock(now, false)}); }
     } catch (e) { /* full or refused: the server's draft remains */ }
   }
   function later() { if (timer) { window.clearTimeout(timer); } timer = window.setTimeout(save, 400); }
   var sending = false;
   form.addEventListener("input", later);
   form.addEventListener("change", later);
+  form.addEventListener("input", serverLater);
+  form.addEventListener("change", serverLater);
   // Sent: kept as it leaves, so that the page the server answers with (newer) wins.
   form.addEventListener("submit", function () {
     if (timer) { window.clearTimeout(timer); }
+    if (serverTimer) { window.clearTimeout(serverTimer); serverTimer = null; }
     save();
     sending = true;
   });

@@ -231,6 +231,8 @@ ROUTES = {
     "accounts.fresh_link": ("POST", "/lien/{token}/nouveau", _all(302)),
     "submissions.receipt": ("GET", "/deposer/{dossier}/recapitulatif.pdf",
                             {**_all(404), "holder": 200}),
+    "submissions.autosave_draft": ("POST", "/deposer/{draft}/enregistrement-auto",
+                                   {**_all(404), "holder": 204}),
 }
 
 

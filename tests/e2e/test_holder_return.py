@@ -101,3 +101,25 @@ def test_the_idea_form_survives_a_closed_tab(web, live, locale, words):
         .to_be_checked()
     expect(back.locator("#autosave-restored")).to_contain_text(words["back"])
     check(back, "the idea form, put back after a closed tab")
+
+
+def test_a_saved_draft_saves_itself_on_the_server_as_it_is_typed(web, live):
+    page = web.open()
+    page.goto(live.url + "/deposer")
+    page.get_by_label("Adresse e-mail").fill("brouillon.e2e@example.org")
+    page.get_by_label("Titre de votre idée").fill("Ressourcerie de quartier")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("Votre brouillon s’enregistre tout seul")
+    page.get_by_label("Résumé").fill("Récupérer, réparer, revendre avec les habitants.")
+    expect(status).to_contain_text("Brouillon enregistré automatiquement")
+    web.checker.check(page, "a draft saved automatically")
+    # On another device, through the link the draft was mailed with: the server has it.
+    mail, = [body for key, _s, body in live.outbox("brouillon.e2e@example.org")
+             if key == "draft_resume_link"]
+    other = web.open()
+    other.goto(live.link_in(mail))
+    other.get_by_role("button", name="Reprendre mon brouillon").click()
+    expect(other.get_by_label("Résumé")).to_have_value(
+        "Récupérer, réparer, revendre avec les habitants.")

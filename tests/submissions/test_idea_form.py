@@ -328,3 +328,29 @@ def test_the_pdf_receipt_holds_what_was_sent(app, client):
         assert expected in words, expected
     # Another browser gets nothing.
     assert app.test_client().get(link).status_code == 404
+
+
+def test_a_saved_draft_saves_itself_as_it_is_typed(app, client):
+    response = client.post("/deposer", data=answers(action="save", summary="Première idée"),
+                           content_type="multipart/form-data")
+    draft = db.session.scalars(select(Dossier)).one()
+    assert response.headers["Location"].endswith(f"/deposer/{draft.public_id}")
+    page = client.get(f"/deposer/{draft.public_id}").get_data(as_text=True)
+    url = f"/deposer/{draft.public_id}/enregistrement-auto"
+    assert f'data-autosave-url="{url}"' in page
+    typed = answers(action=None, summary="Un café coopératif, version longue.",
+                    title="x" * 201)  # one field too long: the draft keeps its title
+    mails = len(outbox())
+    saved = client.post(url, data=typed)
+    assert saved.status_code == 204
+    db.session.expire_all()
+    assert draft.summary == "Un café coopératif, version longue."
+    assert draft.title == "Café solidaire au pied des immeubles"
+    assert len(outbox()) == mails  # an autosave mails nothing
+    # Another browser, or a sent idea, saves nothing.
+    assert app.test_client().post(url, data=typed).status_code == 404
+    client.post(f"/deposer/{draft.public_id}", data=answers(),
+                content_type="multipart/form-data")
+    assert client.post(url, data=answers(action=None, summary="Changé")).status_code == 404
+    db.session.expire_all()
+    assert draft.number is not None and draft.summary != "Changé"

@@ -287,6 +287,71 @@ def consume_link(signed: str, *, now: datetime | None = None,
     return token
 
 
+def read_link(signed: str) -> AccessToken | None:
+    """The token behind a genuine link whatever its state (spent, expired), or None for an
+    altered one: to offer its holder a fresh link without asking for their address."""
+    try:
+        secret = _serializer().loads(signed)  # signed by us; its age is the token's business
+    except BadSignature:
+        return None
+    return db.session.scalar(select(AccessToken).where(
+        AccessToken.secret_digest == _digest(secret)))
+
+
+def _still_a_holders_login(token: AccessToken | None, now: datetime) -> bool:
+    return (token is not None and token.purpose in LOGIN_PURPOSES and token.user.active
+            and token.user.role == Role.HOLDER and token.expires_at > now)
+
+
+def reopen_link(signed: str, device: set[tuple[int, int]], *,
+                now: datetime | None = None) -> AccessToken | None:
+    """A login link already used on this device, opened again there before it expires.
+
+    ``device`` holds the (token id, session version) pairs this browser used, kept in a
+    signed cookie of its own: another device (or this one after a logout, which bumps the
+    session version) gets None and is offered a fresh link instead.
+    """
+    now = now or utcnow()
+    token = read_link(signed)
+    if not _still_a_holders_login(token, now) or token is None or token.used_at is None:
+        return None
+    if (token.id, token.user.session_version) not in device:
+        return None
+    token.user.last_login_at = now
+    return token
+
+
+def fresh_link_holder(signed: str) -> User | None:
+    """The holder a spent or expired login link was sent to: one click mails them a new one
+    (to the address on record, so the click itself opens nothing)."""
+    token = read_link(signed)
+    if token is None or token.purpose not in LOGIN_PURPOSES:
+        return None
+    user = token.user
+    return user if user.active and user.role == Role.HOLDER else None
+
+
+def send_fresh_link(signed: str, locale: str | None = None) -> AccessToken | None:
+    """Mail the holder of a spent or expired login link a new one, leading to the same place
+    (the dossier, or the draft)."""
+    from murporteur.core.urls import external_url
+
+    old = read_link(signed)
+    holder = fresh_link_holder(signed)
+    if old is None or holder is None:
+        return None
+    link = issue_link(holder, old.purpose, dossier_id=old.dossier_id)
+    signals.login_link_requested.send(
+        holder, url=external_url("accounts.follow_link", token=link.signed), locale=locale)
+    return link.token
+
+
+def masked_address(address: str) -> str:
+    """``am•••@example.org``: enough for its owner to recognise, little for anyone else."""
+    local, _sep, domain = address.partition("@")
+    return f"{local[:2]}•••@{domain}" if domain else "•••"
+
+
 def end_sessions(user: User) -> None:
     """Log ``user`` out everywhere: older session cookies no longer match."""
     user.session_version += 1

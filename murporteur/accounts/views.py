@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from murporteur.accounts import policies as _policies  # noqa: F401  (registers the permissions)
 from murporteur.accounts import second_factor, services, tasks
@@ -121,7 +122,9 @@ def _leave(message: str):
             services.end_sessions(current_user)
         forget_this_browser()
         flash(message, "info")
-    return redirect(url_for("public.landing"))
+    response = redirect(url_for("public.landing"))
+    response.delete_cookie(DEVICE_COOKIE)  # the links used here no longer open again
+    return response
 
 
 @bp.post("/deconnexion")
@@ -162,23 +165,77 @@ def _hours() -> int:
     return current_app.config["MAGIC_LINK_HOURS"]
 
 
+#: The login links this browser used, as signed (token id, session version) pairs: such a
+#: link opens again here until it expires (people click the receipt's link again and again),
+#: never on another device, nor here after a logout (the session version changes).
+DEVICE_COOKIE = "mp_links"
+DEVICE_LINKS_KEPT = 10
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="link-device")
+
+
+def _device_links() -> set[tuple[int, int]]:
+    try:
+        pairs = _device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""),
+                                           max_age=_hours() * 3600)
+    except BadSignature:
+        return set()
+    if not isinstance(pairs, list):
+        return set()
+    return {(p[0], p[1]) for p in pairs
+            if isinstance(p, list) and len(p) == 2 and all(isinstance(v, int) for v in p)}
+
+
+def _remember_on_device(response, access) -> None:
+    pairs = [p for p in _device_links() if p[0] != access.id]
+    pairs = [*pairs, (access.id, access.user.session_version)][-DEVICE_LINKS_KEPT:]
+    response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps([list(p) for p in pairs]),
+                        max_age=_hours() * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+
+
 @bp.route("/lien/<token>", methods=["GET", "POST"])
 def follow_link(token: str):
     form = FollowLinkForm()
     access, refused = services.open_link(token)
     if refused is not None:
-        return _link_invalid(refused), 410 if refused.expired else 404
+        again = services.reopen_link(token, _device_links())
+        if again is not None:  # this device used it: it opens again until it expires
+            login_user(again.user)
+            return redirect(_link_target(again))
+        return _link_invalid(refused, token), 410 if refused.expired else 404
     if not form.validate_on_submit():
         return render_template("accounts/follow_link.html", form=form, access=access)
-    on_refusal(None, None, _link_invalid)  # spent by another click meanwhile
+    on_refusal(None, None, lambda exc: _link_invalid(exc, token))  # spent meanwhile
     access = services.consume_link(token)
     login_user(access.user)
-    return redirect(_link_target(access))
+    response = redirect(_link_target(access))
+    _remember_on_device(response, access)
+    return response
 
 
-def _link_invalid(refused):
-    return render_template("accounts/link_invalid.html", message=refused.message,
-                           form=LinkRequestForm())
+@bp.post("/lien/<token>/nouveau")
+@link_limit
+def fresh_link(token: str):
+    """One click on a spent or expired link: a new one goes to the address on record."""
+    if not FollowLinkForm().validate_on_submit() or services.fresh_link_holder(token) is None:
+        return redirect(url_for("accounts.request_link"))
+    services.send_fresh_link(token, str(get_locale() or ""))
+    holder = services.fresh_link_holder(token)
+    flash(_("Un nouveau lien vient d'être envoyé à %(email)s. Il est valable %(hours)s "
+            "heures.", email=services.masked_address(holder.mail_address) if holder else "",
+            hours=_hours()), "success")
+    return redirect(url_for("accounts.follow_link", token=token))
+
+
+def _link_invalid(refused, token: str | None = None):
+    holder = services.fresh_link_holder(token) if token else None
+    return render_template(
+        "accounts/link_invalid.html", message=refused.message, form=LinkRequestForm(),
+        token=token, fresh_form=FollowLinkForm(),
+        masked=services.masked_address(holder.mail_address) if holder else None)
 
 
 def _link_target(access) -> str:

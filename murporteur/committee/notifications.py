@@ -123,7 +123,7 @@ def _tell_holder(key: str, session: CommitteeSession, item: AgendaItem, sequence
     start, end = session.slot_of(item)
     context = dict(session_context(session, locale_of(dossier.holder)),
                    **dossier_context(dossier), slot_start=paris_hour(start),
-                   slot_end=paris_hour(end),
+                   slot_end=paris_hour(end), slot_minutes=session.slot_minutes,
                    changed=_was_told_of_slot(session, item),
                    attachments=_ics(session, sequence, item))
     queue(key, dossier.holder, context,

@@ -13,6 +13,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from murporteur.core.errors import DomainError
 
 TOO_LONG = _l("Ce texte est trop long : %(max)d caractères au plus.")
+#: The same, saying by how much: for long answers pasted from elsewhere (nothing is cut).
+TOO_LONG_COUNTED = _l("Ce texte compte %(length)d caractères pour %(max)d au plus : "
+                      "raccourcissez-le. Rien n'a été coupé.")
+
+
+def _trimmed(value):
+    """Trimmed, with the browser's CRLF line breaks counted as one character, as people
+    (and the page's counter) count them."""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -20,12 +29,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def text_field(label, max_length, description=None, area=False):
+def text_field(label, max_length, description=None, area=False, too_long=TOO_LONG):
     """An optional text (a text area when ``area``), trimmed, at most ``max_length`` long."""
     cls = TextAreaField if area else StringField
     return cls(label, description=description,
-               validators=[Optional(), Length(max=max_length, message=TOO_LONG)],
-               filters=[lambda v: v.strip() if isinstance(v, str) else v])
+               validators=[Optional(), Length(max=max_length, message=too_long)],
+               filters=[_trimmed])
 
 
 def text(field: Field) -> str:

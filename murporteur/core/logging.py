@@ -129,6 +129,14 @@ def init_app(app: Flask) -> None:
     """The request id of each request, and the log format of the process."""
     configure(app.config["LOG_FORMAT"])
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # WeasyPrint tells every layout step of every PDF, fontTools every font it subsets:
+    # their warnings and errors still come through.
+    for chatty in ("weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if not app.config.get("REDIS_URL"):
+        # In-process tasks use kombu's memory transport, which has no host to name: its
+        # "No hostname was supplied" is not news.
+        logging.getLogger("kombu.connection").setLevel(logging.ERROR)
 
     @app.before_request
     def _request_id():

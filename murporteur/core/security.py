@@ -109,6 +109,14 @@ def form_stamp(now: float | None = None) -> str:
     return _stamp_serializer().dumps(int(now if now is not None else time.time()))
 
 
+def genuine_stamp(stamp: str | None) -> bool:
+    """Whether ``stamp`` is one ``form_stamp`` signed (a form shown again keeps it)."""
+    try:
+        return isinstance(_stamp_serializer().loads(stamp or ""), int)
+    except BadSignature:
+        return False
+
+
 def filled_too_fast(stamp: str | None, now: float | None = None) -> bool:
     """True when the form came back sooner than FORM_MIN_SECONDS after it was shown, or
     without a genuine stamp (a robot posting directly)."""

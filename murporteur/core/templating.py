@@ -3,9 +3,11 @@ wiring (filters, globals, the bell) is the web shell's (``murporteur/web/templat
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import format_date, format_datetime, get_locale
+from markupsafe import Markup
 
 from murporteur.core.money import format_cents
 from murporteur.core.timeutil import to_paris
@@ -24,6 +26,18 @@ def paris_date(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_date(to_paris(value).date(), "d MMMM yyyy")
+
+
+def tel_link(phone: str | None) -> Markup:
+    """A phone number people tap to call: ``<a href="tel:+33612345678">06 12 34 56 78</a>``
+    (digits and a leading + only in the address; the number shown as typed)."""
+    if not phone:
+        return Markup("")
+    digits = re.sub(r"[^0-9+]", "", phone)
+    digits = digits[:1] + digits[1:].replace("+", "")
+    if len(re.sub(r"\D", "", digits)) < 6:
+        return Markup.escape(phone)
+    return Markup('<a href="tel:{0}">{1}</a>').format(digits, phone)
 
 
 def euros(cents: int | None) -> str:

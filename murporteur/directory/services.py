@@ -81,22 +81,28 @@ def save_structure(structure: SupportStructure | None, *, actor: User | None = N
         setattr(structure, key, value)
     structure.name = name
     db.session.flush()
-    log.info("support structure %s %s by %s", structure.id, "created" if created else "updated",
-             actor.id if actor else None)
+    _log_change(structure, "created" if created else "updated", actor)
     return structure
+
+
+def _log_change(structure: SupportStructure, what: str, actor: User | None) -> None:
+    # Without an actor the change is the demo seed's or a script's: a debug line, not a
+    # "created by None" at every start of the demo.
+    log.log(logging.INFO if actor else logging.DEBUG, "support structure %s %s by %s",
+            structure.id, what, f"user {actor.id}" if actor else "the system")
 
 
 def archive_structure(structure: SupportStructure, *, actor: User | None = None) -> None:
     """Take a structure out of the lists; the dossiers redirected to it keep pointing to it."""
     structure.active = False
     db.session.flush()
-    log.info("support structure %s archived by %s", structure.id, actor.id if actor else None)
+    _log_change(structure, "archived", actor)
 
 
 def restore_structure(structure: SupportStructure, *, actor: User | None = None) -> None:
     structure.active = True
     db.session.flush()
-    log.info("support structure %s restored by %s", structure.id, actor.id if actor else None)
+    _log_change(structure, "restored", actor)
 
 
 def dossiers_redirected_to(structure: SupportStructure) -> list[Dossier]:

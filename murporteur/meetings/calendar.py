@@ -3,10 +3,10 @@ meeting so that a calendar replaces what it holds when the schedule changes."""
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from murporteur.collective import settings as collective_settings
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.meetings.models import FlashEvent, FlashMeeting, Participant
@@ -33,7 +33,7 @@ def _event(meeting: FlashMeeting, summary: str, description: str, sequence: int)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("location", meeting.event.place)
-    organiser = vCalAddress(f"mailto:{current_app.config['CONTACT_EMAIL']}")
+    organiser = vCalAddress(f"mailto:{collective_settings.get('contact_email')}")
     organiser.params["cn"] = "Mur porteur"
     event.add("organizer", organiser)
     event.add("status", "CONFIRMED")

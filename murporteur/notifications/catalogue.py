@@ -178,7 +178,7 @@ NOTIFICATIONS: tuple[Notification, ...] = (
     Notification(
         "committee_holder_slot", _l("Le porteur de chaque dossier à l'ordre du jour"),
         _l("Quand une séance est convoquée, ou que son passage change"), _HOLDER,
-        {**_SESSION, **_DOSSIER, "slot_start": "14:00", "slot_end": "14:20",
+        {**_SESSION, **_DOSSIER, "slot_start": "14:00", "slot_end": "14:20", "slot_minutes": 20,
          "changed": False}, attachment=_l("Son passage au format .ics")),
     Notification(
         "committee_schedule_changed", _l("Les membres, et les porteurs à l'ordre du jour"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Sequence
 from email.message import EmailMessage
@@ -46,13 +47,29 @@ def build_message(row, subject: str, text: str, html: str,
     return message
 
 
+_LINK = re.compile(r"https?://[^\s<>\"')]+")
+
+
+def logged_mail(message: EmailMessage, text: str) -> str:
+    """What the log shows of a mail no server sends (the demo): who, what, its links first
+    (to click from the terminal), then its text, between two rules."""
+    links = list(dict.fromkeys(link.rstrip(".,;:!?») ") for link in _LINK.findall(text)))
+    rule = "─" * 72
+    lines = [f"\n{rule}", "MAIL not sent (no MAIL_SERVER), kept in the outbox",
+             f"To:      {message['To']}", f"Subject: {message['Subject']}"]
+    if links:
+        lines.append("Links:")
+        lines += [f"  {link}" for link in links]
+    lines += ["", text.strip(), rule]
+    return "\n".join(lines)
+
+
 def send(message: EmailMessage) -> str:
     """Deliver ``message``; returns the transport used (``smtp`` or ``log``)."""
     cfg = current_app.config
     if not cfg.get("MAIL_SERVER"):
         body = message.get_body(("plain",))
-        log.info("mail not sent (no MAIL_SERVER), kept in the outbox:\n%s",
-                 body.get_content() if body is not None else "",
+        log.info("%s", logged_mail(message, body.get_content() if body is not None else ""),
                  extra={"to": message["To"], "subject": message["Subject"]})
         return "log"
     smtp_class = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP

@@ -90,6 +90,9 @@ class InAppNotification(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(300))
+    # The subject in each language ({"fr": …, "en": …}): the bell speaks its reader's
+    # language of the moment, whatever the language of the mail (issue 17, item 8).
+    subjects: Mapped[dict | None] = mapped_column(JSON)
     url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

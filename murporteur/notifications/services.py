@@ -30,6 +30,9 @@ from murporteur.notifications.models import (
 
 log = logging.getLogger(__name__)
 
+#: The languages of the interface, in which each bell entry is written.
+LANGUAGES = ("fr", "en")
+
 #: What a row may carry besides its text, listed in its context as ids and JSON values
 #: (``{"kind": "session_ics", "session_id": 1, "item_id": None}``) and built when it is sent,
 #: from the objects as they are then. kind -> the function, by import path (read lazily: the
@@ -331,13 +334,23 @@ def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = Non
     """The bell's entry for a notification: its subject, in the user's language."""
     if IN_APP not in catalogue_entry(key).channels:
         return None  # links to log in, and summaries of what the bell already shows
-    with force_locale(locale_of(user)):
-        subject = " ".join(render_template(f"notifications/{key}.subject.txt", **dict(
-            context, contact_email=collective_settings.get("contact_email"))).split())
-    entry = InAppNotification(user_id=user.id, key=key, subject=subject[:300],
+    subjects = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            subjects[language] = " ".join(render_template(
+                f"notifications/{key}.subject.txt", **dict(
+                    context, contact_email=collective_settings.get("contact_email"))).split())[:300]
+    subject = subjects.get(locale_of(user)) or subjects["fr"]
+    entry = InAppNotification(user_id=user.id, key=key, subject=subject, subjects=subjects,
                               url=_in_app_url(user, context, dossier_id))
     db.session.add(entry)
     return entry
+
+
+def in_app_title(entry: InAppNotification, locale: str) -> str:
+    """A bell entry's title in ``locale``, the reader's language now (older entries, written
+    in one language, keep it)."""
+    return (entry.subjects or {}).get(locale) or entry.subject
 
 
 def unread_count(user: User) -> int:

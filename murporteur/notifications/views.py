@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -155,7 +156,10 @@ def preview_html(key: str, locale: str):
 def in_app():
     page = params.page(request.args.get("page"))
     entries = services.in_app_page(current_user, page)
-    return render_template("notifications/in_app.html", entries=entries, page=page,
+    locale = str(get_locale() or "fr")
+    titles = {e.id: services.in_app_title(e, locale) for e in entries}
+    return render_template("notifications/in_app.html", entries=entries, titles=titles,
+                           page=page,
                            has_next=len(entries) == 30, form=ResendForm())
 
 

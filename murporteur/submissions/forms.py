@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,7 +21,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from murporteur.collective import references
 from murporteur.collective import settings as collective_settings
-from murporteur.core.forms import TOO_LONG, MultiCheckboxField, text_field
+from murporteur.core.forms import TOO_LONG, TOO_LONG_COUNTED, MultiCheckboxField, text_field
 from murporteur.core.money import AmountError, cents_to_input, parse_euros
 from murporteur.submissions.choices import (
     LEGAL_FORM_LABELS,
@@ -31,7 +32,7 @@ from murporteur.submissions.choices import (
 from murporteur.submissions.services import ANSWER_FIELDS, Answers
 
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{6,25}$")
-_text = text_field
+_text = partial(text_field, too_long=TOO_LONG_COUNTED)
 
 
 class IdeaForm(FlaskForm):

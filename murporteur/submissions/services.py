@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from blinker import Namespace
@@ -133,8 +133,12 @@ class IdeaSaved(NamedTuple):
 
 def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None, email: str,
               contact_name: str, submitting: bool, signed_in: User | None,
-              submission_key: str | None, staging_key: str) -> IdeaSaved:
+              submission_key: str | None, staging_key: str,
+              locale: str | None = None) -> IdeaSaved:
     """The idea form's answers saved as a draft, with the files uploaded with them.
+
+    ``locale``: the language the form was filled in, which becomes the holder's: every later
+    mail and notification to them speaks it (they change it with the language switch).
 
     ``holder`` is the dossier's holder, or the holder signed in; otherwise the holder account
     of ``email`` (created on first use). A first save from a page already saved by another
@@ -143,6 +147,8 @@ def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None,
     try:
         with db.session.begin_nested():
             holder = holder or holder_for_email(email, contact_name)
+            if locale in ("fr", "en"):
+                holder.locale = locale
             # A link to resume a saved draft; a sent idea gets its receipt instead.
             send_link = (dossier is None and not submitting
                          and not (signed_in is not None and signed_in.id == holder.id))
@@ -325,6 +331,27 @@ def find_by_submission_key(key: str | None) -> Dossier | None:
 
 def find_by_number(number: str) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(Dossier.number == number))
+
+
+class OpenRequest(NamedTuple):
+    """The team's request for information a holder has yet to answer."""
+
+    question: str
+    asked_at: datetime
+    answer_by: datetime
+
+
+def open_request(dossier: Dossier, answer_days: int) -> OpenRequest | None:
+    """The question of the request waiting for the holder's answer, and the day the team
+    hopes for it (``answer_days`` after the request), while the dossier waits for it."""
+    if dossier.state != DossierState.NEEDS_INFO:
+        return None
+    asked = max((e for e in dossier.events if e.to_state == DossierState.NEEDS_INFO),
+                key=lambda e: (e.created_at, e.id), default=None)
+    if asked is None:
+        return None
+    return OpenRequest(asked.comment or "", asked.created_at,
+                       asked.created_at + timedelta(days=answer_days))
 
 
 def load_page(dossier: Dossier, *options) -> Dossier:

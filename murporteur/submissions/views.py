@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     g,
@@ -15,21 +17,24 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from murporteur.accounts import policies as policies_accounts
 from murporteur.accounts.services import link_landing_asked
+from murporteur.collective import settings as collective_settings
 from murporteur.core import params
 from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal, visible_or_404
-from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
+from murporteur.core.security import filled_too_fast, form_stamp, genuine_stamp, idea_limit
 from murporteur.core.urls import site_path
 from murporteur.extensions import db
 from murporteur.notifications.services import in_app_page_asked
 from murporteur.submissions import extensions, policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import DocumentKind, Dossier
+from murporteur.submissions.receipt import receipt_pdf
 from murporteur.submissions.workflow import STATES
 
 bp = Blueprint("submissions", __name__)
@@ -147,7 +152,8 @@ def _idea_form(dossier: Dossier | None):
     saved, fresh, link_sent = services.save_idea(
         form.answers(), dossier, holder=holder, email=text(form.email),
         contact_name=form.contact_name.data or "", submitting=action == "submit",
-        signed_in=_user(), submission_key=form.submission_key.data, staging_key=key)
+        signed_in=_user(), submission_key=form.submission_key.data, staging_key=key,
+        locale=str(get_locale() or ""))
     if not fresh:
         return _sent_already(saved)  # the same page sent twice at once: the other did it
     extensions.save(actives, saved, request.form, request.files, submitting=action == "submit")
@@ -164,6 +170,22 @@ def _idea_form(dossier: Dossier | None):
     else:
         flash(_("Brouillon enregistré."), "success")
     return redirect(url_for("submissions.edit_draft", public_id=saved.public_id))
+
+
+@bp.post("/deposer/<public_id>/enregistrement-auto")
+def autosave_draft(public_id: str):
+    """The draft's answers saved as they are typed (static/js/forms.js, no files): a field
+    the form refuses keeps what the draft held; nothing is said, nothing is mailed."""
+    dossier = _load(public_id)
+    if not _may_edit(dossier) or not dossier.is_draft:
+        abort(404)
+    form = IdeaForm()  # its CSRF token was checked app-wide before the view
+    form.validate()
+    answers = form.answers(lenient=True)
+    answers.values = {name: value for name, value in answers.values.items()
+                      if not form[FIELD_OF.get(name, name)].errors}
+    services.update_answers(dossier, answers)
+    return "", 204
 
 
 def _keep_files(form: IdeaForm, dossier: Dossier | None, key: str):
@@ -189,7 +211,10 @@ def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
     documents = services.staged_documents(key) + (
         services.dossier_documents(dossier) if dossier else [])
     status = 422 if request.method == "POST" else 200
-    form.started.data = form_stamp()  # the next send is timed from this display
+    if not genuine_stamp(form.started.data):
+        # The next send is timed from the first display: fixing one field and sending again
+        # at once is a person, not a robot.
+        form.started.data = form_stamp()
     actives = g.get("idea_extensions", [])
     return render_template("submissions/idea_form.html", form=form, dossier=dossier,
                            extensions=actives, extension_errors=extensions.messages(actives),
@@ -198,7 +223,18 @@ def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
                                else None),
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
-                           accepted_types=uploads.ACCEPTED_LABEL), status
+                           accepted_types=uploads.ACCEPTED_LABEL,
+                           autosave_since=_autosave_since(dossier)), status
+
+
+def _autosave_since(dossier: Dossier | None) -> int:
+    """The moment (ms) the page's answers date from: what this browser kept of the form
+    (static/js/forms.js) is put back only when it is newer (typed, then the tab closed)."""
+    if request.method == "POST":
+        return int(time.time() * 1000)  # the page shows what was just sent
+    if dossier is not None and dossier.updated_at is not None:
+        return int(dossier.updated_at.timestamp() * 1000)
+    return 0
 
 
 @link_landing_asked.connect
@@ -247,6 +283,18 @@ def confirmation(public_id: str):
     return render_template("submissions/confirmation.html", dossier=dossier)
 
 
+@bp.get("/deposer/<public_id>/recapitulatif.pdf")
+def receipt(public_id: str):
+    """The PDF of what was sent, for whoever reached the confirmation (or holds it)."""
+    dossier = _load(public_id)
+    if not _may_edit(dossier) or dossier.number is None:
+        abort(404)
+    pdf = receipt_pdf(dossier)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{dossier.number}.pdf"',
+        "Cache-Control": "private, no-store"})
+
+
 @bp.get("/mes-dossiers")
 @login_required
 def my_dossiers():
@@ -277,7 +325,10 @@ def _render_dossier(dossier: Dossier, message_form: MessageForm, status: int = 2
     return render_template(
         "submissions/dossier.html", dossier=dossier, state=STATES[dossier.state],
         documents=policies.documents_for(current_user, dossier), message_form=message_form,
-        may_withdraw=services.may_withdraw(dossier, current_user), structure=structure), status
+        may_withdraw=services.may_withdraw(dossier, current_user), structure=structure,
+        request_open=services.open_request(dossier,
+                                           collective_settings.get("holder_answer_days"))
+    ), status
 
 
 @bp.post("/mes-dossiers/<public_id>/messages")

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_locale
 
 from murporteur.collective import settings as collective_settings
-from murporteur.core.templating import euros, paris_date, paris_datetime
+from murporteur.core.templating import euros, paris_date, paris_datetime, tel_link
 
 
 def register(app: Flask) -> None:
@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["paris_date"] = paris_date
     app.jinja_env.filters["euros"] = euros
+    app.jinja_env.filters["tel"] = tel_link
     from murporteur.committee.labels import STANCE_LABELS
 
     app.jinja_env.globals["STATES"] = STATES

@@ -121,7 +121,8 @@ def test_convening_gives_each_holder_their_own_slot(world, sent):
     assert mail.subject == "Votre passage au comité Mur porteur : le 10 décembre 2026 à 14:20"
     assert f"{second.number} « Atelier vélo »" in mail.text_body
     assert "de 14:20 à 14:40" in mail.text_body
-    assert "présentation de 10 minutes" in mail.text_body
+    assert "Votre passage dure 20 minutes" in mail.text_body  # the session's slot length
+    assert "10 minutes" not in mail.text_body and "10 minutes" not in mail.html_body
     assert "Café solidaire" not in mail.text_body  # others' projects are not theirs to read
 
     event = _events(sent, second.holder.email)[0]
@@ -183,6 +184,16 @@ def test_moving_an_item_tells_only_the_holders_whose_slot_changed(world, sent):
     assert len(outbox("committee_holder_slot", to=third.holder.email)) == 3
     assert "de 14:40 à 15:00" in outbox("committee_holder_slot", to=third.holder.email)[-1] \
         .text_body
+
+
+def test_the_holders_slot_mail_says_the_sessions_real_slot_length(world, sent):
+    # Issue 17, item 11: a 45-minute slot is announced as such, not as "10 minutes".
+    world["session"].slot_minutes = 45
+    _convene(world)
+    mail = outbox("committee_holder_slot", to=world["dossiers"][1].holder.email)[-1]
+    assert "de 14:45 à 15:30" in mail.text_body
+    assert "Votre passage dure 45 minutes" in mail.text_body
+    assert "Votre passage dure 45 minutes" in mail.html_body
 
 
 def test_removing_an_item_tells_that_holder_and_moves_the_next_ones(world, sent):

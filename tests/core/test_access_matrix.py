@@ -327,6 +327,13 @@ ROUTES = {
                                  _only([], animator=302, admin=302)),
     "people.move_person": ("POST", "/admin/personnes/{person}/organisation",
                            _only([], animator=422, admin=422)),
+    # Issue 17 (uxh): a fresh link in one click (mailed to the link's holder, whoever
+    # clicks), and the PDF of what was sent, for its holder only.
+    "accounts.fresh_link": ("POST", "/lien/{token}/nouveau", _all(302)),
+    "submissions.receipt": ("GET", "/deposer/{dossier}/recapitulatif.pdf",
+                            {**_all(404), "holder": 200}),
+    "submissions.autosave_draft": ("POST", "/deposer/{draft}/enregistrement-auto",
+                                   {**_all(404), "holder": 204}),
 }
 
 

@@ -103,9 +103,14 @@ def test_holder_submits_fixes_follows_and_answers_on_a_phone(web, live, tmp_path
     # An animator asks a question; the holder reads it on their page and answers.
     _request_info(live, number, "Quel est le budget de la première année ?")
     page.reload()
-    expect(page.get_by_text("Quel est le budget de la première année ?")).to_be_visible()
+    # The question waits at the top, with its deadline and a button to the answer form.
+    banner = page.locator(".action-banner")
+    expect(banner).to_contain_text("Quel est le budget de la première année ?")
+    expect(banner).to_contain_text("Merci de répondre avant le")
     expect(page.locator("main .badge").first).to_have_text("Informations demandées")
     check(page, "information requested")
+    banner.get_by_role("link", name="Répondre").click()
+    expect(page.get_by_label("Votre message")).to_be_in_viewport()
     page.get_by_label("Votre message").fill("Environ 45 000 €, détaillés dans le budget joint.")
     page.get_by_role("button", name="Envoyer le message").click()
     expect(page.get_by_text("Message envoyé.")).to_be_visible()

@@ -46,8 +46,9 @@ def test_opening_the_link_does_not_spend_it_only_the_button_does(client):
     assert client.get(path).status_code == 200  # a mail scanner's visit
     assert client.get(path).status_code == 200
     assert client.post(path).status_code == 302
-    # Single use: the second click is told plainly and offered a new link.
-    again = client.post(path)
+    # Used once: another device is told plainly and offered a new link (issue 17: the device
+    # that used it opens it again, tests/accounts/test_link_reopen.py).
+    again = client.application.test_client().post(path)
     assert again.status_code == 410
     assert "Ce lien a déjà servi" in text(again)
 
@@ -176,3 +177,59 @@ def test_the_holder_may_set_a_password_and_log_in_with_it(app, client):
     assert dossier.title in text(fresh.get("/mes-dossiers"))
     # Unsaved documents: nothing staged lingers from other browsers.
     assert db.session.scalars(select(Document).where(Document.staging_key.is_not(None))).all() == []
+
+
+def test_a_request_for_information_is_a_banner_at_the_top_with_a_reply_button(app, client):
+    from murporteur.core.lifecycle import apply_transition
+
+    dossier = submitted_dossier()
+    animator = AnimatorFactory()
+    apply_transition(dossier, "request_info", animator, "Quel est le budget du café ?")
+    html = client.get(_follow_receipt(client, dossier)).get_data(as_text=True)
+    banner = html[html.index('class="action-banner"'):]
+    banner = banner[:banner.index("</section>")]
+    assert "Quel est le budget du café ?" in banner
+    deadline = dossier.events[-1].created_at + __import__("datetime").timedelta(
+        days=app.config["HOLDER_ANSWER_DAYS"])
+    from murporteur.core.templating import paris_date
+
+    assert f"Merci de répondre avant le {paris_date(deadline)}" in banner
+    assert '<a class="button button-primary" href="#body">Répondre</a>' in banner
+    # It comes before the timeline, and the button leads to the answer form's field.
+    assert html.index("action-banner") < html.index("timeline-title")
+    assert 'id="body"' in html
+    # Once answered, the banner is gone.
+    response = client.post(f"/mes-dossiers/{dossier.public_id}/messages",
+                           data={"body": "8 000 euros."})
+    assert response.status_code == 302
+    assert "action-banner" not in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+
+
+def test_no_banner_while_nothing_is_asked(client):
+    dossier = submitted_dossier()
+    assert "action-banner" not in client.get(_follow_receipt(client, dossier)).get_data(
+        as_text=True)
+
+
+def test_phone_numbers_are_tap_to_call(app, client, animator_client):
+    # Issue 17, item 11: the holder's confirmation and page, the animator's dossier page.
+    from tests.submissions.test_idea_form import answers
+
+    response = client.post("/deposer", data=answers(phone="06 12 34 56 78"),
+                           content_type="multipart/form-data")
+    link = '<a href="tel:0612345678">06 12 34 56 78</a>'
+    assert link in client.get(response.headers["Location"]).get_data(as_text=True)
+    dossier = db.session.scalars(select(__import__(
+        "murporteur.submissions.models").submissions.models.Dossier)).one()
+    staff_page = animator_client.get(f"/instruction/dossiers/{dossier.number}")
+    assert link in staff_page.get_data(as_text=True)
+
+
+def test_a_phone_link_keeps_only_what_a_phone_dials():
+    from murporteur.core.templating import tel_link
+
+    assert str(tel_link("+33 (0)6 12-34.56.78")) == \
+        '<a href="tel:+330612345678">+33 (0)6 12-34.56.78</a>'
+    assert str(tel_link('"><script>')) == "&#34;&gt;&lt;script&gt;"
+    assert str(tel_link(None)) == ""

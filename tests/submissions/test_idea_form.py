@@ -1,5 +1,7 @@
 """The holder's journey through the idea form, as a browser drives it."""
 
+import re
+from html import unescape
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -77,7 +79,7 @@ def test_every_missing_answer_is_named_next_to_its_field_and_nothing_is_lost(cli
     assert 'id="consent-error"' in html and 'id="phone-error"' in html
     assert "Ce numéro ne semble pas valide" in page
     assert "Cette réponse est nécessaire pour envoyer votre idée." in page
-    assert 'aria-describedby="summary-hint summary-error"' in html
+    assert 'aria-describedby="summary-hint summary-error summary-count"' in html
     # What was typed is still there.
     assert 'value="Atelier vélo"' in html and 'value="Le Comptoir des Voisins"' in html
     assert 'value="pas un numéro"' in html
@@ -219,3 +221,136 @@ def test_a_form_without_its_csrf_token_is_refused(client):
     assert response.status_code == 400
     assert "Formulaire expiré" in text(response)
     assert db.session.scalar(select(func.count(Dossier.id))) == 0
+
+
+# --- Issue 17, item 10 --------------------------------------------------------------------
+
+def test_long_texts_are_never_cut_by_the_browser_and_show_their_limit(client):
+    html = client.get("/deposer").get_data(as_text=True)
+    summary = re.search(r"<textarea[^>]*id=\"summary\"[^>]*>", html).group(0)
+    assert "maxlength" not in summary.replace("data-maxlength", "")
+    assert 'data-maxlength="5000"' in summary
+    assert "summary-count" in summary  # described by its counter
+    assert "5\u202f000 caractères au plus." in text(client.get("/deposer")) or \
+        "5 000 caractères au plus." in text(client.get("/deposer"))
+
+
+def test_a_pasted_text_over_the_limit_is_kept_whole_and_the_overflow_said(client):
+    pasted = ("Une ligne de notre projet, écrite ailleurs.\r\n" * 460)[:20000]
+    response = client.post("/deposer", data=answers(summary=pasted),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    kept = re.search(r'<textarea[^>]*id="summary"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    length = len(pasted.replace("\r\n", "\n").strip())
+    assert len(unescape(kept).strip()) == length  # nothing cut
+    page = text(response)
+    assert f"Ce texte compte {length} caractères pour 5000 au plus" in page
+    assert "Rien n'a été coupé" in page
+    assert db.session.scalar(select(func.count(Dossier.id))) == 0
+
+
+def test_line_breaks_count_as_one_character_as_the_counter_counts_them(client):
+    # 4,990 characters with 100 line breaks: the browser sends CRLF, 5,090 bytes of text.
+    summary = ("x" * 48 + "\r\n") * 100 + "y" * 90
+    response = client.post("/deposer", data=answers(summary=summary),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+
+
+def test_fixing_one_field_and_sending_at_once_does_not_trip_the_robot_timer(app, client):
+    app.config["FORM_MIN_SECONDS"] = 3
+    try:
+        import time
+
+        from murporteur.core.security import form_stamp
+
+        shown = form_stamp(time.time() - 60)  # the form was shown a minute ago
+        refused = client.post("/deposer", data=answers(title="", started=shown),
+                              content_type="multipart/form-data")
+        assert refused.status_code == 422
+        again = re.search(r'name="started"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="started"',
+                          refused.get_data(as_text=True))
+        stamp = again.group(1) or again.group(2)
+        assert stamp == shown  # the first display still times the form
+        sent = client.post("/deposer", data=answers(started=stamp),
+                           content_type="multipart/form-data")
+        assert sent.status_code == 302, text(sent)
+    finally:
+        app.config["FORM_MIN_SECONDS"] = 0
+
+
+def test_a_robot_posting_at_once_is_still_refused(app, client):
+    app.config["FORM_MIN_SECONDS"] = 3
+    try:
+        from murporteur.core.security import form_stamp
+
+        refused = client.post("/deposer", data=answers(started=form_stamp()),
+                              content_type="multipart/form-data")
+        assert refused.status_code == 422
+        assert "plus vite qu'une personne" in text(refused)
+    finally:
+        app.config["FORM_MIN_SECONDS"] = 0
+
+
+def test_a_refused_send_is_drawn_to_replace_its_history_entry(client):
+    # The page answering a POST carries the mark forms.js reads to turn its history entry into
+    # a GET: the back button after the next send never asks to resend the form.
+    refused = client.post("/deposer", data=answers(title=""),
+                          content_type="multipart/form-data")
+    assert "<body data-posted>" in refused.get_data(as_text=True)
+    assert "<body>" in client.get("/deposer").get_data(as_text=True)
+    assert "/static/js/forms.js" in refused.get_data(as_text=True)
+
+
+def test_the_pdf_receipt_holds_what_was_sent(app, client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    response = client.post("/deposer", data=answers(
+        summary="Un café coopératif tenu avec les habitants.\nOuvert le samedi.",
+        documents=[files.upload(files.pdf(), "budget.pdf")]),
+        content_type="multipart/form-data")
+    confirmation = client.get(response.headers["Location"])
+    dossier = db.session.scalars(select(Dossier)).one()
+    link = f"/deposer/{dossier.public_id}/recapitulatif.pdf"
+    assert link in confirmation.get_data(as_text=True)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert f'filename="{dossier.number}.pdf"' in pdf.headers["Content-Disposition"]
+    words = " ".join("".join(page.extract_text() for page in PdfReader(
+        BytesIO(pdf.data)).pages).split())
+    for expected in (dossier.number, "Café solidaire au pied des immeubles",
+                     "Un café coopératif tenu avec les habitants.", "Ouvert le samedi.",
+                     "Amina Diallo", "amina@example.org", "06 12 34 56 78", "Vaulx-en-Velin",
+                     "budget.pdf", "J'accepte que les informations"):
+        assert expected in words, expected
+    # Another browser gets nothing.
+    assert app.test_client().get(link).status_code == 404
+
+
+def test_a_saved_draft_saves_itself_as_it_is_typed(app, client):
+    response = client.post("/deposer", data=answers(action="save", summary="Première idée"),
+                           content_type="multipart/form-data")
+    draft = db.session.scalars(select(Dossier)).one()
+    assert response.headers["Location"].endswith(f"/deposer/{draft.public_id}")
+    page = client.get(f"/deposer/{draft.public_id}").get_data(as_text=True)
+    url = f"/deposer/{draft.public_id}/enregistrement-auto"
+    assert f'data-autosave-url="{url}"' in page
+    typed = answers(action=None, summary="Un café coopératif, version longue.",
+                    title="x" * 201)  # one field too long: the draft keeps its title
+    mails = len(outbox())
+    saved = client.post(url, data=typed)
+    assert saved.status_code == 204
+    db.session.expire_all()
+    assert draft.summary == "Un café coopératif, version longue."
+    assert draft.title == "Café solidaire au pied des immeubles"
+    assert len(outbox()) == mails  # an autosave mails nothing
+    # Another browser, or a sent idea, saves nothing.
+    assert app.test_client().post(url, data=typed).status_code == 404
+    client.post(f"/deposer/{draft.public_id}", data=answers(),
+                content_type="multipart/form-data")
+    assert client.post(url, data=answers(action=None, summary="Changé")).status_code == 404
+    db.session.expire_all()
+    assert draft.number is not None and draft.summary != "Changé"

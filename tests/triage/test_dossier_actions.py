@@ -250,3 +250,25 @@ def test_decisions_are_offered_by_state(animator_client, dossier):
                   "Orienter vers une autre structure", "Ne pas retenir"):
         assert label in page
     assert "Retenir pour un comité" not in page
+
+
+def test_the_retain_comment_is_mailed_to_the_holder_and_the_form_says_so(
+        app, animator_client, animator, dossier):
+    # Issue 17, item 11.
+    apply_transition(dossier, "start_qualification", animator)
+    animator_client.post(url(dossier, "/qualification"), data=COMPLETE)
+    page = animator_client.get(url(dossier)).get_data(as_text=True)
+    retain_form = page[page.index('id="decision-retain"'):]
+    retain_form = retain_form[:retain_form.index("</details>")]
+    assert "Ce message est envoyé au porteur par e-mail et apparaît sur sa page." in retain_form
+    done = animator_client.post(url(dossier, "/decision/retain"),
+                                data={"retain-comment": "Bravo, présentation en mars."})
+    assert done.status_code == 302
+    db.session.commit()
+    from murporteur.notifications.services import deliver
+
+    mail = outbox("dossier_state_changed")[-1]
+    deliver(mail.id)
+    mail = outbox("dossier_state_changed")[-1]
+    assert mail.recipient_email == dossier.holder.email
+    assert "Bravo, présentation en mars." in mail.text_body

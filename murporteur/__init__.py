@@ -177,6 +177,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from murporteur.submissions.tallies import dossiers_cli
+
+    app.cli.add_command(dossiers_cli)
 
 
 def register_after_commit(app: Flask) -> None:

@@ -38,6 +38,7 @@ from murporteur.core.timeutil import PARIS
 from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.tallies import NOBODY, tallies
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
 from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
@@ -317,7 +318,33 @@ def ordered(query, f: Filters):
     return query.order_by(order.nulls_last(), tie)
 
 
+def kept_tab_counts(user: User) -> dict[str, int]:
+    """How many dossiers each tab holds, from the counts the database keeps per state and
+    assignee (``submissions.tallies``): a few dozen rows, whatever the number of dossiers."""
+    counts = tallies()
+    finished = {str(s) for s in TABS["finished"][1] or ()}
+    result = dict.fromkeys(TABS, 0)
+    for (state, assignee), count in counts.items():
+        result["all"] += count
+        if state == DossierState.SUBMITTED and assignee == NOBODY:
+            result["to_qualify"] += count
+        if assignee == user.id and state not in finished:
+            result["mine"] += count
+        for tab, (_label, states) in TABS.items():
+            if states is not None and state in states:
+                result[tab] += count
+    return result
+
+
 def tab_counts(f: Filters, user: User) -> dict[str, int]:
+    """How many dossiers each tab holds under the other filters: the kept counts without
+    filters, else one query (through the indexes of the filters and of the search)."""
+    if not f.q and not f.active_count:
+        return kept_tab_counts(user)
+    return counted_tab_counts(f, user)
+
+
+def counted_tab_counts(f: Filters, user: User) -> dict[str, int]:
     """How many dossiers each tab holds under the other filters, in one query."""
     base = dossier_query(f, user, with_tab=False).subquery()
     row = aliased(Dossier, base)
@@ -336,16 +363,20 @@ class Row:
     overdue_answer: bool
 
 
-def dashboard_page(f: Filters, user: User, now: datetime | None = None
-                   ) -> tuple[list[Row], int]:
-    """The page of rows under ``f`` and the number of dossiers in the tab."""
+def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
+                   counts: dict[str, int] | None = None) -> tuple[list[Row], int]:
+    """The page of rows under ``f`` and the number of dossiers in the tab (read from
+    ``counts``, the tabs' counts, when no filter narrows them)."""
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
     query = dossier_query(f, user)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if counts is not None and not f.q and not f.active_count:
+        total = counts[f.tab]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     query = ordered(query.add_columns(documents, no_call, no_answer), f).options(
         selectinload(Dossier.assigned_to), selectinload(Dossier.labels))
     rows = db.session.execute(query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).all()

@@ -33,11 +33,12 @@ animators_only = roles_required(Role.ANIMATOR)
 @animators_only
 def inbox():
     filters = dashboard.Filters.from_args(request.args)
-    rows, total = dashboard.dashboard_page(filters, current_user)
+    counts = dashboard.tab_counts(filters, current_user)
+    rows, total = dashboard.dashboard_page(filters, current_user, counts=counts)
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
     return render_template(
         "triage/dashboard.html", rows=rows, total=total, pages=pages, filters=filters,
-        counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
+        counts=counts, tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
         organisations=dashboard.interested_organisations(),

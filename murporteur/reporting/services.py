@@ -56,8 +56,8 @@ from murporteur.reporting.results import (
     QuarterRow,
 )
 from murporteur.submissions.choices import PriorityArea, Stage
-from murporteur.submissions.models import Dossier, DossierEvent
-from murporteur.submissions.workflow import TRANSITIONS, DossierState
+from murporteur.submissions.models import Dossier, DossierMilestone
+from murporteur.submissions.workflow import DossierState
 from murporteur.triage.choices import Theme
 from murporteur.triage.models import Qualification, QualificationTheme
 
@@ -73,11 +73,6 @@ def _between(column, period: Period):
     return and_(column >= start, column < until)
 
 
-def _entering(state: DossierState) -> list[str]:
-    """The transitions of the workflow table that lead into ``state``."""
-    return [name for name, t in TRANSITIONS.items() if t.target == state]
-
-
 def _step(name: str):
     # Inlined rather than bound: a constant PostgreSQL types and groups by without a cast.
     return literal_column(f"'{name}'", String).label("step")
@@ -87,10 +82,10 @@ def first_reached():
     """(step, dossier_id, at): when each dossier first reached each step, all time."""
 
     def by_event(step: str, state: DossierState):
-        return (select(_step(step), DossierEvent.dossier_id,
-                       func.min(DossierEvent.created_at))
-                .where(DossierEvent.transition.in_(_entering(state)))
-                .group_by(DossierEvent.dossier_id))
+        # The lifecycle notes each dossier's first arrival in a state (``dossier_milestone``):
+        # read through its (step, reached_at) index instead of grouping the whole history.
+        return (select(_step(step), DossierMilestone.dossier_id, DossierMilestone.reached_at)
+                .where(DossierMilestone.step == str(state)))
 
     return union_all(
         select(_step("received"), Dossier.id.label("dossier_id"),

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -106,3 +106,16 @@ def recount_command() -> None:
     db.session.commit()
     click.echo(f"Counts rebuilt ({tally_changes} corrected); milestones rebuilt "
                f"({milestone_changes} corrected).")
+
+
+def backdate_event(event, when) -> None:
+    """Date a history row ``when`` (demo data, tests of reporting), and the milestone it may
+    be the first arrival of."""
+    event.created_at = when
+    db.session.flush()
+    first = (select(func.min(DossierEvent.created_at))
+             .where(DossierEvent.dossier_id == event.dossier_id,
+                    DossierEvent.to_state == event.to_state).scalar_subquery())
+    db.session.execute(update(DossierMilestone).where(
+        DossierMilestone.dossier_id == event.dossier_id,
+        DossierMilestone.step == event.to_state).values(reached_at=first))

@@ -90,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
+    from murporteur.audit import tasks as _audit_tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401

@@ -99,9 +99,28 @@ def upgrade():
         op.execute(statement)
     op.execute(FILL_TALLY)
     op.execute(FILL_MILESTONES)
+    # The audit chain is linked after the commit (audit.services.chain_pending): an entry
+    # waits a moment unchained, and its place in the chain is its chain_seq.
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('chain_seq', sa.Integer(), nullable=True))
+        batch_op.alter_column('prev_digest', existing_type=sa.String(length=64),
+                              nullable=True)
+        batch_op.alter_column('digest', existing_type=sa.String(length=64), nullable=True)
+        batch_op.create_unique_constraint(batch_op.f('uq_audit_entry_chain_seq'),
+                                          ['chain_seq'])
+    # The entries so far were chained in id order.
+    op.execute("UPDATE audit_entry SET chain_seq = (SELECT COUNT(*) FROM audit_entry AS e "
+               "WHERE e.id <= audit_entry.id)")
 
 
 def downgrade():
+    op.execute("DELETE FROM audit_entry WHERE chain_seq IS NULL")  # never chained
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_audit_entry_chain_seq'), type_='unique')
+        batch_op.alter_column('digest', existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column('prev_digest', existing_type=sa.String(length=64),
+                              nullable=False)
+        batch_op.drop_column('chain_seq')
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER dossier_tally_update ON dossier")
         op.execute("DROP TRIGGER dossier_tally_insert_delete ON dossier")

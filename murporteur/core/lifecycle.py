@@ -167,7 +167,11 @@ def apply_transition(obj, name: str, actor, comment: str = "", *,
     obj.state = transition.target
     if lifecycle.stamp:
         setattr(obj, lifecycle.stamp, event.created_at)
-    getattr(obj, lifecycle.history).append(event)
+    if lifecycle.history in inspect(obj).unloaded and relation.back_populates:
+        # Linked from the row's side: the history is not loaded only to be appended to.
+        setattr(event, relation.back_populates, obj)
+    else:
+        getattr(obj, lifecycle.history).append(event)
     db.session.add(event)
     db.session.flush()
     if lifecycle.milestone is not None:

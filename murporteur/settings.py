@@ -190,6 +190,12 @@ class Settings:
         database_url = e.get("DATABASE_URL") or f"sqlite:///{instance_path / 'murporteur.db'}"
         if env == "production" and database_url.startswith("sqlite"):
             raise ConfigurationError("DATABASE_URL must point at PostgreSQL in production.")
+        if (env == "production" and _flag(e.get("RATELIMIT_ENABLED"), True)
+                and not (e.get("RATELIMIT_STORAGE_URL") or e.get("REDIS_URL"))):
+            # Counters in memory are each worker's own: N workers (or machines) would allow
+            # N times the limit. Nothing of a request may live in a web process.
+            raise ConfigurationError("RATELIMIT_STORAGE_URL or REDIS_URL must be set in "
+                                     "production: the rate limits are shared by every worker.")
         locale = e.get("DEFAULT_LOCALE", "fr")
         if locale not in ("fr", "en"):
             raise ConfigurationError("DEFAULT_LOCALE must be fr or en.")

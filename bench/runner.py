@@ -198,6 +198,8 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
             context._bench_started = time.perf_counter()
 
         def after(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                return  # not counted, as in tests/core/test_query_counts.py
             current.append((time.perf_counter() - context._bench_started, statement,
                             parameters))
 
@@ -238,6 +240,10 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
                              "slowest_sql": re.sub(r"\s+", " ", slowest[1])[:160]}
             for duration, statement, parameters in current:
                 slow.append((duration, name, statement, parameters))
+            if os.environ.get("BENCH_DUMP_STATEMENTS"):  # to see what a page runs
+                with open(os.environ["BENCH_DUMP_STATEMENTS"], "a") as dump:
+                    dump.write(f"==== {name} {len(current)}\n" + "\n".join(
+                        re.sub(r"\s+", " ", s)[:160] for _d, s, _p in current) + "\n")
         plans = []
         if explain:
             # The slowest statement of each page the targets name, then the slowest overall.

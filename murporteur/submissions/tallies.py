@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -60,7 +60,7 @@ def recount() -> tuple[int, int]:
     tally_changes = sum(1 for key in set(kept) | set(fresh) if kept.get(key) != fresh.get(key))
     db.session.execute(delete(DossierTally))
     if fresh:
-        db.session.execute(DossierTally.__table__.insert(), [
+        db.session.execute(insert(DossierTally), [
             {"state": s, "assignee_key": a, "count": n} for (s, a), n in fresh.items()])
     stored = {(m.dossier_id, m.step): m.reached_at for m in
               db.session.scalars(select(DossierMilestone))}
@@ -70,7 +70,7 @@ def recount() -> tuple[int, int]:
                             or stored[key] != firsts[key][0])
     db.session.execute(delete(DossierMilestone))
     if firsts:
-        db.session.execute(DossierMilestone.__table__.insert(), [
+        db.session.execute(insert(DossierMilestone), [
             {"dossier_id": d, "step": s, "reached_at": at, "actor_id": actor}
             for (d, s), (at, actor) in firsts.items()])
     db.session.flush()

@@ -457,7 +457,7 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                                     ascending=f.direction == "asc")).limit(PAGE_SIZE)
     else:
         query = query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)
-    rows = db.session.execute(query).all()
+    rows = list(db.session.execute(query).all())
     if cursor is not None and f.before:
         rows.reverse()
     today = now.astimezone(PARIS).date()

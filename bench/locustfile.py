@@ -32,6 +32,7 @@ SCENARIOS = {
     "form": None, "submission": None, "ceiling": None,
     "dashboard": "animator", "dashboard_filtered": "animator", "dashboard_search": "animator",
     "dossier": "animator", "committee_grid": "animator", "reporting": "animator",
+    "dashboard_deep": "animator", "members_session": "member", "holder_dossier": "holder",
 }
 
 
@@ -109,3 +110,13 @@ class Visitor(HttpUser):
     def ceiling(self):
         self.client.get(f"/_bench/dashboard-sql?user={TARGETS['animator_id']}",
                         name="ceiling")
+
+    def dashboard_deep(self):
+        # A deep page, reached as a person does: by the "next" link's cursor.
+        self.client.get(TARGETS["deep_page"], name="dashboard_deep")
+
+    def members_session(self):
+        self.client.get(f"/comite/seances/{TARGETS['member_session']}", name="members_session")
+
+    def holder_dossier(self):
+        self.client.get(f"/mes-dossiers/{TARGETS['holder_dossier']}", name="holder_dossier")

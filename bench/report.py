@@ -16,7 +16,79 @@ DEFAULT_NOTES = "<!-- notes -->\n(No notes yet.)\n<!-- /notes -->"
 
 
 def _verdict(ok: bool) -> str:
-    return "holds" if ok else "**does not hold**"
+    return "**held**" if ok else "**not held**"
+
+
+#: The pages whose throughput must reach TARGET_PAGE of the form page's (issue 16).
+STAFF_AND_MEMBER_PAGES = ("dashboard", "dashboard_filtered", "dashboard_search",
+                          "dashboard_deep", "dossier", "committee_grid", "members_session",
+                          "holder_dossier")
+TARGET_PAGE, TARGET_REPORTING, TARGET_SUBMISSION = 0.30, 0.20, 0.40
+TARGET_STATEMENTS, TARGET_GROWTH, TARGET_EXPORT_S = 25, 1.5, 3.0
+#: The reference: below this scale (or on a loaded machine) the report says it is a check.
+REFERENCE_DOSSIERS = 100_000
+
+
+def _why(page: dict) -> str:
+    """What a page spent, measured in-process at full scale: the reason a target fails."""
+    return (f"in-process {page['ms']} ms, of which SQL {page['sql_ms']} ms in "
+            f"{page['queries']} statements; slowest {page.get('slowest_ms', '?')} ms: "
+            f"`{page.get('slowest_sql', '')[:100]}`")
+
+
+def targets(results: dict) -> list[str]:
+    """Each target of issue 16, held or not, and why (measured) when not."""
+    from bench.runner import PAGES
+
+    load, small, large = results["load"], results["small"]["pages"], results["large"]["pages"]
+    out = []
+    if not load:
+        out.append("- throughput targets (pages ≥ 0.30, reporting ≥ 0.20, an idea sent ≥ 0.40 "
+                   "× form page) and the CSV export: **not measured** in this run "
+                   "(`--no-load`)")
+        load = {}
+    form = (load["form"]["rps"] or 1.0) if load else 1.0
+    for name in STAFF_AND_MEMBER_PAGES:
+        if name not in load:
+            continue
+        ratio = load[name]["rps"] / form
+        line = (f"- {PAGES[name][3]}: ≥ {TARGET_PAGE:.2f} × form page — {ratio:.2f} — "
+                f"{_verdict(ratio >= TARGET_PAGE)}")
+        out.append(line if ratio >= TARGET_PAGE else f"{line}; why: {_why(large[name])}")
+    for name, target in (("reporting", TARGET_REPORTING), ("submission", TARGET_SUBMISSION)):
+        if name not in load:
+            continue
+        ratio = load[name]["rps"] / form
+        line = (f"- {PAGES[name][3]}: ≥ {target:.2f} × form page — {ratio:.2f} — "
+                f"{_verdict(ratio >= target)}")
+        out.append(line if ratio >= target else f"{line}; why: {_why(large[name])}")
+    statements = large["submission"]["queries"]
+    out.append(f"- statements per submission ≤ {TARGET_STATEMENTS}: {statements} — "
+               f"{_verdict(statements <= TARGET_STATEMENTS)} (the same with 5 and 50 "
+               "animators: asserted by `tests/perf/test_submission_statements.py`)")
+    for name in PAGES:
+        if name in ("ceiling",) or name not in small or name not in large:
+            continue
+        growth = large[name]["ms"] / small[name]["ms"] if small[name]["ms"] else 0
+        line = (f"- {PAGES[name][3]}: in-process time at full scale within "
+                f"{TARGET_GROWTH}× the small scale's — {growth:.2f}× — "
+                f"{_verdict(growth <= TARGET_GROWTH)}")
+        out.append(line if growth <= TARGET_GROWTH else f"{line}; why: {_why(large[name])}")
+    if not results["export"]:
+        return out + _same_statements(small, large)
+    best = min(results["export"], key=lambda e: e["seconds"])
+    flat = best["rss_peak_mib"] - best["rss_before_mib"] < 50
+    out.append(f"- CSV export of every dossier ({best['rows']:,} rows) under "
+               f"{TARGET_EXPORT_S:.0f} s with flat memory — {best['seconds']} s, worker "
+               f"{best['rss_before_mib']} → {best['rss_peak_mib']} MiB — "
+               f"{_verdict(best['seconds'] < TARGET_EXPORT_S and flat)}")
+    return out + _same_statements(small, large)
+
+
+def _same_statements(small: dict, large: dict) -> list[str]:
+    same = all(small[n]["queries"] == large[n]["queries"] for n in small
+               if n in large and n != "submission")
+    return [f"- statements per page independent of the data — {_verdict(same)}"]
 
 
 def write(results: dict, path: Path) -> None:
@@ -30,7 +102,8 @@ def write(results: dict, path: Path) -> None:
     m, load, small, large = (results["machine"], results["load"], results["small"]["pages"],
                              results["large"]["pages"])
     args = results["args"]
-    ceiling = load["ceiling"]["rps"]
+    form = (load["form"]["rps"] or 1.0) if load else 1.0
+    reference = args["dossiers"] >= REFERENCE_DOSSIERS and m["load"][0] < m["cores"] * 0.5
     out = [
         "# Benchmarks",
         "",
@@ -43,12 +116,19 @@ def write(results: dict, path: Path) -> None:
         "",
         f"Run on {results['date']} in {results['minutes']} minutes.",
         "",
+    ]
+    if not reference:
+        out += [f"> **A check of the benchmark, not the reference report**: "
+                f"{args['dossiers']:,} dossiers, load average "
+                f"{m['load'][0]:.2f} on {m['cores']} cores. Throughputs and times below were "
+                "measured on a busy or small setup; statement counts and plans do not depend "
+                "on the load.", ""]
+    out += [
         "## Machine",
         "",
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gib']} GiB",
         f"- {m['os']}, Python {m['python']}, PostgreSQL {m['postgresql']} (default settings)",
-        f"- load average at the end of the run: {', '.join(f'{x:.2f}' for x in m['load'])} "
-        "(the machine is shared: other processes ran at the same time)",
+        f"- load average at the end of the run: {', '.join(f'{x:.2f}' for x in m['load'])}",
         f"- gunicorn with {args['workers']} synchronous workers on 127.0.0.1, access log off, "
         "JSON application logs; locust on the same machine; Celery tasks handed to Redis "
         "(no worker draining them during the run)",
@@ -64,23 +144,35 @@ def write(results: dict, path: Path) -> None:
         out.append(f"| {table} | {big[table]:,} | {little.get(table, 0):,} |")
     out += ["", f"Generated in {big['_seconds']} s (COPY, seed {args['seed']}).", ""]
 
-    out += [
+    out += [] if not load else [
         f"## Load: {args['users']} concurrent users, no think time, {args['seconds']} s per page",
         "",
-        "Throughput is also given as a ratio of the bare-SQL ceiling's (`/_bench/dashboard-sql`: "
-        "the dashboard's own statements, without login, ORM objects or template).",
+        "Throughput is also given as a share of the idea form page's in the same run: that "
+        "page does no domain work, so it is this stack's practical floor on this machine, and "
+        "a ratio to it holds from one machine to another.",
         "",
-        "| page | requests/s | × ceiling | p50 ms | p95 ms | p99 ms | requests | failures |",
+        "| page | requests/s | × form page | p50 ms | p95 ms | p99 ms | requests | failures |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name in LOAD_SCENARIOS:
+        if name not in load:
+            continue
         r = load[name]
-        ratio = f"{r['rps'] / ceiling:.0%}" if ceiling else "—"
-        out.append(f"| {PAGES[name][3]} | {r['rps']:.1f} | {ratio} | {r['p50']:.0f} | "
-                   f"{r['p95']:.0f} | {r['p99']:.0f} | {r['requests']:,} | {r['failures']} |")
+        out.append(f"| {PAGES[name][3]} | {r['rps']:.1f} | {r['rps'] / form:.2f} | "
+                   f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['requests']:,} | "
+                   f"{r['failures']} |")
+    if results.get("scaling"):
+        out += ["", "## The dashboard with more workers", "",
+                "Nothing is held in a web process (sessions are signed cookies checked against "
+                "the database, rate limits count in Redis): throughput grows with workers as "
+                "far as the cores allow.", "",
+                "| gunicorn workers | requests/s | × form page | p95 ms | failures |",
+                "|---:|---:|---:|---:|---:|"]
+        for workers, r in sorted(results["scaling"].items(), key=lambda kv: int(kv[0])):
+            out.append(f"| {workers} | {r['rps']:.1f} | {r['rps'] / form:.2f} | "
+                       f"{r['p95']:.0f} | {r['failures']} |")
     exports = results["export"]
-    best = min(exports, key=lambda e: e["seconds"])
-    out += [
+    out += [] if not exports else [
         "",
         "## CSV export of every dossier",
         "",
@@ -91,43 +183,31 @@ def write(results: dict, path: Path) -> None:
     for k, e in enumerate(exports, 1):
         out.append(f"| {k} | {e['rows']:,} | {e['mib']} | {e['seconds']} | {e['first_byte_s']} "
                    f"| {e['rss_before_mib']} | {e['rss_peak_mib']} |")
-    out += ["", "## SQL statements per page", "",
-            f"One request each, in-process, after a warming request: at {args['small']:,} and "
-            f"{args['dossiers']:,} dossiers. `tests/core/test_query_counts.py` asserts in CI "
-            "that the count does not grow with the data.", "",
-            f"| page | statements ({args['small']:,}) | statements ({args['dossiers']:,}) | "
-            f"SQL time ms ({args['dossiers']:,}) | in-process ms ({args['dossiers']:,}) |",
-            "|---|---:|---:|---:|---:|"]
+    s_label, b_label = f"{args['small']:,}", f"{args['dossiers']:,}"
+    out += ["", "## One request each, in-process, at both scales", "",
+            f"After a warming request: at {s_label} and {b_label} dossiers. "
+            "`tests/core/test_query_counts.py` asserts in CI that the count does not grow with "
+            "the data.", "",
+            f"| page | statements ({s_label}) | statements ({b_label}) | in-process ms "
+            f"({s_label}) | in-process ms ({b_label}) | ratio | SQL ms ({b_label}) | "
+            "slowest statement ms | HTML KiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in PAGES:
-        s, b = small[name], large[name]
-        flag = "" if s["queries"] == b["queries"] else " ⚠"
-        out.append(f"| {PAGES[name][3]} | {s['queries']} | {b['queries']}{flag} | "
-                   f"{b['sql_ms']} | {b['ms']} |")
+        if name not in small or name not in large:
+            continue
+        sm, b = small[name], large[name]
+        flag = "" if sm["queries"] == b["queries"] else " ⚠"
+        ratio = f"{b['ms'] / sm['ms']:.2f}" if sm["ms"] else "—"
+        out.append(f"| {PAGES[name][3]} | {sm['queries']} | {b['queries']}{flag} | {sm['ms']} "
+                   f"| {b['ms']} | {ratio} | {b['sql_ms']} | {b.get('slowest_ms', '—')} | "
+                   f"{b['bytes'] / 1024:.0f} |")
 
-    out += ["", "## Targets", ""]
-    for name in ("dashboard", "dossier", "committee_grid", "reporting"):
-        r = load[name]
-        ok_ratio = ceiling and r["rps"] / ceiling >= 0.5
-        out.append(f"- {PAGES[name][3]}: throughput ≥ 50% of the ceiling "
-                   f"({r['rps'] / ceiling:.0%}) — {_verdict(ok_ratio)}; p95 < 100 ms "
-                   f"({r['p95']:.0f} ms) — {_verdict(r['p95'] < 100)}")
-    for name in ("dashboard_filtered", "dashboard_search"):
-        r = load[name]
-        out.append(f"- {PAGES[name][3]} (not a stated target): {r['rps'] / ceiling:.0%} of the "
-                   f"ceiling, p95 {r['p95']:.0f} ms")
-    form, sub = load["form"], load["submission"]
-    out.append(f"- a submission's p95 within 2× the form page's ({sub['p95']:.0f} ms vs "
-               f"{form['p95']:.0f} ms) — {_verdict(sub['p95'] <= 2 * form['p95'])}")
-    out.append(f"- CSV export of {best['rows']:,} rows under 5 s ({best['seconds']} s) — "
-               f"{_verdict(best['seconds'] < 5)}; memory flat (peak {best['rss_peak_mib']} MiB "
-               f"for {best['rss_before_mib']} MiB before)")
-    same = all(small[n]["queries"] == large[n]["queries"] for n in PAGES)
-    out.append(f"- statements per page independent of the data — {_verdict(same)}")
+    out += ["", "## Targets (issue 16)", ""] + targets(results)
     out += ["", "## Reading the numbers", "", notes, "",
-            "## Plans of the slowest statements (full scale)", "",
+            "## Plans of the heaviest statements (full scale)", "",
             "`EXPLAIN (ANALYZE, BUFFERS)`, with the parameters they ran with, of the slowest "
             "statement of each page below, then of the two slowest others of the in-process "
-            "pass (timings under load: see the machine's load average).", ""]
+            "pass.", ""]
     for plan in results["large"]["plans"]:
         sql = re.sub(r"\s+", " ", plan["sql"])
         out += [f"### {PAGES[plan['page']][3]} — {plan['ms']} ms", "", "```sql",

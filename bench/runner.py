@@ -56,15 +56,23 @@ PAGES = {
     "dossier": ("animator", "GET", None, "a dossier (animators)"),
     "committee_grid": ("animator", "GET", None, "committee live grid"),
     "reporting": ("animator", "GET", "/rapports/?year=2025", "reporting, one year"),
+    "dashboard_deep": ("animator", "GET", None, "dashboard, a deep page (keyset)"),
     "members_session": ("member", "GET", None, "a session (members)"),
     "holder_dossier": ("holder", "GET", None, "a dossier (its holder)"),
     "export": ("animator", "GET", "/instruction/export.csv?tab=all", "CSV export, every dossier"),
     "ceiling": (None, "GET", None, "bare dashboard SQL (ceiling)"),
 }
 LOAD_SCENARIOS = ["ceiling", "form", "submission", "dashboard", "dashboard_filtered",
-                  "dashboard_search", "dossier", "committee_grid", "reporting"]
-EXPLAINED = ["dashboard", "dashboard_filtered", "dashboard_search", "dossier",
-             "committee_grid", "reporting", "export", "ceiling"]
+                  "dashboard_search", "dashboard_deep", "dossier", "committee_grid",
+                  "members_session", "holder_dossier", "reporting"]
+EXPLAINED = ["submission", "dashboard", "dashboard_filtered", "dashboard_search",
+             "dashboard_deep", "dossier", "committee_grid", "members_session",
+             "holder_dossier", "reporting", "export", "ceiling"]
+#: The dashboard again with these numbers of gunicorn workers: throughput should grow with
+#: them (nothing is held in a web process), as far as the machine's cores allow.
+SCALE_WORKERS = (2, 4)
+#: How deep the keyset page is (rows skipped), at most the tab's size.
+DEEP_ROWS = 10_000
 
 
 def log(message: str) -> None:
@@ -87,8 +95,9 @@ def app_environ(url: str, redis_url: str) -> dict[str, str]:
             "BASE_URL": "http://127.0.0.1"}
 
 
-def prepare(admin_url: str, name: str, dossiers: int, seed: int, redis_url: str) -> str:
-    url = database(admin_url, name)
+def prepare(admin_url: str, name: str, dossiers: int, seed: int, redis_url: str,
+            database_name: str | None = None) -> str:
+    url = database(admin_url, database_name or name)
     log(f"{name}: migrating (flask --app murporteur db upgrade)")
     subprocess.run([str(VENV_BIN / "flask"), "--app", "murporteur", "db", "upgrade"],
                    env=app_environ(url, redis_url), check=True, cwd=ROOT,
@@ -129,7 +138,24 @@ def targets(url: str) -> dict:
             "holder_dossier": q(
                 "SELECT d.public_id FROM dossier d JOIN user_account u ON u.id = d.holder_id "
                 "WHERE u.email = %s ORDER BY d.id LIMIT 1", (HOLDER_EMAIL,)).fetchone()[0],
+            "deep_page": deep_page(q),
         }
+
+
+def deep_page(q) -> str:
+    """The URL of a deep page of the "all" tab as its "next" link gives it: the cursor of the
+    row before it (``triage.dashboard.encode_cursor``: the default sort, submitted desc)."""
+    import base64
+
+    total = q("SELECT count(*) FROM dossier WHERE state <> 'draft'").fetchone()[0]
+    skipped = max(1, min(DEEP_ROWS, total - 1))
+    submitted, ident = q("SELECT submitted_at, id FROM dossier WHERE state <> 'draft' "
+                         "ORDER BY submitted_at DESC NULLS LAST, id DESC OFFSET %s LIMIT 1",
+                         (skipped - 1,)).fetchone()
+    raw = json.dumps(["submitted", "desc", submitted.isoformat() if submitted else None, ident],
+                     separators=(",", ":"))
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return f"/instruction/?tab=all&page={skipped // 50 + 1}&after={cursor}"
 
 
 def page_url(name: str, t: dict) -> str:
@@ -138,6 +164,7 @@ def page_url(name: str, t: dict) -> str:
             "committee_grid": f"/instruction/comites/{t['sessions'][0]}/grille",
             "members_session": f"/comite/seances/{t['member_session']}",
             "holder_dossier": f"/mes-dossiers/{t['holder_dossier']}",
+            "dashboard_deep": t["deep_page"],
             "ceiling": f"/_bench/dashboard-sql?user={t['animator_id']}"}.get(name, url)
 
 
@@ -171,6 +198,8 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
             context._bench_started = time.perf_counter()
 
         def after(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                return  # not counted, as in tests/core/test_query_counts.py
             current.append((time.perf_counter() - context._bench_started, statement,
                             parameters))
 
@@ -203,11 +232,18 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
             finally:
                 event.remove(engine, "before_cursor_execute", before)
                 event.remove(engine, "after_cursor_execute", after)
+            slowest = max(current, default=(0.0, "", None), key=lambda c: c[0])
             results[name] = {"status": response.status_code, "queries": len(current),
                              "sql_ms": round(sum(d for d, *_ in current) * 1000, 1),
-                             "ms": round(elapsed * 1000, 1), "bytes": len(body)}
+                             "ms": round(elapsed * 1000, 1), "bytes": len(body),
+                             "slowest_ms": round(slowest[0] * 1000, 1),
+                             "slowest_sql": re.sub(r"\s+", " ", slowest[1])[:160]}
             for duration, statement, parameters in current:
                 slow.append((duration, name, statement, parameters))
+            if os.environ.get("BENCH_DUMP_STATEMENTS"):  # to see what a page runs
+                with open(os.environ["BENCH_DUMP_STATEMENTS"], "a") as dump:
+                    dump.write(f"==== {name} {len(current)}\n" + "\n".join(
+                        re.sub(r"\s+", " ", s)[:160] for _d, s, _p in current) + "\n")
         plans = []
         if explain:
             # The slowest statement of each page the targets name, then the slowest overall.
@@ -394,7 +430,15 @@ def main(argv=None) -> int:
         "BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--redis-url", default=os.environ.get(
         "BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"))
+    parser.add_argument("--scale-workers", type=lambda v: [int(x) for x in v.split(",") if x],
+                        default=list(SCALE_WORKERS),
+                        help="the dashboard again with these numbers of workers (2,4)")
+    parser.add_argument("--database", default="murporteur_bench",
+                        help="the name of the full-scale database (the small one: <name>_small)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument("--no-load", action="store_true",
+                        help="in-process pass only (statement counts, times, plans): a check "
+                        "of the bench on a busy machine, without gunicorn and locust")
     parser.add_argument("--output", default=str(REPORT))
     args = parser.parse_args(argv)
     Path("/tmp/murporteur-bench").mkdir(exist_ok=True)
@@ -402,15 +446,43 @@ def main(argv=None) -> int:
     started = time.monotonic()
 
     small_url = prepare(args.admin_url, "murporteur_bench_small", args.small, args.seed,
-                        args.redis_url)
+                        args.redis_url, f"{args.database}_small")
     small = in_process(small_url, args.redis_url, targets(small_url), explain=False)
     log("query counts at the small scale measured")
-    url = prepare(args.admin_url, "murporteur_bench", args.dossiers, args.seed,
-                  args.redis_url)
+    if args.dossiers == args.small:  # a check of the bench itself: one database
+        url = small_url
+        prepare.counts["murporteur_bench"] = prepare.counts["murporteur_bench_small"]
+    else:
+        url = prepare(args.admin_url, "murporteur_bench", args.dossiers, args.seed,
+                      args.redis_url, args.database)
     t = targets(url)
     large = in_process(url, args.redis_url, t, explain=True)
     log("query counts and plans at full scale measured")
     targets_file = "/tmp/murporteur-bench/targets.json"
+    load: dict = {}
+    exports: list = []
+    scaling: dict = {}
+    if not args.no_load:
+        load, exports, scaling = under_load(args, url, t, targets_file)
+    if not args.keep:
+        for name in (f"{args.database}_small", args.database):
+            with psycopg.connect(args.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    results = {"command": command, "args": vars(args), "machine": machine(),
+               "generated": prepare.counts, "small": small, "large": large, "load": load,
+               "export": exports, "scaling": scaling, "minutes":
+               round((time.monotonic() - started) / 60, 1),
+               "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    Path("/tmp/murporteur-bench/results.json").write_text(json.dumps(results, indent=2))
+    from bench.report import write
+
+    write(results, Path(args.output))
+    log(f"done in {results['minutes']} min: {args.output}")
+    return 0
+
+
+def under_load(args, url: str, t: dict, targets_file: str) -> tuple[dict, list, dict]:
+    """The pages under locust, the export, and the dashboard with more workers."""
     load = {}
     with gunicorn(url, args.redis_url, args.port, args.workers) as master:
         t["cookies"] = {role: {c.name: c.value for c in logged_in(args.port, email)[1]}
@@ -423,20 +495,14 @@ def main(argv=None) -> int:
             log(f"  {load[scenario]}")
         exports = [export(args.port, master.pid) for _ in range(3)]
         log(f"export: {exports}")
-    if not args.keep:
-        for name in ("murporteur_bench_small", "murporteur_bench"):
-            with psycopg.connect(args.admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    results = {"command": command, "args": vars(args), "machine": machine(),
-               "generated": prepare.counts, "small": small, "large": large, "load": load,
-               "export": exports, "minutes": round((time.monotonic() - started) / 60, 1),
-               "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
-    Path("/tmp/murporteur-bench/results.json").write_text(json.dumps(results, indent=2))
-    from bench.report import write
-
-    write(results, Path(args.output))
-    log(f"done in {results['minutes']} min: {args.output}")
-    return 0
+    scaling = {}
+    for workers in args.scale_workers:
+        with gunicorn(url, args.redis_url, args.port, workers):
+            log(f"load: dashboard with {workers} workers")
+            scaling[workers] = locust("dashboard", args.port, args.users, args.seconds,
+                                      targets_file)
+            log(f"  {scaling[workers]}")
+    return load, exports, scaling
 
 
 if __name__ == "__main__":

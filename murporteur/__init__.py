@@ -90,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
+    from murporteur.audit import tasks as _audit_tasks  # noqa: F401
     from murporteur.collective import models as _collective  # noqa: F401
     from murporteur.committee import checklist as _committee_checklist  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
@@ -192,6 +193,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from murporteur.submissions.tallies import dossiers_cli
+
+    app.cli.add_command(dossiers_cli)
 
 
 def register_after_commit(app: Flask) -> None:

@@ -25,7 +25,7 @@ This module is the one place that documents the variables; the README's table mi
 | PASSWORD_RESET_HOURS | 2                                     | how long a password reset link stays valid |
 | SESSION_HOURS   | 12                                       | a session cookie older than this asks to log in again |
 | RATELIMIT_ENABLED | true (false in test)                   | limit repeated requests per address (login, links, idea form) |
-| RATELIMIT_STORAGE_URL | REDIS_URL, else memory://          | where the counters live (Redis shares them between workers) |
+| RATELIMIT_STORAGE_URL | REDIS_URL, else memory:// (dev)    | where the counters live; production requires Redis (shared by workers and machines) |
 | RATELIMIT_LOGIN | 10 per minute; 50 per hour               | login attempts (POST) per address |
 | RATELIMIT_LINK  | 5 per minute; 20 per hour                | access-link and password-reset requests per address |
 | RATELIMIT_IDEA  | 10 per minute; 60 per hour               | idea form submissions (POST) per address |
@@ -242,6 +242,13 @@ class Settings:
             proxy_hops = int(e.get("PROXY_HOPS", "0"))
         except ValueError as exc:
             raise ConfigurationError(f"A numeric setting is not a number: {exc}") from exc
+        _secret_key(env, instance_path, e.get("SECRET_KEY"))  # its message first
+        if (env == "production" and _flag(e.get("RATELIMIT_ENABLED"), True)
+                and not (e.get("RATELIMIT_STORAGE_URL") or e.get("REDIS_URL"))):
+            # Counters in memory are each worker's own: N workers (or machines) would allow
+            # N times the limit. Nothing of a request may live in a web process.
+            raise ConfigurationError("RATELIMIT_STORAGE_URL or REDIS_URL must be set in "
+                                     "production: the rate limits are shared by every worker.")
         return cls(
             env=env,
             database_url=normalise_database_url(database_url),

@@ -11,6 +11,11 @@ BEAT_SCHEDULE = {
         "task": "murporteur.notifications.recover_outbox",
         "schedule": timedelta(minutes=1),
     },
+    # Audit entries a missed hand-over left unchained (issue 16): every minute.
+    "chain-audit-trail": {
+        "task": "murporteur.audit.chain",
+        "schedule": timedelta(minutes=1),
+    },
     # Each animator's planned calls of the day.
     "remind-calls": {
         "task": "murporteur.triage.remind_calls",

@@ -26,8 +26,11 @@ class AuditEntry(Model):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str] = mapped_column(String(64))
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
-    prev_digest: Mapped[str] = mapped_column(String(64))
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set by the chainer after the commit (``services.chain_pending``): the entry's place in
+    # the chain and its digests; None while it waits (a few seconds).
+    chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_digest: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action} {self.subject_type}:{self.subject_id}>"

@@ -2,25 +2,31 @@
 
 ``record`` is called by the domain functions that do something sensitive (a state change, a
 decision, a position, an amount, an export, a look at a holder's personal data). The entry
-belongs to the caller's transaction: it is chained when that transaction commits, under a
-lock (``pg_advisory_xact_lock`` on PostgreSQL; SQLite has a single writer), so that two
-transactions committing at once never chain to the same predecessor. A rollback forgets it.
+belongs to the caller's transaction: it is written as that transaction commits, and a rollback
+forgets it. It is *chained* afterwards, so that no request waits for another to append: once
+the commit is done, ``chain_pending`` (the task ``murporteur.audit.chain``, handed over after
+the commit and run every minute by beat) links the entries not chained yet, in id order, each
+to the last one chained, under a lock only the chainers take (``pg_advisory_xact_lock`` on
+PostgreSQL; SQLite has a single writer). An entry's place in the chain is ``chain_seq``: an
+entry whose transaction commits after a later id was chained is appended then.
 
 Each entry's digest is the SHA-256 of the canonical JSON of (previous digest, created_at,
 actor, action, subject, snapshot): changing, inserting or deleting an entry in the middle
-breaks the chain at that point, which ``verify`` reports. Snapshots keep ids, states, amounts
-and dates; free texts (comments, motivations) only as their SHA-256, so that erasing a
-person's data never has to touch the trail.
+breaks the chain at that point, which ``verify`` reports (it chains what is still waiting
+first). Snapshots keep ids, states, amounts and dates; free texts (comments, motivations) only
+as their SHA-256, so that erasing a person's data never has to touch the trail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -29,9 +35,11 @@ from murporteur.core import aftercommit
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 
+log = logging.getLogger(__name__)
+
 #: The "previous digest" of the first entry.
 GENESIS = "0" * 64
-#: The key of the advisory lock that serialises the chaining on PostgreSQL ("mpaudit").
+#: The key of the advisory lock that serialises the chainers on PostgreSQL ("mpaudit").
 LOCK_KEY = 0x6D7061756469
 
 
@@ -99,7 +107,7 @@ def record(actor, action: str, subject, snapshot: dict | None = None, *,
         # Stored as it was digested: what comes back from the database digests the same.
         snapshot=json.loads(canonical(snapshot or {})))
     session = db.session()
-    aftercommit.before_commit(_chain, session, entry, session=session)
+    aftercommit.before_commit(_write, session, entry, session=session)
     return entry
 
 
@@ -111,26 +119,59 @@ def record_transition(actor, subject, event, **details) -> AuditEntry:
         "comment_sha256": text_digest(event.comment)}, at=event.created_at)
 
 
+def _write(session: Session, entry: AuditEntry) -> None:
+    """Add ``entry`` as its transaction commits (unchained: no lock, no waiting for others),
+    and have the chainer called once that commit is done."""
+    session.add(entry)
+    if not session.info.get(_CHAIN_ASKED):
+        session.info[_CHAIN_ASKED] = True
+        aftercommit.after_commit(_ask_for_chaining, session, session=session)
+
+
+_CHAIN_ASKED = "murporteur.audit.chain_asked"
+
+
+def _ask_for_chaining(session: Session) -> None:
+    session.info.pop(_CHAIN_ASKED, None)
+    from murporteur.audit.tasks import chain
+
+    task = current_app.extensions["celery"].tasks[chain.name]
+    try:
+        task.delay()
+    except Exception as exc:  # broker unreachable: beat's run chains them later
+        log.warning("audit entries wait for the chainer, broker unavailable: %s", exc)
+
+
 def _lock(session: Session) -> None:
-    """Hold the right to append until the commit, before reading the last digest."""
+    """Hold the right to chain until the commit (only the chainers wait for it)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
     elif dialect == "sqlite":
         # A write statement takes SQLite's single write lock now (a deferred transaction
-        # that only read so far would take it at the insert, after reading a stale digest).
+        # that only read so far would take it at the update, after reading a stale digest).
         session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
 
 
-def _chain(session: Session, entry: AuditEntry) -> None:
-    """Link ``entry`` to the last one, as its transaction commits (entries in record order)."""
-    _lock(session)  # taken again for the next entry: a no-op within the same transaction
-    previous = session.scalar(select(AuditEntry.digest).order_by(AuditEntry.id.desc())
-                              .limit(1)) or GENESIS
-    entry.prev_digest = previous
-    entry.digest = compute_digest(entry)
-    session.add(entry)
-    session.flush()  # ids in chain order
+def chain_pending(session: Session | None = None) -> int:
+    """Link the committed entries not chained yet, in id order, after the last chained one.
+    Flushes, never commits (the task and the command commit). Returns how many."""
+    session = session or db.session()
+    session.info.pop(_CHAIN_ASKED, None)
+    _lock(session)
+    last = session.execute(select(AuditEntry.chain_seq, AuditEntry.digest)
+                           .where(AuditEntry.chain_seq.is_not(None))
+                           .order_by(AuditEntry.chain_seq.desc()).limit(1)).first()
+    seq, previous = (last[0], last[1]) if last else (0, GENESIS)
+    count = 0
+    for entry in session.scalars(select(AuditEntry).where(AuditEntry.chain_seq.is_(None))
+                                 .order_by(AuditEntry.id)):
+        seq += 1
+        entry.chain_seq, entry.prev_digest = seq, previous
+        entry.digest = previous = compute_digest(entry)
+        count += 1
+    session.flush()
+    return count
 
 
 @dataclass
@@ -140,12 +181,15 @@ class Break:
 
 
 def _entries() -> Iterator[AuditEntry]:
-    yield from db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)
-                                  .execution_options(yield_per=500))
+    yield from db.session.scalars(select(AuditEntry).order_by(
+        AuditEntry.chain_seq.is_(None), AuditEntry.chain_seq, AuditEntry.id)
+        .execution_options(yield_per=500))
 
 
 def verify() -> tuple[int, Break | None]:
-    """Walk the chain from the start: how many entries hold, and the first that does not."""
+    """Chain what is still waiting, then walk the chain from the start: how many entries
+    hold, and the first that does not."""
+    chain_pending()
     previous = GENESIS
     count = 0
     for entry in _entries():

@@ -85,7 +85,8 @@ class Lifecycle(Generic[StateT]):
     ``history`` names the model's relationship the history rows are appended to (its class
     mixes ``core.db.TransitionRecord`` in); ``journal(actor, obj, event)`` writes the audit
     entry; ``signal`` is sent with ``event`` and ``actor``; ``stamp``, when given, is the
-    column set to the instant of each move.
+    column set to the instant of each move; ``milestone(obj, event)``, when given, notes
+    the first time the object reaches a state (what reporting counts), with the history row.
     """
 
     noun: object
@@ -95,6 +96,7 @@ class Lifecycle(Generic[StateT]):
     signal: Signal
     journal: Callable[[Any, Any, Any], object]
     stamp: str | None = None
+    milestone: Callable[[Any, Any], object] | None = None
     table: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -165,9 +167,15 @@ def apply_transition(obj, name: str, actor, comment: str = "", *,
     obj.state = transition.target
     if lifecycle.stamp:
         setattr(obj, lifecycle.stamp, event.created_at)
-    getattr(obj, lifecycle.history).append(event)
+    if lifecycle.history in inspect(obj).unloaded and relation.back_populates:
+        # Linked from the row's side: the history is not loaded only to be appended to.
+        setattr(event, relation.back_populates, obj)
+    else:
+        getattr(obj, lifecycle.history).append(event)
     db.session.add(event)
     db.session.flush()
+    if lifecycle.milestone is not None:
+        lifecycle.milestone(obj, event)
     lifecycle.journal(actor, obj, event)
     lifecycle.signal.send(obj, event=event, actor=actor)
     return event

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from blinker import Namespace
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from werkzeug.utils import import_string
 
 from murporteur.accounts.models import Role, User
@@ -130,6 +131,55 @@ def queue(key: str, recipient: User | str, context: dict, *, idempotency_key: st
     db.session.flush()
     remember_for_dispatch(db.session, row.id)
     return row
+
+
+def queue_many(key: str, recipients: list[User], context_of: Callable[[User], dict], *,
+               idempotency_key_of: Callable[[User], str], dossier_id: int | None = None,
+               sensitive: bool = False) -> int:
+    """``queue`` for many users at once (the whole team hearing of a new idea): their choices
+    read in one query, then one insert per table — the bell's entries, the digest items, the
+    outbox rows — whatever the number of recipients. Returns how many outbox rows were
+    written; the same rules as ``queue`` (an idempotency key already there is skipped)."""
+    entry = catalogue_entry(key)
+    keys = {user.id: idempotency_key_of(user) for user in recipients}
+    if not keys:
+        return 0
+    already = set(db.session.scalars(select(OutboxMessage.idempotency_key).where(
+        OutboxMessage.idempotency_key.in_(list(keys.values())))))
+    kind = KIND_OF_KEY.get(key)
+    modes: dict[int, DeliveryMode] = {} if kind is None else dict(db.session.execute(select(
+        NotificationPreference.user_id, NotificationPreference.mode).where(
+        NotificationPreference.user_id.in_(list(keys)), NotificationPreference.kind == kind))
+        .tuples().all())
+    bell, digest, outbox = [], [], []
+    for user in recipients:
+        if keys[user.id] in already:
+            continue
+        mode = modes.get(user.id, DeliveryMode.IMMEDIATE)
+        if mode == DeliveryMode.NONE:
+            continue
+        context = context_of(user)
+        if IN_APP in entry.channels:
+            subject, subjects = _bell_subjects(user, key, context)
+            bell.append({"user_id": user.id, "key": key, "subject": subject,
+                         "subjects": subjects, "url": _in_app_url(user, context, dossier_id)})
+        if mode == DeliveryMode.DIGEST:
+            digest.append({"user_id": user.id, "key": key, "context": context,
+                           "dossier_id": dossier_id})
+            continue
+        outbox.append({"key": key, "recipient_email": user.mail_address,
+                       "recipient_id": user.id, "dossier_id": dossier_id,
+                       "locale": locale_of(user), "context": context,
+                       "idempotency_key": keys[user.id], "sensitive": sensitive})
+    if bell:
+        db.session.execute(insert(InAppNotification), bell)
+    if digest:
+        db.session.execute(insert(DigestItem), digest)
+    if outbox:
+        for outbox_id in db.session.scalars(
+                insert(OutboxMessage).returning(OutboxMessage.id), outbox):
+            remember_for_dispatch(db.session, outbox_id)
+    return len(outbox)
 
 
 def active_animators() -> list[User]:
@@ -329,18 +379,25 @@ def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None
     return None
 
 
-def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = None
-               ) -> InAppNotification | None:
-    """The bell's entry for a notification: its subject, in the user's language."""
-    if IN_APP not in catalogue_entry(key).channels:
-        return None  # links to log in, and summaries of what the bell already shows
+def _bell_subjects(user: User, key: str, context: dict) -> tuple[str, dict[str, str]]:
+    """The bell entry's title in every language (the reader's is shown), and the one of
+    ``user``'s language (kept too, for entries read before titles had both)."""
     subjects = {}
     for language in LANGUAGES:
         with force_locale(language):
             subjects[language] = " ".join(render_template(
                 f"notifications/{key}.subject.txt", **dict(
-                    context, contact_email=collective_settings.get("contact_email"))).split())[:300]
-    subject = subjects.get(locale_of(user)) or subjects["fr"]
+                    context, contact_email=collective_settings.get("contact_email"))).split()
+            )[:300]
+    return subjects.get(locale_of(user)) or subjects["fr"], subjects
+
+
+def add_in_app(user: User, key: str, context: dict, dossier_id: int | None = None
+               ) -> InAppNotification | None:
+    """The bell's entry for a notification: its subject, in the user's language."""
+    if IN_APP not in catalogue_entry(key).channels:
+        return None  # links to log in, and summaries of what the bell already shows
+    subject, subjects = _bell_subjects(user, key, context)
     entry = InAppNotification(user_id=user.id, key=key, subject=subject, subjects=subjects,
                               url=_in_app_url(user, context, dossier_id))
     db.session.add(entry)

@@ -57,8 +57,8 @@ from murporteur.reporting.results import (
     QuarterRow,
 )
 from murporteur.submissions.choices import PriorityArea, Stage
-from murporteur.submissions.models import Dossier, DossierEvent
-from murporteur.submissions.workflow import TRANSITIONS, DossierState
+from murporteur.submissions.models import Dossier, DossierMilestone
+from murporteur.submissions.workflow import DossierState
 from murporteur.triage.models import Qualification, QualificationTheme
 
 STEPS = ("received", "qualified", "retained", "presented", "supported", "conventioned")
@@ -73,11 +73,6 @@ def _between(column, period: Period):
     return and_(column >= start, column < until)
 
 
-def _entering(state: DossierState) -> list[str]:
-    """The transitions of the workflow table that lead into ``state``."""
-    return [name for name, t in TRANSITIONS.items() if t.target == state]
-
-
 def _step(name: str):
     # Inlined rather than bound: a constant PostgreSQL types and groups by without a cast.
     return literal_column(f"'{name}'", String).label("step")
@@ -87,10 +82,10 @@ def first_reached():
     """(step, dossier_id, at): when each dossier first reached each step, all time."""
 
     def by_event(step: str, state: DossierState):
-        return (select(_step(step), DossierEvent.dossier_id,
-                       func.min(DossierEvent.created_at))
-                .where(DossierEvent.transition.in_(_entering(state)))
-                .group_by(DossierEvent.dossier_id))
+        # The lifecycle notes each dossier's first arrival in a state (``dossier_milestone``):
+        # read through its (step, reached_at) index instead of grouping the whole history.
+        return (select(_step(step), DossierMilestone.dossier_id, DossierMilestone.reached_at)
+                .where(DossierMilestone.step == str(state)))
 
     return union_all(
         select(_step("received"), Dossier.id.label("dossier_id"),
@@ -331,14 +326,22 @@ class SupportedProject:
     in_kind_cents: int
 
 
-def supported_projects(period: Period) -> list[SupportedProject]:
-    """The projects supported in the period, with who backs them and what was signed."""
+def supported_count(period: Period) -> int:
+    """How many projects were supported in the period (from the milestones' index)."""
+    return db.session.scalar(select(func.count()).select_from(DossierMilestone).where(
+        DossierMilestone.step == DossierState.SUPPORTED,
+        _between(DossierMilestone.reached_at, period))) or 0
+
+
+def supported_projects(period: Period, limit: int | None = None) -> list[SupportedProject]:
+    """The projects supported in the period (the first ``limit``), with who backs them and
+    what was signed."""
     reached = first_reached()
     in_period = (reached.c.step == "supported", _between(reached.c.at, period))
     dossiers = db.session.execute(
         select(Dossier.id, Dossier.number, Dossier.title, Dossier.structure_name, reached.c.at)
         .join(reached, reached.c.dossier_id == Dossier.id).where(*in_period)
-        .order_by(reached.c.at, Dossier.number)).all()
+        .order_by(reached.c.at, Dossier.number).limit(limit)).all()
     supporters = supporters_of_supported(period)
     names = {o.id: o.name for o in db.session.scalars(select(Organisation).where(
         Organisation.id.in_({i for ids in supporters.values() for i in ids})))}
@@ -347,8 +350,7 @@ def supported_projects(period: Period) -> list[SupportedProject]:
                    select(Convention.dossier_id, func.sum(Convention.committed_cents),
                           func.sum(Convention.in_kind_cents))
                    .where(Convention.signed_at.is_not(None),
-                          Convention.dossier_id.in_(
-                              select(reached.c.dossier_id).where(*in_period)))
+                          Convention.dossier_id.in_([d.id for d in dossiers]))
                    .group_by(Convention.dossier_id))}
     return [SupportedProject(d.number or "", d.title, d.structure_name, d.at,
                              sorted(names[i] for i in supporters.get(d.id, [])),

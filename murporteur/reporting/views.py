@@ -107,6 +107,11 @@ def _years(period: Period) -> list[int]:
     return sorted(set(range(this_year - 5, this_year + 1)) | {period.year}, reverse=True)
 
 
+#: The page stays small whatever the year: the first supported projects, the whole list in
+#: the yearly report (PDF) and the exports.
+SUPPORTED_ON_PAGE = 50
+
+
 @bp.get("/")
 @readers
 def dashboard():
@@ -125,7 +130,9 @@ def dashboard():
         "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,
         period=period, args=args, years=_years(period),
         organisations=services.reporting_organisations() if animator else [],
-        supported=services.supported_projects(period) if animator else None,
+        supported=services.supported_projects(period, limit=SUPPORTED_ON_PAGE)
+        if animator else None,
+        supported_total=services.supported_count(period) if animator else 0,
         **presentation(figures))
 
 

@@ -252,3 +252,32 @@ class Message(Model):
     dossier: Mapped[Dossier] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()
     documents: Mapped[list[Document]] = relationship(back_populates="message")
+
+
+class DossierTally(Model):
+    """How many sent dossiers are in each state with each assignee (0: nobody), kept by
+    database triggers on ``dossier`` (migration 0014_perf) in the transaction of every insert,
+    state change, assignment and deletion, whatever wrote it (the lifecycle, a service, a bulk
+    statement). The dashboard's tabs read it instead of counting the dossiers; ``flask dossiers
+    recount`` rebuilds it from the dossiers (``submissions.tallies``)."""
+
+    __tablename__ = "dossier_tally"
+
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    assignee_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DossierMilestone(Model):
+    """The first time a dossier reached a state, and who moved it there: written by the
+    lifecycle (``core.lifecycle``, ``Lifecycle.milestones``) with the history row, filled from
+    the history for older dossiers by migration 0014_perf. Reporting counts from it instead
+    of searching the whole history for each dossier's first move."""
+
+    __tablename__ = "dossier_milestone"
+    __table_args__ = (Index("ix_dossier_milestone_step_reached", "step", "reached_at"),)
+
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reached_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -131,6 +131,13 @@ def _journal(actor, dossier, event):
                                    redirect_structure_id=dossier.redirect_structure_id)
 
 
+def _milestone(dossier, event):
+    from murporteur.submissions.tallies import record_milestone
+
+    record_milestone(dossier, event)
+
+
 LIFECYCLE = Lifecycle(
     noun=_l("le dossier"), states=STATES, transitions=TRANSITIONS.values(), history="events",
-    signal=signals.dossier_transitioned, journal=_journal, stamp="state_changed_at")
+    signal=signals.dossier_transitioned, journal=_journal, stamp="state_changed_at",
+    milestone=_milestone)

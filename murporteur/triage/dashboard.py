@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -39,6 +41,7 @@ from murporteur.core.timeutil import PARIS
 from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
+from murporteur.submissions.tallies import NOBODY, tallies
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
 
@@ -107,6 +110,10 @@ class Filters:
     sort: str = "submitted"
     direction: str = "desc"
     page: int = 1
+    # Keyset pagination (deep pages cost what the first does): the page after, or before,
+    # the row a cursor names (``encode_cursor``); the page number is then only shown.
+    after: str = ""
+    before: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -149,12 +156,23 @@ class Filters:
             f.sort = "submitted"
         f.direction = "asc" if args.get("direction") == "asc" else "desc"
         f.page = params.page(args.get("page"))
+        for name in ("after", "before"):
+            raw = (args.get(name) or "")[:400]
+            if raw and decode_cursor(raw, f) is None:
+                f.errors.append(str(_l("Le lien de page n'est plus valable : la première "
+                                       "page est affichée.")))
+                f.page = 1
+            elif raw:
+                setattr(f, name, raw)
+        if f.after and f.before:
+            f.before = ""
         return f
 
     def to_args(self, **changes) -> dict:
         """The URL parameters of these filters (with ``changes``), empty values left out."""
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "errors"}
         values.update(changes)
+        keep_cursor = changes.keys() <= {"page", "after", "before"} and values["page"] != 1
         args = {"tab": values["tab"], "q": values["q"], "state": values["states"],
                 "theme": values["themes"], "stage": values["stages"],
                 "neighbourhood": values["neighbourhood"],
@@ -165,7 +183,10 @@ class Filters:
                 "submitted_to": values["submitted_to"].isoformat()
                 if values["submitted_to"] else "",
                 "sort": values["sort"], "direction": values["direction"],
-                "page": values["page"] if values["page"] != 1 else ""}
+                "page": values["page"] if values["page"] != 1 else "",
+                # A cursor belongs to a page of these very filters: any change drops it.
+                "after": values["after"] if keep_cursor else "",
+                "before": values["before"] if keep_cursor else ""}
         return {k: v for k, v in args.items() if v not in ("", [], None)}
 
     @property
@@ -306,6 +327,13 @@ def dossier_query(f: Filters, user: User, *, with_tab: bool = True):
 
 
 def ordered(query, f: Filters):
+    """``query`` in the order of ``f``, the dossier's id breaking ties."""
+    return ordered_on(query, f)[0]
+
+
+def ordered_on(query, f: Filters, *, reverse: bool = False):
+    """``query`` in the order of ``f`` (the dossier's id breaking ties), or its exact reverse;
+    with the column sorted on."""
     column: InstrumentedAttribute[Any]
     if f.sort == "assigned":
         assignee = aliased(User)
@@ -313,12 +341,82 @@ def ordered(query, f: Filters):
         column = assignee.full_name
     else:
         column = SORTS[f.sort]
-    order = column.asc() if f.direction == "asc" else column.desc()
-    tie = Dossier.id.asc() if f.direction == "asc" else Dossier.id.desc()
-    return query.order_by(order.nulls_last(), tie)
+    ascending = (f.direction == "asc") != reverse
+    order = column.asc() if ascending else column.desc()
+    tie = Dossier.id.asc() if ascending else Dossier.id.desc()
+    nulls = order.nulls_first() if reverse else order.nulls_last()
+    return query.order_by(nulls, tie), column
+
+
+def encode_cursor(f: Filters, dossier: Dossier) -> str:
+    """The position of ``dossier`` in the order of ``f``: its sort value and its id."""
+    if f.sort == "assigned":
+        value: Any = dossier.assigned_to.full_name if dossier.assigned_to else None
+    else:
+        value = getattr(dossier, SORTS[f.sort].key)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif value is not None:
+        value = str(value)
+    raw = json.dumps([f.sort, f.direction, value, dossier.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, f: Filters) -> tuple[Any, int] | None:
+    """(sort value, id) of a cursor made for the sort of ``f``; None for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort, direction, value, ident = json.loads(raw)
+        if (sort, direction) != (f.sort, f.direction) or not isinstance(ident, int) \
+                or not (value is None or isinstance(value, str)):
+            return None
+        if value is not None and sort == "submitted":
+            value = datetime.fromisoformat(value)
+        return value, ident
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+def _keyset(column, value, ident: int, *, forward: bool, ascending: bool):
+    """The rows after (``forward``) or before the position (value, ident) in the order
+    ``column`` asc/desc NULLS LAST, id asc/desc."""
+    tie = (Dossier.id > ident) if ascending == forward else (Dossier.id < ident)
+    if value is None:  # among the last rows, those without a value
+        return and_(column.is_(None), tie) if forward \
+            else or_(column.is_not(None), and_(column.is_(None), tie))
+    beyond = (column > value) if ascending == forward else (column < value)
+    if forward:
+        return or_(beyond, and_(column == value, tie), column.is_(None))
+    return or_(beyond, and_(column == value, tie))
+
+
+def kept_tab_counts(user: User) -> dict[str, int]:
+    """How many dossiers each tab holds, from the counts the database keeps per state and
+    assignee (``submissions.tallies``): a few dozen rows, whatever the number of dossiers."""
+    counts = tallies()
+    finished = {str(s) for s in TABS["finished"][1] or ()}
+    result = dict.fromkeys(TABS, 0)
+    for (state, assignee), count in counts.items():
+        result["all"] += count
+        if state == DossierState.SUBMITTED and assignee == NOBODY:
+            result["to_qualify"] += count
+        if assignee == user.id and state not in finished:
+            result["mine"] += count
+        for tab, (_label, states) in TABS.items():
+            if states is not None and state in states:
+                result[tab] += count
+    return result
 
 
 def tab_counts(f: Filters, user: User) -> dict[str, int]:
+    """How many dossiers each tab holds under the other filters: the kept counts without
+    filters, else one query (through the indexes of the filters and of the search)."""
+    if not f.q and not f.active_count:
+        return kept_tab_counts(user)
+    return counted_tab_counts(f, user)
+
+
+def counted_tab_counts(f: Filters, user: User) -> dict[str, int]:
     """How many dossiers each tab holds under the other filters, in one query."""
     base = dossier_query(f, user, with_tab=False).subquery()
     row = aliased(Dossier, base)
@@ -337,19 +435,32 @@ class Row:
     overdue_answer: bool
 
 
-def dashboard_page(f: Filters, user: User, now: datetime | None = None
-                   ) -> tuple[list[Row], int]:
-    """The page of rows under ``f`` and the number of dossiers in the tab."""
+def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
+                   counts: dict[str, int] | None = None) -> tuple[list[Row], int]:
+    """The page of rows under ``f`` and the number of dossiers in the tab (read from
+    ``counts``, the tabs' counts, when no filter narrows them)."""
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
     query = dossier_query(f, user)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = ordered(query.add_columns(documents, no_call, no_answer), f).options(
-        selectinload(Dossier.assigned_to), selectinload(Dossier.labels))
-    rows = db.session.execute(query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).all()
+    if counts is not None and not f.q and not f.active_count:
+        total = counts[f.tab]
+    else:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    cursor = decode_cursor(f.after or f.before, f) if (f.after or f.before) else None
+    query, column = ordered_on(query.add_columns(documents, no_call, no_answer), f,
+                               reverse=bool(cursor and f.before))
+    query = query.options(selectinload(Dossier.assigned_to), selectinload(Dossier.labels))
+    if cursor is not None:
+        query = query.where(_keyset(column, *cursor, forward=bool(f.after),
+                                    ascending=f.direction == "asc")).limit(PAGE_SIZE)
+    else:
+        query = query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)
+    rows = list(db.session.execute(query).all())
+    if cursor is not None and f.before:
+        rows.reverse()
     today = now.astimezone(PARIS).date()
     return [Row(d, count, (today - d.submitted_at.astimezone(PARIS).date()).days,
                 bool(late_call), bool(late_answer))

@@ -11,7 +11,7 @@ from murporteur.accounts.services import issue_link
 from murporteur.core.urls import external_url
 from murporteur.directory.models import SupportStructure
 from murporteur.extensions import db
-from murporteur.notifications.services import active_animators, queue
+from murporteur.notifications.services import active_animators, queue, queue_many
 from murporteur.submissions.workflow import STATES
 from murporteur.triage.services import staff_recipients
 
@@ -40,10 +40,10 @@ def on_transition(dossier, event, actor, **_):
     if event.transition == "submit":
         queue("dossier_receipt", holder, dict(context, tracking_url=tracking_url(dossier)),
               idempotency_key=f"receipt:{event.id}", dossier_id=dossier.id, sensitive=True)
-        for animator in active_animators():
-            queue("dossier_new_for_staff", animator, dict(context, url=_staff_url(dossier)),
-                  idempotency_key=f"new-dossier:{event.id}:{animator.id}",
-                  dossier_id=dossier.id)
+        staff_context = dict(context, url=_staff_url(dossier))
+        queue_many("dossier_new_for_staff", active_animators(), lambda _user: staff_context,
+                   idempotency_key_of=lambda user: f"new-dossier:{event.id}:{user.id}",
+                   dossier_id=dossier.id)
     elif event.transition == "withdraw":
         queue("dossier_withdrawn_receipt", holder, context,
               idempotency_key=f"withdrawn:{event.id}", dossier_id=dossier.id)

@@ -33,11 +33,18 @@ animators_only = roles_required(Role.ANIMATOR)
 @animators_only
 def inbox():
     filters = dashboard.Filters.from_args(request.args)
-    rows, total = dashboard.dashboard_page(filters, current_user)
+    counts = dashboard.tab_counts(filters, current_user)
+    rows, total = dashboard.dashboard_page(filters, current_user, counts=counts)
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
+    # The next and previous pages are read from the rows' position (keyset): as fast deep in
+    # the list as at its start. The first page needs none.
+    cursors = {"after": dashboard.encode_cursor(filters, rows[-1].dossier) if rows else "",
+               "before": dashboard.encode_cursor(filters, rows[0].dossier)
+               if rows and filters.page > 2 else ""}
     return render_template(
         "triage/dashboard.html", rows=rows, total=total, pages=pages, filters=filters,
-        counts=dashboard.tab_counts(filters, current_user), tabs=dashboard.TABS,
+        cursors=cursors,
+        counts=counts, tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
         organisations=dashboard.interested_organisations(),

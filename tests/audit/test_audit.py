@@ -35,6 +35,9 @@ def test_entries_are_chained_when_the_transaction_commits_and_the_chain_verifies
     audit.record(None, "test.two", ("export", "x"), {"when": date(2026, 1, 2)})
     assert entries("test.one") == []  # not before the commit
     db.session.commit()
+    assert entries("test.one")[0].digest is None  # chained after the commit, by the task
+    assert audit.chain_pending() == 3  # the submission of the dossier, and these two
+    db.session.commit()
     one, two = entries("test.one")[0], entries("test.two")[0]
     assert two.prev_digest == one.digest
     assert one.actor_label == f"animator#{animator.id}" and two.actor_label == "system"
@@ -67,6 +70,8 @@ def test_an_entry_of_a_rolled_back_savepoint_is_forgotten_the_others_chained(app
 def _three_entries(animator):
     for n in range(3):
         audit.record(animator, f"test.chain{n}", ("export", "x"), {"n": n})
+    db.session.commit()
+    audit.chain_pending()  # what the task does right after the commit
     db.session.commit()
     return [entries(f"test.chain{n}")[0] for n in range(3)]
 

@@ -161,15 +161,15 @@ def test_log_format_defaults_to_json_in_production_only(tmp_path):
         return Settings.from_environ(tmp_path, {"SECRET_KEY": "x", **environ}).flask_config()
 
     assert config()["LOG_FORMAT"] == "text"
-    assert config(MURPORTEUR_ENV="production", DATABASE_URL="postgresql://x/y"
-                  )["LOG_FORMAT"] == "json"
+    assert config(MURPORTEUR_ENV="production", DATABASE_URL="postgresql://x/y",
+                  REDIS_URL="redis://r/0")["LOG_FORMAT"] == "json"
     assert config(LOG_FORMAT="JSON")["LOG_FORMAT"] == "json"
     with pytest.raises(ConfigurationError, match="LOG_FORMAT"):
         config(LOG_FORMAT="xml")
     with pytest.raises(ConfigurationError, match="number"):
         config(READYZ_OUTBOX_MAX="many")
     assert config(BENCH="1")["BENCH"] is True
-    assert config(BENCH="1", MURPORTEUR_ENV="production",
+    assert config(BENCH="1", MURPORTEUR_ENV="production", REDIS_URL="redis://r/0",
                   DATABASE_URL="postgresql://x/y")["BENCH"] is False
 
 

@@ -25,6 +25,7 @@ from murporteur.reporting.services import (
     supported_projects,
 )
 from murporteur.submissions.services import submit_dossier
+from murporteur.submissions.tallies import backdate_event
 from murporteur.triage import services as triage
 from murporteur.triage.choices import CallOutcome
 from tests.factories import AnimatorFactory, DraftFactory, MemberFactory, OrganisationFactory
@@ -55,7 +56,7 @@ class Builder:
     @staticmethod
     def backdate(dossier, transition, when):
         event_ = [e for e in dossier.events if e.transition == transition][-1]
-        event_.created_at = when
+        backdate_event(event_, when)  # and the milestone it was the first arrival of
 
     def submit(self, key, title, when):
         dossier = DraftFactory(title=title)

@@ -488,7 +488,7 @@ def generate(url: str, n_dossiers: int, seed: int, log=print) -> dict[str, int]:
                          f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
         # The tab counts were kept by the triggers as the dossiers were copied; the
         # milestones are the lifecycle's, which COPY bypasses: rebuilt from the history as
-        # migration 0014_perf does for existing data.
+        # migration 0019_perf does for existing data.
         conn.execute("DELETE FROM dossier_milestone")
         conn.execute(MILESTONES_FROM_HISTORY)
         conn.commit()

@@ -256,7 +256,7 @@ class Message(Model):
 
 class DossierTally(Model):
     """How many sent dossiers are in each state with each assignee (0: nobody), kept by
-    database triggers on ``dossier`` (migration 0014_perf) in the transaction of every insert,
+    database triggers on ``dossier`` (migration 0019_perf) in the transaction of every insert,
     state change, assignment and deletion, whatever wrote it (the lifecycle, a service, a bulk
     statement). The dashboard's tabs read it instead of counting the dossiers; ``flask dossiers
     recount`` rebuilds it from the dossiers (``submissions.tallies``)."""
@@ -271,7 +271,7 @@ class DossierTally(Model):
 class DossierMilestone(Model):
     """The first time a dossier reached a state, and who moved it there: written by the
     lifecycle (``core.lifecycle``, ``Lifecycle.milestones``) with the history row, filled from
-    the history for older dossiers by migration 0014_perf. Reporting counts from it instead
+    the history for older dossiers by migration 0019_perf. Reporting counts from it instead
     of searching the whole history for each dossier's first move."""
 
     __tablename__ = "dossier_milestone"

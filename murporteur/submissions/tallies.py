@@ -1,6 +1,6 @@
 """Counts of sent dossiers per state and assignee, and each dossier's milestones.
 
-``dossier_tally`` is kept by database triggers (migration 0014_perf) in the transaction of the
+``dossier_tally`` is kept by database triggers (migration 0019_perf) in the transaction of the
 change, so that the dashboard's tabs read a few dozen rows instead of counting every dossier.
 ``dossier_milestone`` is written by the lifecycle (``record_milestone``, the hook of the
 dossier's ``Lifecycle``). ``recount`` rebuilds both from the dossiers and their history

@@ -40,7 +40,7 @@ def people(animator, event):
     h2, _ = services.add_holder_of(animator, event, d2)
     r1, _ = services.add_member(animator, event, claire)
     r2, _ = services.add_member(animator, event, marc)
-    return {"h1": h1, "h2": h2, "r1": r1, "r2": r2, "d1": d1, "alliade": alliade}
+    return {"h1": h1, "h2": h2, "r1": r1, "r2": r2, "d1": d1, "d2": d2, "alliade": alliade}
 
 
 def test_breaks_are_left_out_of_the_meeting_slots(event):
@@ -240,3 +240,17 @@ def test_the_schedule_exports_as_csv_with_one_row_per_meeting(
     assert re.search(r"2027-03-12 09:30.*2027-03-12 09:45.*1.*Claire Fontaine", lines[1])
     pdf = animator_client.get(f"/rencontres/{event.id}/tables.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_wishes_are_prefilled_from_premises_that_fit_the_idea(animator, event, people):
+    from murporteur.premises import services as premises
+    from murporteur.submissions.choices import SupportKind
+    from tests.premises.conftest import unit_values
+
+    dossier = people["d2"]  # Atelier vélo, in Vénissieux, seeking premises
+    dossier.town, dossier.support_kinds = "Vénissieux", [SupportKind.PREMISES.value]
+    marc = people["r2"].user  # Dynacité's member keeps a unit there
+    premises.save_unit(None, marc, None, **unit_values(town="Vénissieux"))
+    assert services.suggested_wishes(people["h2"]) == [people["r2"]]
+    assert services.suggested_wishes(people["r2"]) == [people["h2"]]
+    assert services.suggested_wishes(people["h1"]) == []  # not seeking premises

@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.api.views import bp as api_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
+    from murporteur.conventions.signing_views import bp as signing_bp
     from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.notifications.views import bp as notifications_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
                notifications_bp, privacy_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(signing_bp)  # issue 18: templates, documents, signatures
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
 
@@ -175,6 +177,9 @@ def register_commands(app: Flask) -> None:
     from murporteur.core.backup import backup_command, restore_command
 
     app.cli.add_command(audit_cli)
+    from murporteur.conventions.cli import conventions_cli
+
+    app.cli.add_command(conventions_cli)  # issue 18: flask conventions verify FILE
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 

@@ -75,14 +75,14 @@ permission("sign_convention")(may_sign)
 
 # --- Generated documents and electronic signatures (issue 18) ----------------------------
 
-@permission("sign_document")
+@permission("sign_convention_document")
 def may_sign_document(user: User | None, signature) -> bool:
     """Only the person asked to sign (or whom they delegated to) sees and uses the signature
     page: a member signs only for their organisation, the holder only for their project."""
     return user is not None and user.is_authenticated and user.id == signature.signer_id
 
 
-@permission("view_document")
+@permission("view_convention_document")
 def may_view_document(user: User | None, document) -> bool:
     """A generated document: the animators, its signatories, and whoever may see one of the
     conventions it binds."""

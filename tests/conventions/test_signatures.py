@@ -151,6 +151,12 @@ def test_the_whole_signature_journey_ends_in_a_sealed_pdf(app, project, animator
     asked = {m.recipient_email for m in outbox("convention_signature_requested")}
     assert asked == {s.signer.mail_address for s in document.signatures}
 
+    holder_page = client_of(app, dossier.holder).get(f"/mes-dossiers/{dossier.public_id}")
+    assert "Lire et signer la convention" in text(holder_page)
+    member = project["members"]["Lyon Métropole Habitat"]
+    assert "Lire et signer la convention" in text(
+        client_of(app, member).get("/conventions/mes-conventions"))
+
     for signature in document.signatures:
         client = client_of(app, signature.signer)
         page = client.get(f"/conventions/signatures/{signature.id}")

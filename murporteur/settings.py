@@ -50,6 +50,8 @@ This module is the one place that documents the variables; the README's table mi
 | READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
 | METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
 | BENCH           | false (always false in production)       | enables /_bench/dashboard-sql, the benchmark's bare-SQL ceiling |
+| SEAL_PKCS12_PATH | (unset: self-signed into instance/seal.p12) | PKCS#12 file of the certificate sealing signed conventions (PAdES) |
+| SEAL_PKCS12_PASSPHRASE | (empty)                            | passphrase of that PKCS#12 file |
 """
 
 from __future__ import annotations
@@ -141,7 +143,9 @@ def operations_settings(e: dict[str, str], env: str) -> dict[str, object]:
         raise ConfigurationError("LOG_FORMAT must be json or text.")
     return {"LOG_FORMAT": log_format, **_numbers(e, {"READYZ_OUTBOX_MAX": "500"}),
             "METRICS_TOKEN": e.get("METRICS_TOKEN") or None,
-            "BENCH": _flag(e.get("BENCH"), False) and env != "production"}
+            "BENCH": _flag(e.get("BENCH"), False) and env != "production",
+            "SEAL_PKCS12_PATH": e.get("SEAL_PKCS12_PATH") or None,
+            "SEAL_PKCS12_PASSPHRASE": e.get("SEAL_PKCS12_PASSPHRASE") or ""}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from murporteur.accounts.second_factor import enrol_with_secret
 from murporteur.accounts.services import create_user, holder_for_email
 from murporteur.demo import walk
 from murporteur.demo.committee import seed_committees
+from murporteur.demo.sign import seed_signatures
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
@@ -238,6 +239,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
             triage.add_label([dossier], labels[label_index], animators[0])
         logins["holder"].append(holder.email)
     seed_committees(waiting, animators[0], members, now, rng, structures)
+    seed_signatures(animators[0])  # issue 18: conventions signed in the application
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

@@ -39,6 +39,20 @@ class ConventionKind(enum.StrEnum):
     FINANCING = "financing"
 
 
+class TfpbAxis(enum.StrEnum):
+    """The axes of the national framework for the landlords' property-tax relief (abattement
+    de TFPB) in the priority neighbourhoods (QPV)."""
+
+    STAFF_PRESENCE = "staff_presence"
+    STAFF_TRAINING = "staff_training"
+    EXTRA_MAINTENANCE = "extra_maintenance"
+    WASTE = "waste"
+    RESIDENTIAL_PEACE = "residential_peace"
+    TENANT_CONSULTATION = "tenant_consultation"
+    SOCIAL_LINK = "social_link"
+    SMALL_WORKS = "small_works"
+
+
 class Convention(Model):
     __tablename__ = "convention"
     __table_args__ = (
@@ -68,6 +82,9 @@ class Convention(Model):
     signatories: Mapped[str] = mapped_column(Text, default="")
     reference: Mapped[str] = mapped_column(String(100), default="")
     signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    # An action in a priority neighbourhood, for the landlord's TFPB reporting (issue 18).
+    tfpb_axis: Mapped[TfpbAxis | None] = mapped_column(str_enum(TfpbAxis, "tfpb_axis"))
+    tfpb_qpv: Mapped[str] = mapped_column(String(200), default="", server_default="")
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -17,15 +17,22 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import Optional
 
 from murporteur.accounts.models import Organisation, Role, User
-from murporteur.conventions import documents, seal, signatures, templates
+from murporteur.conventions import documents, seal, signatures, templates, tfpb
 from murporteur.conventions.labels import KIND_LABELS
-from murporteur.conventions.models import Convention, ConventionDocument, ConventionKind, Signature
+from murporteur.conventions.models import (
+    Convention,
+    ConventionDocument,
+    ConventionKind,
+    Signature,
+    TfpbAxis,
+)
 from murporteur.conventions.policies import may_sign_document, may_view_document
 from murporteur.conventions.workflow import SIGNATURE_STATES, ConventionState
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.errors import DomainError
 from murporteur.core.handling import get_or_404, on_refusal
+from murporteur.core.tables import send_table
 from murporteur.extensions import db
 from murporteur.submissions.services import find_by_number
 
@@ -301,3 +308,57 @@ def verify():
 # Which conventions of a dossier may go out for signature (for the dossier page).
 def sendable(dossier) -> list[Convention]:
     return [c for c in dossier.conventions if c.state == ConventionState.DRAFT]
+
+
+# --- TFPB: QPV actions and the landlords' reporting ----------------------------------------
+
+@bp.app_context_processor
+def _tfpb_axes() -> dict:
+    return {"TFPB_AXES": tfpb.AXIS_LABELS}
+
+
+class TfpbForm(FlaskForm):
+    axis = SelectField(_l("Axe du cadre national"), validate_choice=False)
+    qpv = StringField(_l("Quartier prioritaire (QPV)"))
+
+
+@bp.post("/<id:convention_id>/tfpb")
+@animators_only
+def mark_tfpb(convention_id: int):
+    convention = get_or_404(Convention, convention_id)
+    form = TfpbForm()
+    back = url_for("conventions.show_convention", convention_id=convention.id) + "#tfpb"
+    if not form.validate_on_submit():
+        abort(400)
+    value = form.axis.data or ""
+    if value and value not in {a.value for a in TfpbAxis}:
+        flash(_("Choisissez parmi les réponses proposées."), "error")
+        return redirect(back)
+    try:
+        tfpb.mark(convention, current_user, TfpbAxis(value) if value else None,
+                  form.qpv.data or "")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(back)
+    flash(_("Action QPV enregistrée.") if value else _("La convention n'est plus une action "
+                                                       "QPV."), "success")
+    return redirect(back)
+
+
+@bp.get("/tfpb")
+@animators_only
+def tfpb_report():
+    year = params.identifier(request.args.get("annee"))
+    data = tfpb.rows(year)
+    wanted = params.choice(request.args.get("format"), {"csv": 1, "xlsx": 1, "pdf": 1}, "")
+    name = f"tfpb-{year or 'toutes-annees'}"
+    if wanted in ("csv", "xlsx"):
+        return send_table(wanted, f"{name}.{wanted}", "TFPB", tfpb.HEADERS, tfpb.table(data))
+    if wanted == "pdf":
+        html = render_template("conventions/pdf/tfpb.html", rows=data, year=year,
+                               headers=tfpb.HEADERS)
+        return Response(documents.html_to_pdf(html), mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    return render_template("conventions/tfpb.html", rows=data, year=year,
+                           headers=tfpb.HEADERS)

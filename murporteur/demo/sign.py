@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from murporteur.accounts.models import OrganisationKind
 from murporteur.conventions import services as conventions
-from murporteur.conventions import signatures, templates
-from murporteur.conventions.models import ConventionKind
+from murporteur.conventions import signatures, templates, tfpb
+from murporteur.conventions.models import ConventionKind, TfpbAxis
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications.models import OutboxMessage
@@ -66,8 +67,12 @@ def seed_signatures(animator) -> None:
             convention = created[0]
             conventions.update_convention(convention, animator,
                                           reference=f"CONV-{dossier.number}",
-                                          end_date=convention.end_date + timedelta(days=90))
+                                          end_date=today + timedelta(days=485))
         document = signatures.send_for_signature(created, animator)
         if index == 0:  # the jointly supported project: signed by every party, sealed
+            for convention in created:  # the landlords count it for their TFPB relief
+                if convention.organisation.kind == OrganisationKind.LANDLORD:
+                    tfpb.mark(convention, animator, TfpbAxis.SOCIAL_LINK,
+                              (dossier.neighbourhoods or dossier.town).split(",")[0])
             for number, signature in enumerate(document.signatures):
                 _sign(signature, DEMO_IPS[number % len(DEMO_IPS)])

@@ -322,3 +322,60 @@ def test_the_verify_page_and_command(app, client, sealed, tmp_path):
         path.write_bytes(tampered)
         ko = runner.invoke(conventions_cli, ["verify", str(path)])
         assert ko.exit_code == 1
+
+
+# --- TFPB ----------------------------------------------------------------------------------
+
+def test_a_landlords_qpv_actions_are_reported_per_year_qpv_and_axis(app, project, animator,
+                                                                    animator_client):
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from murporteur.accounts.models import OrganisationKind
+    from murporteur.core.lifecycle import apply_transition
+
+    lyon = lyon_of(project)
+    lyon.organisation.kind = OrganisationKind.LANDLORD
+    lyon.start_date = date(2026, 3, 2)
+    refused = animator_client.post(f"/conventions/{lyon.id}/tfpb",
+                                   data={"axis": "social_link", "qpv": ""})
+    assert refused.status_code == 302
+    assert "Indiquez le quartier prioritaire" in text(animator_client.get(
+        refused.headers["Location"]))
+    assert animator_client.post(f"/conventions/{lyon.id}/tfpb", data={
+        "axis": "social_link", "qpv": "Mas du Taureau"}).status_code == 302
+    db.session.refresh(lyon)
+    assert lyon.tfpb_axis == "social_link"
+    # only signed conventions count
+    assert "Mas du Taureau" not in text(animator_client.get("/conventions/tfpb"))
+    apply_transition(lyon, "send_for_signature", animator)
+    apply_transition(lyon, "sign", animator)
+    db.session.flush()
+    page = animator_client.get("/conventions/tfpb?annee=2026")
+    shown = text(page).replace("\u202f", " ").replace("\xa0", " ")
+    assert "Lyon Métropole Habitat Mas du Taureau" not in shown  # cells apart
+    assert "Mas du Taureau" in shown and "Animation, lien social, vivre ensemble" in shown
+    assert "8 000" in shown
+    assert "Mas du Taureau" not in text(animator_client.get("/conventions/tfpb?annee=2025"))
+    csv_text = animator_client.get("/conventions/tfpb?annee=2026&format=csv").get_data(
+        as_text=True)
+    assert "Lyon Métropole Habitat;2026;Mas du Taureau;Animation, lien social, vivre " \
+        "ensemble;1;8000,00;0,00" in csv_text
+    book = load_workbook(io.BytesIO(animator_client.get(
+        "/conventions/tfpb?annee=2026&format=xlsx").data))
+    assert [c.value for c in book.active[2]] == [
+        "Lyon Métropole Habitat", "2026", "Mas du Taureau",
+        "Animation, lien social, vivre ensemble", "1", 8000, 0]
+    in_pdf = pdf_text(animator_client.get("/conventions/tfpb?annee=2026&format=pdf").data)
+    assert "Lyon Métropole Habitat 2026" in in_pdf and "vivre ensemble 1 8000.00" in in_pdf
+    partner = next(c for c in project["conventions"] if c is not lyon)
+    partner.organisation.kind = OrganisationKind.PARTNER
+    assert animator_client.post(f"/conventions/{partner.id}/tfpb", data={
+        "axis": "waste", "qpv": "Les Minguettes"}).status_code == 302
+    db.session.refresh(partner)
+    assert partner.tfpb_axis is None  # only a landlord's convention counts
+    assert animator_client.post(f"/conventions/{lyon.id}/tfpb", data={
+        "axis": "nonsense", "qpv": "X"}).status_code == 302
+    db.session.refresh(lyon)
+    assert lyon.tfpb_axis == "social_link"

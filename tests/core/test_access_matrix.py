@@ -247,6 +247,8 @@ ROUTES = {
     "signing.delegate": ("POST", "/conventions/signatures/{signature}/deleguer",
                          _only([], 404, member=422)),
     "signing.verify": ("GET", "/conventions/verifier", _all(200)),
+    "signing.mark_tfpb": ("POST", "/conventions/{convention}/tfpb", _only([], animator=302)),
+    "signing.tfpb_report": ("GET", "/conventions/tfpb", _only(["animator"])),
 }
 
 

@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.collective.views import bp as collective_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
+    from murporteur.conventions.signing_views import bp as signing_bp
     from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
     from murporteur.meetings.views import bp as meetings_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.premises.views import bp as premises_bp  # issue 19
 
     app.register_blueprint(premises_bp)
+    app.register_blueprint(signing_bp)  # issue 18: templates, documents, signatures
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
 
@@ -191,6 +193,9 @@ def register_commands(app: Flask) -> None:
     from murporteur.core.backup import backup_command, restore_command
 
     app.cli.add_command(audit_cli)
+    from murporteur.conventions.cli import conventions_cli
+
+    app.cli.add_command(conventions_cli)  # issue 18: flask conventions verify FILE
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     from murporteur.submissions.tallies import dossiers_cli

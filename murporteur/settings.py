@@ -59,12 +59,14 @@ This module is the one place that documents the variables; the README's table mi
 | COMMITTEE_PLACE | (unset: the settings page)               | a new committee session's default place; overrides the page |
 | CONSENT_TEXT    | (unset: the settings page)               | the idea form's consent words; overrides the page (with CONSENT_VERSION) |
 | CONSENT_VERSION | (unset: the settings page, else 2026-11) | the version dossiers record with their consent; overrides the page |
+| PREMISES_TILE_URL | (unset: no map)                        | tile server of the public premises map, https://host/{z}/{x}/{y}.png; its host alone is added to the CSP's img-src |
+| PREMISES_TILE_ATTRIBUTION | (empty)                        | the attribution the tile server asks for, shown on the map |
+| SEAL_PKCS12_PATH | (unset: self-signed into instance/seal.p12) | PKCS#12 file of the certificate sealing signed conventions (PAdES) |
+| SEAL_PKCS12_PASSPHRASE | (empty)                            | passphrase of that PKCS#12 file |
 
 CONTACT_EMAIL, FIRST_CALL_DAYS, HOLDER_ANSWER_DAYS and HOLDER_REMINDER_DAYS are settings of the
 collective too: set, each overrides what the admin saves on the settings page; unset, the page
 decides (then the default above).
-| PREMISES_TILE_URL | (unset: no map)                        | tile server of the public premises map, https://host/{z}/{x}/{y}.png; its host alone is added to the CSP's img-src |
-| PREMISES_TILE_ATTRIBUTION | (empty)                        | the attribution the tile server asks for, shown on the map |
 """
 
 from __future__ import annotations
@@ -175,7 +177,9 @@ def operations_settings(e: dict[str, str], env: str) -> dict[str, object]:
         raise ConfigurationError("LOG_FORMAT must be json or text.")
     return {"LOG_FORMAT": log_format, **_numbers(e, {"READYZ_OUTBOX_MAX": "500"}),
             "METRICS_TOKEN": e.get("METRICS_TOKEN") or None,
-            "BENCH": _flag(e.get("BENCH"), False) and env != "production"}
+            "BENCH": _flag(e.get("BENCH"), False) and env != "production",
+            "SEAL_PKCS12_PATH": e.get("SEAL_PKCS12_PATH") or None,
+            "SEAL_PKCS12_PASSPHRASE": e.get("SEAL_PKCS12_PASSPHRASE") or ""}
 
 
 @dataclass(frozen=True)

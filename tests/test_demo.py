@@ -82,10 +82,12 @@ def test_the_demo_has_signed_conventions_with_payments(app):
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     conventions = db.session.scalars(select(Convention)).all()
-    assert conventions and all(c.signed_at for c in conventions)
+    # (issue 18 adds conventions in the application's signature, at every stage)
+    signed = [c for c in conventions if c.state not in ("draft", "sent_for_signature")]
+    assert signed and all(c.signed_at for c in signed)
     assert sum(c.paid_cents for c in conventions) > 0
     states = {c.dossier.state for c in conventions}
-    assert states == {"conventioned", "closed"}
+    assert {"conventioned", "closed"} <= states <= {"conventioned", "closed", "supported"}
 
 
 def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app):
@@ -102,3 +104,20 @@ def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app
         for m in past.meetings]) == []
     assert upcoming.state == "preparing" and upcoming.registration_open
     assert upcoming.meetings == [] and any(p.wishes for p in upcoming.participants)
+
+
+def test_the_demo_has_conventions_signed_in_the_app_at_every_stage(app):
+    from murporteur.conventions import seal
+    from murporteur.conventions.models import Convention, ConventionDocument
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    documents = db.session.scalars(select(ConventionDocument)).all()
+    sealed = [d for d in documents if d.sealed_at]
+    assert sealed and len(sealed[0].conventions) >= 2  # jointly supported, one document
+    assert seal.verify(sealed[0].sealed_pdf).valid
+    pending = [d for d in documents if d.is_open]
+    assert pending and {s.state for s in pending[0].signatures} == {"pending"}
+    cancelled = [d for d in documents if d.cancelled_at]
+    assert cancelled and {s.state for s in cancelled[0].signatures} == {"signed", "cancelled"}
+    assert db.session.scalar(select(Convention).where(
+        Convention.state == "sent_for_signature"))

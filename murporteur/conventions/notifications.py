@@ -22,7 +22,9 @@ def on_convention_transition(convention, event, actor, **_):
     context = dict(dossier_context(dossier), organisation=convention.organisation.name,
                    comment=event.comment,
                    url=external_url("conventions.show_convention", convention_id=convention.id))
-    if event.transition == "send_for_signature":
+    if event.transition == "send_for_signature" and not any(
+            d.is_open for d in getattr(convention, "documents", [])):
+        # (sent as a document to sign in the application: its signatories are asked instead)
         members = db.session.scalars(select(User).where(
             User.organisation_id == convention.organisation_id, User.active.is_(True),
             User.role == Role.MEMBER))

@@ -71,3 +71,23 @@ permission("record_payment")(may_record_payment)
 # Signing (and depositing the signed copy) is the lifecycle's ``sign`` rule: named here, written
 # once in ``workflow``.
 permission("sign_convention")(may_sign)
+
+
+# --- Generated documents and electronic signatures (issue 18) ----------------------------
+
+@permission("sign_convention_document")
+def may_sign_document(user: User | None, signature) -> bool:
+    """Only the person asked to sign (or whom they delegated to) sees and uses the signature
+    page: a member signs only for their organisation, the holder only for their project."""
+    return user is not None and user.is_authenticated and user.id == signature.signer_id
+
+
+@permission("view_convention_document")
+def may_view_document(user: User | None, document) -> bool:
+    """A generated document: the animators, its signatories, and whoever may see one of the
+    conventions it binds."""
+    if user is None or not user.is_authenticated:
+        return False
+    if any(s.signer_id == user.id for s in document.signatures):
+        return True
+    return any(may_view_convention(user, c) for c in document.conventions)

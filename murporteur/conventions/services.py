@@ -12,6 +12,7 @@ from murporteur import signals
 from murporteur.accounts.models import Organisation, User
 from murporteur.audit import services as audit
 from murporteur.committee.models import AgendaItem, Decision, Position
+from murporteur.conventions import signatures
 from murporteur.conventions.models import Amendment, Convention, ConventionKind, Payment
 from murporteur.conventions.policies import may_manage_convention, may_sign, visible_conventions
 from murporteur.conventions.workflow import FINISHED, SIGNED_STATES, ConventionState
@@ -127,6 +128,8 @@ def update_convention(convention: Convention, actor: User, **fields) -> None:
     db.session.flush()
     differences = {name: {"old": before[name], "new": value}
                    for name, value in fields.items() if before[name] != value}
+    if differences:
+        signatures.changed(convention, actor)
     audit.record(actor, "convention.update", convention, {
         name: (change if name.endswith(("_cents", "_date")) or name == "kind"
                else {"changed": True}) for name, change in differences.items()})
@@ -179,6 +182,7 @@ def schedule_payment(convention: Convention, actor: User, planned: date,
     payment = Payment(convention=convention, planned_date=planned, amount_cents=amount_cents)
     db.session.add(payment)
     db.session.flush()
+    signatures.changed(convention, actor)
     audit.record(actor, "payment.schedule", payment, {
         "convention_id": convention.id, "planned_date": planned, "amount_cents": amount_cents})
     return payment
@@ -214,8 +218,10 @@ def remove_payment(payment: Payment, actor: User) -> None:
     audit.record(actor, "payment.remove", payment, {
         "convention_id": payment.convention_id, "planned_date": payment.planned_date,
         "amount_cents": payment.amount_cents})
-    payment.convention.payments.remove(payment)
+    convention = payment.convention
+    convention.payments.remove(payment)
     db.session.flush()
+    signatures.changed(convention, actor)
 
 
 @signals.convention_transitioned.connect

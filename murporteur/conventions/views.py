@@ -33,6 +33,7 @@ from murporteur.conventions.workflow import (
     CONVENTION_TRANSITIONS,
     FINISHED,
     LIFECYCLE,
+    SIGNATURE_STATES,
     SIGNED_STATES,
 )
 from murporteur.core import params
@@ -84,7 +85,8 @@ def _convention_labels() -> dict:
     """The words of the conventions' states and kinds, for every template: the holder's
     dossier page includes ``conventions/_holder_conventions.html`` too."""
     return {"CONVENTION_LABELS": {"states": CONVENTION_STATES, "kinds": KIND_LABELS,
-                                  "amended_fields": AMENDED_FIELD_LABELS}}
+                                  "amended_fields": AMENDED_FIELD_LABELS},
+            "SIGNATURE_LABELS": SIGNATURE_STATES}
 
 
 # --- Lists ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from murporteur import signals
@@ -53,6 +54,9 @@ by_staff = either(by_role(Role.ANIMATOR), by_system)
 CONVENTION_TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     Transition("send_for_signature", frozenset({S.DRAFT}), S.SENT_FOR_SIGNATURE, by_staff,
                _l("Envoyer pour signature")),
+    # A document changed after sending: back to the draft, its pending signatures cancelled.
+    Transition("withdraw", frozenset({S.SENT_FOR_SIGNATURE}), S.DRAFT, by_staff,
+               _l("Retirer de la signature")),
     Transition("sign", frozenset({S.SENT_FOR_SIGNATURE}), S.SIGNED,
                either(by_staff, by_signatory), _l("Marquer comme signée")),
     Transition("activate", frozenset({S.SIGNED}), S.ACTIVE, by_staff, _l("Démarrer")),
@@ -72,3 +76,35 @@ def may_sign(user, convention) -> bool:
     """Whether ``user`` may sign ``convention`` (and so deposit its signed copy): asked of
     the ``sign`` transition, so that it is written once."""
     return LIFECYCLE.may(convention, "sign", user)
+
+
+# --- One party's electronic signature of a generated document (issue 18) ------------------
+
+class SignatureState(enum.StrEnum):
+    PENDING = "pending"
+    SIGNED = "signed"
+    CANCELLED = "cancelled"
+
+
+SIGNATURE_STATES: dict[SignatureState, State] = {
+    SignatureState.PENDING: State(_l("En attente"), "blue"),
+    SignatureState.SIGNED: State(_l("Signé"), "green", finished=True),
+    SignatureState.CANCELLED: State(_l("Annulée"), "grey", finished=True),
+}
+
+#: Sent when a signature moves (the conventions' own receivers listen).
+signature_transitioned = Namespace().signal("signature-transitioned")
+
+
+def by_signer(actor, signature) -> bool:
+    """The person asked to sign (or whom they delegated to), and nobody else."""
+    return actor is not None and actor.id == signature.signer_id
+
+
+SIGNATURE_LIFECYCLE = Lifecycle(
+    noun=_l("la signature"), states=SIGNATURE_STATES, transitions=(
+        Transition("sign", frozenset({SignatureState.PENDING}), SignatureState.SIGNED,
+                   by_signer, _l("Signer")),
+        Transition("cancel", frozenset({SignatureState.PENDING}), SignatureState.CANCELLED,
+                   by_staff, _l("Annuler"), comment_required=True),
+    ), history="events", signal=signature_transitioned, journal=audit.record_transition)

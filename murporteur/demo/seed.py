@@ -25,6 +25,7 @@ from murporteur.demo.committee import seed_committees
 from murporteur.demo.meetings import seed_meetings
 from murporteur.demo.org import seed_organisation_details
 from murporteur.demo.premises import seed_premises
+from murporteur.demo.sign import seed_signatures
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
@@ -245,6 +246,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
     seed_premises(members, animators[0], now, rng)
     seed_meetings(animators[0], members, now, rng)
     seed_organisation_details()
+    seed_signatures(animators[0])  # issue 18: conventions signed in the application
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

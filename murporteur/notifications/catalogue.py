@@ -218,6 +218,23 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         "convention_to_sign", _l("Les membres de l'organisation signataire"),
         _l("Quand une convention leur est envoyée pour signature"), _MEMBERS,
         {**_CONVENTION, "comment": ""}),
+    # Issue 18 (sign): signing a convention in the application.
+    Notification(
+        "convention_signature_requested", _l("Chaque signataire d'un document de convention"),
+        _l("Quand un document est envoyé pour signature, ou une signature déléguée"),
+        _HOLDER + _MEMBERS, {**_CONVENTION, "document": "Convention de financement",
+                             "url": f"{_SITE}/conventions/signatures/7"}),
+    Notification(
+        "convention_signature_code", _l("Le signataire qui demande un code"),
+        _l("Quand un signataire demande son code à usage unique"), _HOLDER + _MEMBERS,
+        {**_CONVENTION, "document": "Convention de financement", "code": "482913",
+         "minutes": 15, "url": f"{_SITE}/conventions/signatures/7"}, channels=(EMAIL,)),
+    Notification(
+        "convention_signature_cancelled", _l("Chaque signataire d'un document de convention"),
+        _l("Quand la convention est modifiée après l'envoi du document"), _HOLDER + _MEMBERS,
+        {**_CONVENTION, "document": "Convention de financement",
+         "reason": "La convention a été modifiée après son envoi.",
+         "url": f"{_SITE}/conventions/signatures/7"}),
     Notification(
         "convention_signed_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
         _l("Quand une organisation signe une convention"), _STAFF,

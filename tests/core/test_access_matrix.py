@@ -334,6 +334,29 @@ ROUTES = {
                             {**_all(404), "holder": 200}),
     "submissions.autosave_draft": ("POST", "/deposer/{draft}/enregistrement-auto",
                                    {**_all(404), "holder": 204}),
+    # Issue 18 (sign): templates, generated documents, electronic signatures. A signature
+    # page is its signatory's alone (the member of the organisation it was sent to).
+    "signing.list_templates": ("GET", "/conventions/modeles", _only(["animator"])),
+    "signing.edit_template": ("GET", "/conventions/modeles/financing", _only(["animator"])),
+    "signing.preview_template": ("POST", "/conventions/modeles/financing/apercu",
+                                 _only([], animator=422)),
+    "signing.send_for_signature": ("POST", "/conventions/dossiers/{supported}/signature",
+                                   _only([], animator=302)),
+    "signing.document_pdf": ("GET", "/conventions/documents/{sign_document}.pdf",
+                             _only(["animator", "member"], 404, member_b=404)),
+    "signing.sealed_pdf": ("GET", "/conventions/documents/{sign_document}/scellee.pdf",
+                           _only([], 404)),
+    "signing.signature_page": ("GET", "/conventions/signatures/{signature}",
+                               _only(["member"], 404, member_b=404)),
+    "signing.send_code": ("POST", "/conventions/signatures/{signature}/code",
+                          _only([], 404, member=302)),
+    "signing.sign": ("POST", "/conventions/signatures/{signature}/signer",
+                     _only([], 404, member=422)),
+    "signing.delegate": ("POST", "/conventions/signatures/{signature}/deleguer",
+                         _only([], 404, member=422)),
+    "signing.verify": ("GET", "/conventions/verifier", _all(200)),
+    "signing.mark_tfpb": ("POST", "/conventions/{convention}/tfpb", _only([], animator=302)),
+    "signing.tfpb_report": ("GET", "/conventions/tfpb", _only(["animator"])),
 }
 
 
@@ -444,6 +467,18 @@ def world(app):
     staged = stage(users["admin"], "organisations", "o.csv", "nom\nOrg importée\n".encode())
     values.update(organisation=org_a.id, person=invited.invitation.user_id,
                   invitation=invited.secret, staged=staged.token)
+    # Issue 18 (sign): a document sent for signature to the member's organisation.
+    from murporteur.conventions import signatures as signing
+
+    to_sign = submitted_dossier()
+    to_sign.state = "supported"
+    sent = Convention(dossier=to_sign, organisation=users["member"].organisation,
+                      kind="financing", state="draft", committed_cents=300000)
+    db.session.add(sent)
+    db.session.flush()
+    sign_document = signing.send_for_signature([sent], users["animator"])
+    values.update(sign_document=sign_document.id, signature=next(
+        s.id for s in sign_document.signatures if s.signer_id == users["member"].id))
     return users, values
 
 

@@ -111,8 +111,9 @@ def test_in_production_https_answers_carry_hsts_and_the_cookie_is_secure(product
 
 # --- Templates -----------------------------------------------------------------------------
 
-#: E-mails and PDFs are not web pages: mail clients need inline styles, WeasyPrint reads <style>.
-NOT_SERVED = ("notifications/",)
+#: E-mails and PDFs are not web pages: mail clients need inline styles, WeasyPrint reads <style>
+#: (the PDFs' sources: ``*_pdf.html`` and the convention documents' ``conventions/pdf/``).
+NOT_SERVED = ("notifications/", "conventions/pdf/")
 INLINE = [(re.compile(r"""\sstyle\s*=\s*["']""", re.IGNORECASE), "style attribute"),
           (re.compile(r"<style\b", re.IGNORECASE), "<style> element"),
           (re.compile(r"<script\b(?![^>]*\bsrc=)", re.IGNORECASE), "inline <script>"),

@@ -113,7 +113,8 @@ class Filters:
     def from_args(cls, args) -> Filters:
         """Read the URL; what cannot be understood is ignored and said in ``errors``."""
         f = cls()
-        f.tab = args.get("tab", "to_qualify")
+        # A search typed without a tab looks in every tab (issue 17).
+        f.tab = args.get("tab") or ("all" if (args.get("q") or "").strip() else "to_qualify")
         if f.tab not in TABS:
             f.tab = "to_qualify"
         f.q = (args.get("q") or "").strip()[:200]

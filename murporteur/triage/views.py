@@ -140,4 +140,4 @@ def labels():
     return page()
 
 
-from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)
+from murporteur.triage import dossier_views, search_views  # noqa: E402,F401  (routes on this blueprint)

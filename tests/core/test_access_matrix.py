@@ -226,6 +226,10 @@ ROUTES = {
                                  _only(["holder", "other_holder"])),
     "privacy.request_erasure": ("GET", "/compte/effacement",
                                 _only(["holder", "other_holder"])),
+    # Issue 17 (uxs): the staff's search from the header, its page and its suggestions.
+    "triage.search_everything": ("GET", "/instruction/recherche?q=caf", _only(["animator"])),
+    "triage.search_suggestions": ("GET", "/instruction/recherche/suggestions?q=caf",
+                                  _only(["animator"])),
 }
 
 

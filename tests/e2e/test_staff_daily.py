@@ -1,0 +1,66 @@
+"""The animators' daily work (issue 17): the search from the header, errors where the eye is,
+the live committee grid. Each page is checked with axe in French and in English."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.steps import log_in, visit
+from tests.e2e.test_staff import _animator, _submitted
+
+expect = pytest.importorskip("playwright.sync_api",
+                             reason="Playwright is not installed").expect
+
+
+def test_part_of_a_number_is_found_from_the_default_tab(web, live):
+    from murporteur.triage import services as triage
+    from tests.factories import AnimatorFactory, submitted_dossier
+
+    with live.data():
+        someone = AnimatorFactory()
+        dossier = submitted_dossier(title="Recyclerie des Pentes", town="Villeurbanne")
+        triage.assign(dossier, someone, someone)  # no longer in the default tab
+        number, title = dossier.number, dossier.title
+    page = web.open()
+    log_in(page, live, web.checker, _animator(live))
+    visit(page, live, web.checker, "/instruction/")
+    box = page.get_by_role("searchbox", name="Rechercher un dossier, un porteur, une structure, "
+                                             "une commune")
+    tail = number[-4:]
+    box.fill(tail)
+    # Suggestions while typing (htmx), a link straight to the dossier.
+    suggestion = page.locator("#staff-search-suggestions").get_by_role("link", name=number)
+    expect(suggestion).to_be_visible()
+    web.checker.check(page, "suggestions")
+    box.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("link", name=number)).to_be_visible()
+    expect(page.get_by_text(title)).to_be_visible()
+    web.checker.check(page)
+    # The whole number opens the dossier.
+    box = page.get_by_role("searchbox", name="Rechercher un dossier, un porteur, une structure, "
+                                             "une commune")
+    box.fill(number)
+    box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    # A town, from the header of another staff page.
+    visit(page, live, web.checker, "/conventions/")
+    page.get_by_role("searchbox", name="Rechercher un dossier, un porteur, une structure, "
+                                       "une commune").fill("villeurbanne")
+    page.get_by_role("search").get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("link", name=number)).to_be_visible()
+
+
+def test_the_staff_search_in_english(web, live):
+    number, _title = _submitted(live)
+    page = web.open()
+    log_in(page, live, web.checker, _animator(live))
+    page.goto(live.url + "/instruction/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    box = page.get_by_role("searchbox", name="Search an application, a holder, a structure, "
+                                             "a town")
+    box.fill(number[-2:])
+    box.press("Enter")
+    expect(page.get_by_role("link", name=number)).to_be_visible()
+    web.checker.check(page)

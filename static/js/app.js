@@ -15,8 +15,15 @@
     var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
     if (!link) { return; }
     var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field && !field.matches("input, select, textarea, button")) {
+      // A list of choices: its first choice (a fieldset, a list of radio buttons).
+      field = field.querySelector("input, select, textarea") || field;
+    }
     if (field) {
       event.preventDefault();
+      for (var d = field.closest("details"); d; d = d.parentElement.closest("details")) {
+        d.open = true;
+      }
       field.scrollIntoView({block: "center"});
       field.focus();
     }

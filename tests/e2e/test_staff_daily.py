@@ -64,3 +64,30 @@ def test_the_staff_search_in_english(web, live):
     box.press("Enter")
     expect(page.get_by_role("link", name=number)).to_be_visible()
     web.checker.check(page)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_a_refused_side_form_is_summed_up_at_the_top_with_the_focus(web, live, locale):
+    number, _title = _submitted(live)
+    page = web.open(height=900)
+    log_in(page, live, web.checker, _animator(live))
+    if locale == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+    page.goto(f"{live.url}/instruction/dossiers/{number}")
+    page.get_by_text({"fr": "Noter un appel", "en": "Log a call"}[locale],
+                     exact=True).click()
+    page.locator("textarea#notes").fill("Rappeler lundi")
+    page.get_by_role("button", name={"fr": "Enregistrer l'appel", "en": "Save call"}[locale]
+                     ).click()  # no outcome chosen
+    page.wait_for_load_state()
+    summary = page.locator("#page-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert summary.bounding_box()["y"] < 900, "the summary is not where the eye is"
+    expect(summary).to_contain_text({"fr": "Rien n'a été enregistré",
+                                     "en": "Nothing was saved"}[locale])
+    web.checker.check(page, "refused call")
+    summary.get_by_role("link").first.click()
+    focused = page.evaluate("document.activeElement.name")
+    assert focused == "outcome", focused

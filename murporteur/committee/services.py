@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
@@ -28,7 +29,7 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
-from murporteur.core.timeutil import to_paris
+from murporteur.core.timeutil import PARIS, paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import DossierState
@@ -110,8 +111,20 @@ def convene(session: CommitteeSession, actor: User) -> None:
     apply_transition(session, "convene", actor)
 
 
+def too_early_to_hold(session: CommitteeSession, today=None) -> str | None:
+    """Why ``session`` cannot be marked held yet (its day has not come), or None."""
+    day = session.starts_at.astimezone(PARIS).date()
+    if day > (today or paris_today()):
+        return str(_l("La séance a lieu le %(day)s : elle ne peut être marquée comme tenue "
+                      "qu'à partir de ce jour.", day=format_date(day, "d MMMM yyyy")))
+    return None
+
+
 def hold(session: CommitteeSession, actor: User) -> None:
-    """The session took place (its decisions may still be recorded until the minutes)."""
+    """The session took place (its decisions may still be recorded until the minutes); not
+    before its day."""
+    if (reason := too_early_to_hold(session)) is not None:
+        raise DomainError(reason)
     apply_transition(session, "hold", actor)
 
 

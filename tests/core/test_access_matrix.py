@@ -230,6 +230,8 @@ ROUTES = {
     "triage.search_everything": ("GET", "/instruction/recherche?q=caf", _only(["animator"])),
     "triage.search_suggestions": ("GET", "/instruction/recherche/suggestions?q=caf",
                                   _only(["animator"])),
+    "committee.live_grid_fragment": ("GET", "/instruction/comites/{session}/grille/direct",
+                                     _only(["animator"])),
 }
 
 

@@ -4,9 +4,13 @@ message a link to its field, so that the person sees at once that nothing was sa
 import re
 
 from murporteur.committee import services
-from tests.committee.test_staff_views import decide, four, organisations, session  # noqa: F401
-from tests.conventions.test_views import conventions, project  # noqa: F401
+from tests.committee import test_staff_views as staff
+from tests.conventions import test_views as convention_views
 from tests.factories import submitted_dossier
+
+# The fixtures of the grid's and the conventions' own tests.
+decide, four, organisations, session = staff.decide, staff.four, staff.organisations, staff.session
+conventions, project = convention_views.conventions, convention_views.project
 
 
 def _summary(response) -> tuple[str, list[str]]:
@@ -33,7 +37,7 @@ def test_a_call_without_outcome_is_summed_up_at_the_top(animator_client):
 
 
 def test_a_decision_without_supporters_is_summed_up_at_the_top(animator_client, animator,
-                                                                session, four):  # noqa: F811
+                                                                session, four):
     services.convene(session, animator)
     item = session.items[0]
     refused = decide(animator_client, session, item, decision="supported")
@@ -44,7 +48,7 @@ def test_a_decision_without_supporters_is_summed_up_at_the_top(animator_client, 
 
 
 def test_a_payment_beyond_the_committed_amount_is_summed_up_at_the_top(
-        animator_client, conventions):  # noqa: F811
+        animator_client, conventions):
     lyon = conventions["Lyon Métropole Habitat"]
     refused = animator_client.post(f"/conventions/{lyon.id}/versements",
                                    data={"planned_date": "2027-06-15", "amount": "9000"})

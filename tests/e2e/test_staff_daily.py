@@ -91,3 +91,26 @@ def test_a_refused_side_form_is_summed_up_at_the_top_with_the_focus(web, live, l
     summary.get_by_role("link").first.click()
     focused = page.evaluate("document.activeElement.name")
     assert focused == "outcome", focused
+
+
+def test_the_grid_shows_a_members_position_without_reload(web, live):
+    from tests.e2e.test_staff import _committee
+
+    world = _committee(live, state="convened")
+    grid = web.open()
+    log_in(grid, live, web.checker, world["animator"])
+    visit(grid, live, web.checker, f"/instruction/comites/{world['session']}/grille")
+    item = grid.locator(f"#item-{world['item']}-live")
+    expect(item).to_contain_text("pas encore de réponse")
+    # Another person, in another browser, records her organisation's position.
+    member = web.open(width=375, height=800)
+    log_in(member, live, web.checker, world["members"][0])
+    member.goto(f"{live.url}/comite/seances/{world['session']}/points/{world['item']}")
+    member.get_by_role("group", name="Position de votre organisation").get_by_label(
+        "Soutient", exact=True).check()
+    member.get_by_role("button", name="Enregistrer la position").click()
+    expect(member.get_by_role("status")).to_contain_text("Position enregistrée pour")
+    # The animator's open grid shows it within seconds, without reload.
+    expect(item).to_contain_text("Soutient", timeout=15_000)
+    expect(item).to_contain_text(world["organisations"][0])
+    web.checker.check(grid, "grid updated live")

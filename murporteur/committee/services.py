@@ -29,6 +29,7 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
+from murporteur.core.text import french_order
 from murporteur.core.timeutil import PARIS, paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
@@ -55,7 +56,7 @@ def committee_organisations() -> list[Organisation]:
     """The active landlords and partners: those invited by default."""
     return list(db.session.scalars(select(Organisation).where(
         Organisation.active.is_(True), Organisation.kind != OrganisationKind.ANIMATOR)
-        .order_by(Organisation.name)))
+        .order_by(french_order(Organisation.name), Organisation.id)))
 
 
 # --- Sessions ------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def invited_members(session: CommitteeSession) -> list[User]:
     ids = [o.id for o in session.organisations]
     return list(db.session.scalars(select(User).where(
         User.role == Role.MEMBER, User.active.is_(True), User.organisation_id.in_(ids))
-        .order_by(User.full_name)))
+        .order_by(french_order(User.full_name), User.id)))
 
 
 def agenda_editable(session: CommitteeSession) -> bool:

@@ -197,7 +197,8 @@ def tab_condition(tab: str, user: User, row=Dossier):
     if states is not None:
         return row.state.in_(states)
     if tab == "to_qualify":
-        return and_(row.state == DossierState.SUBMITTED, row.assigned_to_id.is_(None))
+        # The dossiers whose badge says « À qualifier »: received, assigned or not (issue 17).
+        return row.state == DossierState.SUBMITTED
     if tab == "mine":
         return and_(row.assigned_to_id == user.id, row.state.not_in(TABS["finished"][1]))
     return literal(True)

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from murporteur.accounts.models import User
-from murporteur.core.text import strip_accents
+from murporteur.core.text import french_order, strip_accents
 from murporteur.directory.models import SupportStructure
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
@@ -90,5 +90,5 @@ def search(q: str, user: User, *, limit: int = LIMIT) -> Results:
             select(SupportStructure).where(*[or_(
                 _folded(SupportStructure.name).contains(w, autoescape=True),
                 _folded(SupportStructure.territory).contains(w, autoescape=True))
-                for w in words]).order_by(func.lower(SupportStructure.name)).limit(limit)))
+                for w in words]).order_by(french_order(SupportStructure.name)).limit(limit)))
     return Results(q, dossiers[:limit], structures, len(dossiers) > limit)

@@ -19,7 +19,7 @@ def test_part_of_a_number_is_found_from_the_default_tab(web, live):
     with live.data():
         someone = AnimatorFactory()
         dossier = submitted_dossier(title="Recyclerie des Pentes", town="Villeurbanne")
-        triage.assign(dossier, someone, someone)  # no longer in the default tab
+        triage.decide(dossier, "decline", someone, "Hors champ.")  # not in the default tab
         number, title = dossier.number, dossier.title
     page = web.open()
     log_in(page, live, web.checker, _animator(live))
@@ -114,3 +114,37 @@ def test_the_grid_shows_a_members_position_without_reload(web, live):
     expect(item).to_contain_text("Soutient", timeout=15_000)
     expect(item).to_contain_text(world["organisations"][0])
     web.checker.check(grid, "grid updated live")
+
+
+def test_the_dashboard_shows_fifteen_dossiers_a_screen(web, live):
+    from tests.factories import submitted_dossier
+
+    with live.data():
+        for k in range(18):
+            submitted_dossier(title=f"Épicerie solidaire et tiers-lieu des Buers n°{k}",
+                              town="Villeurbanne", structure_name="Association des habitants "
+                              "du quartier Saint-Jean")
+    page = web.open(width=1280, height=800)
+    log_in(page, live, web.checker, _animator(live))
+    visit(page, live, web.checker, "/instruction/")
+    rows = page.locator(".dossier-table tbody tr")
+    heights = [rows.nth(k).bounding_box()["height"] for k in range(15)]
+    assert max(heights) * 15 <= 800 - 40, heights  # 15 rows under the sticky header
+    # Words on one line: "Villeurbann e" and "aujou rd'hui" no more.
+    lines = page.locator(".dossier-table tbody tr").first.locator("td.nowrap").evaluate_all(
+        """cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);
+                                     const tops = Array.from(r.getClientRects(), x => x.top);
+                                     return Math.max(...tops) - Math.min(...tops) < 8 ? 1 : 2;
+                                   })""")
+    assert lines and max(lines) == 1, lines
+    # The header stays in view once the page scrolls.
+    page.mouse.wheel(0, 900)
+    page.wait_for_timeout(200)
+    header = page.locator(".dossier-table thead th").nth(1).bounding_box()
+    assert -1 <= header["y"] <= 2, header
+    # A phone: short cards, no sideways scroll (checked by the checker).
+    phone = web.open(width=375, height=800)
+    log_in(phone, live, web.checker, _animator(live))
+    visit(phone, live, web.checker, "/instruction/")
+    card = phone.locator(".dossier-table tbody tr").first.bounding_box()
+    assert card["height"] < 330, card

@@ -28,7 +28,7 @@ def test_an_exact_number_opens_the_dossier_whatever_its_tab(animator_client, ani
 
 def test_part_of_a_number_finds_the_dossier_in_any_tab(animator_client, animator):
     dossier = _submit("Atelier vélo")
-    triage.assign(dossier, animator, animator)  # no longer in "À qualifier"
+    triage.decide(dossier, "decline", animator, "Hors champ.")  # no longer in "À qualifier"
     other = _submit("Épicerie")
     tail = dossier.number[-4:]
     page = text(animator_client.get(f"/instruction/recherche?q={tail}"))
@@ -99,8 +99,15 @@ def test_hostile_queries_give_no_error(animator_client):
 
 def test_the_dashboard_search_without_a_tab_looks_in_every_tab(animator_client, animator):
     dossier = _submit("Recyclerie")
-    triage.assign(dossier, animator, animator)  # out of the default tab "À qualifier"
+    triage.decide(dossier, "decline", animator, "Hors champ.")  # out of the default tab
     page = text(animator_client.get("/instruction/?q=recyclerie"))
     assert "Recyclerie" in page
     assert "Recyclerie" not in text(
         animator_client.get("/instruction/?tab=to_qualify&q=recyclerie"))
+
+
+def test_the_to_qualify_tab_holds_every_dossier_with_its_badge(animator_client, animator):
+    assigned = _submit("Idée confiée")
+    triage.assign(assigned, animator, animator)
+    page = text(animator_client.get("/instruction/"))
+    assert "Idée confiée" in page and "À qualifier (1)" in page

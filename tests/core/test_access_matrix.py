@@ -232,6 +232,9 @@ ROUTES = {
                                   _only(["animator"])),
     "committee.live_grid_fragment": ("GET", "/instruction/comites/{session}/grille/direct",
                                      _only(["animator"])),
+    "triage.save_view": ("POST", "/instruction/vues", _only([], animator=302)),
+    "triage.delete_view": ("POST", "/instruction/vues/999999/supprimer",
+                           _only([], animator=302)),
 }
 
 

@@ -233,8 +233,9 @@ ROUTES = {
     "committee.live_grid_fragment": ("GET", "/instruction/comites/{session}/grille/direct",
                                      _only(["animator"])),
     "triage.save_view": ("POST", "/instruction/vues", _only([], animator=302)),
+    # No such view: refused (422), as for anybody else's.
     "triage.delete_view": ("POST", "/instruction/vues/999999/supprimer",
-                           _only([], animator=302)),
+                           _only([], animator=422)),
 }
 
 

@@ -48,6 +48,8 @@ def home_for(user: User) -> str:
         return url_for("admin.home")
     if user.role == Role.HOLDER:
         return url_for("submissions.my_dossiers")
+    if user.role == Role.MEMBER:  # their committee portal (the endpoint is named, not imported)
+        return url_for("members.sessions")
     return url_for("public.landing")
 
 

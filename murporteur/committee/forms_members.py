@@ -25,7 +25,7 @@ def _strip(value):
 
 
 class PositionForm(FlaskForm):
-    organisation = SelectField(_l("Vous donnez l'avis de"), validate_choice=False,
+    organisation = SelectField(_l("Vous donnez la position de"), validate_choice=False,
                                validators=[Optional()])
     stance = RadioField(_l("Position de votre organisation"), choices=choices(STANCE_LABELS),
                         validate_choice=False, validators=[

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
@@ -28,7 +29,8 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
-from murporteur.core.timeutil import to_paris
+from murporteur.core.text import french_order
+from murporteur.core.timeutil import PARIS, paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import DossierState
@@ -54,7 +56,7 @@ def committee_organisations() -> list[Organisation]:
     """The active landlords and partners: those invited by default."""
     return list(db.session.scalars(select(Organisation).where(
         Organisation.active.is_(True), Organisation.kind != OrganisationKind.ANIMATOR)
-        .order_by(Organisation.name)))
+        .order_by(french_order(Organisation.name), Organisation.id)))
 
 
 # --- Sessions ------------------------------------------------------------------------------
@@ -110,8 +112,20 @@ def convene(session: CommitteeSession, actor: User) -> None:
     apply_transition(session, "convene", actor)
 
 
+def too_early_to_hold(session: CommitteeSession, today=None) -> str | None:
+    """Why ``session`` cannot be marked held yet (its day has not come), or None."""
+    day = session.starts_at.astimezone(PARIS).date()
+    if day > (today or paris_today()):
+        return str(_l("La séance a lieu le %(day)s : elle ne peut être marquée comme tenue "
+                      "qu'à partir de ce jour.", day=format_date(day, "d MMMM yyyy")))
+    return None
+
+
 def hold(session: CommitteeSession, actor: User) -> None:
-    """The session took place (its decisions may still be recorded until the minutes)."""
+    """The session took place (its decisions may still be recorded until the minutes); not
+    before its day."""
+    if (reason := too_early_to_hold(session)) is not None:
+        raise DomainError(reason)
     apply_transition(session, "hold", actor)
 
 
@@ -147,7 +161,7 @@ def invited_members(session: CommitteeSession) -> list[User]:
     ids = [o.id for o in session.organisations]
     return list(db.session.scalars(select(User).where(
         User.role == Role.MEMBER, User.active.is_(True), User.organisation_id.in_(ids))
-        .order_by(User.full_name)))
+        .order_by(french_order(User.full_name), User.id)))
 
 
 def agenda_editable(session: CommitteeSession) -> bool:

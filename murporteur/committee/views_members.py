@@ -166,8 +166,14 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
     if may_view_positions(current_user, session):
         rows, total, _missing = services.grid(item)
     organisation = _chosen(organisations, form.organisation.data)
+    # « précédent / suivant »: the items of the agenda, in its order.
+    agenda = list(session.items)
+    at = agenda.index(item) if item in agenda else 0
     return render_template(
         "committee/member_item.html", session=session, item=item, dossier=dossier,
+        previous_item=agenda[at - 1] if at > 0 else None,
+        next_item=agenda[at + 1] if at + 1 < len(agenda) else None,
+        item_rank=at + 1, item_count=len(agenda),
         slot=session.slot_of(item), documents=documents_for(current_user, dossier),
         qualification=getattr(dossier, "qualification", None), themes=THEME_LABELS,
         form=form, organisations=organisations, organisation=organisation,

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +35,7 @@ from murporteur.committee.forms_staff import (
     ItemDecisionForm,
     SessionForm,
 )
-from murporteur.committee.models import AgendaItem, CommitteeSession, Decision
+from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, Stance
 from murporteur.committee.policies import may_run_committee
 from murporteur.committee.workflow import OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS
 from murporteur.core import params
@@ -135,10 +144,23 @@ def _render_session(session: CommitteeSession, status: int = 200, **forms):
         members, services.attendance_of(session), formdata=None)
     steps = [(SESSION_TRANSITIONS[name], endpoint) for name, endpoint in LIFECYCLE_STEPS.items()
              if session.state in SESSION_TRANSITIONS[name].sources]
+    # Offer only what can succeed now, and say why the rest waits.
+    waiting = []
+    pending = any(i.decision and not i.decision_published_at for i in session.items)
+    if any(t.name == "publish_minutes" for t, _e in steps) \
+            and any(i.decision_published_at is None for i in session.items):
+        steps = [(t, e) for t, e in steps if t.name != "publish_minutes"]
+        waiting.append(_("Le compte rendu se publie une fois les décisions de tous les points "
+                         "de l'ordre du jour publiées."))
+    if any(t.name == "hold" for t, _e in steps) and (reason := services.too_early_to_hold(
+            session)):
+        steps = [(t, e) for t, e in steps if t.name != "hold"]
+        waiting.append(reason)
     return render_template(
         "committee/staff_show.html", session=session, state=SESSION_STATES[session.state],
         states=SESSION_STATES, transitions=SESSION_TRANSITIONS, steps=steps,
-        page_errors=forms.get("page_errors", []), add_form=add_form,
+        page_errors=forms.get("page_errors", []), add_form=add_form, waiting=waiting,
+        pending=pending and services.decisions_open(session),
         attendance_form=attendance_form, members=members,
         agenda_editable=services.agenda_editable(session), attendance_labels=ATTENDANCE_LABELS,
         editable=session.state in OPEN_STATES), status
@@ -272,7 +294,13 @@ def set_attendance(session_id: int):
 
 def _decision_form(item: AgendaItem, formdata=None) -> ItemDecisionForm:
     prefix = f"item{item.id}"
-    if formdata is None:
+    if formdata is None and item.decision is None:
+        # Not decided yet: the organisations whose position is « Soutient » are proposed.
+        supporting = [p.organisation_id for p in item.positions if p.stance == Stance.SUPPORTS]
+        form = ItemDecisionForm(prefix=prefix, formdata=None, data={
+            "decision": Decision.SUPPORTED.value if supporting else None,
+            "comment": "", "supporters": supporting})
+    elif formdata is None:
         form = ItemDecisionForm(prefix=prefix, formdata=None, data={
             "decision": item.decision.value if item.decision else None,
             "comment": item.decision_comment,
@@ -293,13 +321,30 @@ def _render_grid(session: CommitteeSession, status: int = 200, **forms):
         items=items, stances=STANCE_LABELS, kinds=SUPPORT_KIND_LABELS,
         decisions=DECISION_LABELS, decisions_open=services.decisions_open(session),
         pending=any(i.decision and not i.decision_published_at for i in session.items),
-        page_errors=forms.get("page_errors", [])), status
+        poll_seconds=GRID_POLL_SECONDS, page_errors=forms.get("page_errors", [])), status
 
 
 @bp.get("/<id:session_id>/grille")
 @animators_only
 def live_grid(session_id: int):
     return _render_grid(_load(session_id))
+
+
+#: How often the open grid asks for the latest positions (seconds).
+GRID_POLL_SECONDS = 4
+
+
+@bp.get("/<id:session_id>/grille/direct")
+@animators_only
+def live_grid_fragment(session_id: int):
+    """The grid's live parts (positions, offers, decisions), for the open page to swap in."""
+    session = _load(session_id)
+    services.load_agenda(session)
+    response = make_response(render_template(
+        "committee/_grid_fragment.html", items=[(i, services.grid(i)) for i in session.items],
+        stances=STANCE_LABELS, kinds=SUPPORT_KIND_LABELS, decisions=DECISION_LABELS))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/<id:session_id>/decision/<id:item_id>")

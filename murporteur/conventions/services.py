@@ -21,6 +21,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
 from murporteur.core.money import format_cents
+from murporteur.core.text import french_order
 from murporteur.extensions import db
 from murporteur.premises import services as premises
 from murporteur.premises.models import PremisesUnit
@@ -273,7 +274,7 @@ def organisations_with_conventions(user: User) -> list[Organisation]:
     """The organisations of the conventions ``user`` may see, by name (the list's filter)."""
     ids = visible_conventions(user).with_only_columns(Convention.organisation_id)
     return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))
-                                   .order_by(Organisation.name)))
+                                   .order_by(french_order(Organisation.name), Organisation.id)))
 
 
 def count_conventions(user: User) -> int:

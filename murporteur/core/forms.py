@@ -48,3 +48,42 @@ def day(field: Field) -> date:
     if not isinstance(field.data, date):
         raise DomainError(str(_l("Indiquez une date.")), field=field.name)
     return field.data
+
+
+def errors_on_page(values, page_errors=()) -> list[tuple[str | None, str]]:
+    """Every refusal a page shows, as (id of the field it concerns or None, message): the
+    messages of the page (``page_errors``), then the fields in error of every form among
+    ``values`` (a form, or forms in a dict or a list: the side forms of a dossier, a grid). The
+    page's summary lists them at the top, each a link to its field (RGAA 11.10)."""
+    from flask_wtf import FlaskForm
+
+    found: list[tuple[str | None, str]] = [(None, str(m)) for m in page_errors or ()]
+    seen: set[int] = set()
+
+    def forms(value, depth=0):
+        # A form, or forms in a dict or a list (of tuples: a grid's rows), two levels deep.
+        if isinstance(value, FlaskForm):
+            yield value
+        elif depth < 2 and isinstance(value, dict):
+            for v in value.values():
+                yield from forms(v, depth + 1)
+        elif depth < 2 and isinstance(value, list | tuple):
+            for v in value:
+                yield from forms(v, depth + 1)
+
+    for value in values:
+        for form in forms(value):
+            if id(form) in seen:
+                continue
+            seen.add(id(form))
+            fields = [f for f in form if f.errors and f.type != "CSRFTokenField"]
+            for message in getattr(form, "form_errors", []) or []:
+                found.append((fields[0].id if fields else next(
+                    (f.id for f in form if f.type not in ("CSRFTokenField", "HiddenField")),
+                    None), str(message)))
+            for f in fields:
+                errors = f.errors if isinstance(f.errors, list) else [
+                    e for es in f.errors.values() for e in es]
+                if errors:
+                    found.append((f.id, f"{f.label.text} : {errors[0]}"))
+    return found

@@ -1,8 +1,10 @@
 """Tables sent as files: CSV streamed a chunk at a time, XLSX written in constant memory.
 
-Rows are lists of strings, and ``Cents`` for amounts: ``1234,56`` in the CSV (for
-spreadsheets set to French: UTF-8 with a BOM, ``;`` between columns), a number formatted in
-euros in the XLSX (so that a spreadsheet adds them up).
+Rows are lists of strings, ``Cents`` for amounts and dates or (naive, Paris) datetimes:
+``1234,56`` and ``2026-03-01 10:00`` in the CSV (for spreadsheets set to French: UTF-8 with a
+BOM, ``;`` between columns); in the XLSX a number formatted in euros and a real date (so that a
+spreadsheet adds them up and sorts them), under a frozen header with an autofilter, in columns
+as wide as their contents.
 
 Every CSV the application writes goes through ``csv_stream``, which neutralises text cells a
 spreadsheet would read as a formula (OWASP's rule, see ``csv_cell``). The XLSX needs nothing
@@ -15,6 +17,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 
 import xlsxwriter
 from flask import Response, abort, send_file, stream_with_context
@@ -49,6 +52,10 @@ def csv_cell(value) -> str | int | float:
         return ""
     if isinstance(value, Cents):
         return euros_text(value)  # a number written by us: "-12,34" stays a number
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     text = str(value)
@@ -71,20 +78,49 @@ def csv_stream(headers: Iterable, rows: Iterable[list]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+#: Column widths (in characters) the XLSX keeps between: readable, never a whole page wide.
+WIDTH_MIN, WIDTH_MAX = 8, 60
+
+
+def _width(value) -> int:
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date | Cents):
+        return 12
+    return max((len(line) for line in str(value or "").splitlines()), default=0)
+
+
 def xlsx_file(sheet_name, headers: Iterable, rows: Iterable[list]):
     """The XLSX in a temporary file, ready to be sent (``send_file`` closes it)."""
     target = tempfile.TemporaryFile()  # noqa: SIM115
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(str(sheet_name))
-    bold = workbook.add_format({"bold": True})
+    bold = workbook.add_format({"bold": True, "bottom": 1})
     amount = workbook.add_format({"num_format": '#,##0.00 "€"'})
-    sheet.write_row(0, 0, [str(h) for h in headers], bold)
+    day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    instant = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    titles = [str(h) for h in headers]
+    widths = [len(t) + 3 for t in titles]  # room for the autofilter's arrow
+    sheet.write_row(0, 0, titles, bold)
+    sheet.freeze_panes(1, 0)
+    last = 0
     for index, row in enumerate(rows, 1):
+        last = index
         for column, value in enumerate(row):
             if isinstance(value, Cents):
                 sheet.write_number(index, column, int(value) / 100, amount)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(index, column, value.replace(tzinfo=None), instant)
+            elif isinstance(value, date):
+                sheet.write_datetime(index, column, value, day)
             else:
                 sheet.write_string(index, column, "" if value is None else str(value))
+            if column < len(widths):
+                widths[column] = max(widths[column], _width(value))
+    if titles:
+        sheet.autofilter(0, 0, max(last, 1), len(titles) - 1)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, min(max(width + 1, WIDTH_MIN), WIDTH_MAX))
     workbook.close()
     target.seek(0)
     return target

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from murporteur.accounts.models import User
 from murporteur.core.errors import DomainError
+from murporteur.core.text import french_order
 from murporteur.directory.models import SupportStructure
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
@@ -24,7 +25,7 @@ STRUCTURE_FIELDS = ("name", "kind", "territory", "contact_name", "contact_email"
 def list_structures(include_archived: bool = False, kind: str | None = None
                     ) -> list[SupportStructure]:
     """The structures by name; archived ones only on request."""
-    query = select(SupportStructure).order_by(func.lower(SupportStructure.name),
+    query = select(SupportStructure).order_by(french_order(SupportStructure.name),
                                               SupportStructure.id)
     if not include_archived:
         query = query.where(SupportStructure.active.is_(True))

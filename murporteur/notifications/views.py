@@ -60,7 +60,9 @@ def outbox():
         select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).tuples().all())
     return render_template("notifications/outbox.html", rows=rows, counts=counts,
                            state=state, page=page, states=list(OutboxState),
-                           has_next=len(rows) == PAGE_SIZE)
+                           has_next=len(rows) == PAGE_SIZE,
+                           # Each mail by what sends it, in words (« Quand une idée est envoyée »).
+                           kinds_of_mail={n.key: n.trigger for n in NOTIFICATIONS})
 
 
 def body_visible(row: OutboxMessage) -> bool:

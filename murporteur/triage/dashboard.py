@@ -120,7 +120,8 @@ class Filters:
     def from_args(cls, args) -> Filters:
         """Read the URL; what cannot be understood is ignored and said in ``errors``."""
         f = cls()
-        f.tab = args.get("tab", "to_qualify")
+        # A search typed without a tab looks in every tab (issue 17).
+        f.tab = args.get("tab") or ("all" if (args.get("q") or "").strip() else "to_qualify")
         if f.tab not in TABS:
             f.tab = "to_qualify"
         f.q = (args.get("q") or "").strip()[:200]
@@ -218,7 +219,8 @@ def tab_condition(tab: str, user: User, row=Dossier):
     if states is not None:
         return row.state.in_(states)
     if tab == "to_qualify":
-        return and_(row.state == DossierState.SUBMITTED, row.assigned_to_id.is_(None))
+        # The dossiers whose badge says « À qualifier »: received, assigned or not (issue 17).
+        return row.state == DossierState.SUBMITTED
     if tab == "mine":
         return and_(row.assigned_to_id == user.id, row.state.not_in(TABS["finished"][1]))
     return literal(True)

@@ -39,8 +39,9 @@ from murporteur.triage.models import (
 BATCH = 2000
 
 
-def _date(value) -> str:
-    return to_paris(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _date(value):
+    """An instant as a Paris datetime: a date in the XLSX, ``2026-03-01 10:00`` in the CSV."""
+    return to_paris(value).replace(tzinfo=None) if value else ""
 
 
 def _euros(cents) -> Cents | str:

@@ -13,6 +13,7 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition, ensure_transition
+from murporteur.core.text import french_order
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
 from murporteur.submissions.workflow import DossierState
@@ -43,7 +44,8 @@ def record_activity(dossier: Dossier, actor: User | None, kind: str, comment: st
 
 def animators() -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.role == Role.ANIMATOR, User.active.is_(True)).order_by(User.full_name)))
+        User.role == Role.ANIMATOR, User.active.is_(True))
+        .order_by(french_order(User.full_name), User.id)))
 
 
 # --- Assignment and follows ---------------------------------------------------------------
@@ -102,8 +104,8 @@ def ensure_default_labels() -> None:
 
 
 def all_labels() -> list[Label]:
-    """Every label, archived ones included (filters, the labels page)."""
-    return list(db.session.scalars(select(Label).order_by(Label.name)))
+    """Every label, archived ones included (filters, the labels page), in French order."""
+    return list(db.session.scalars(select(Label).order_by(french_order(Label.name), Label.id)))
 
 
 def offered_labels(kept=()) -> list[Label]:

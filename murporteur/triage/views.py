@@ -13,6 +13,7 @@ from sqlalchemy import select
 from murporteur.accounts.models import Role
 from murporteur.core import params
 from murporteur.core.access import roles_required
+from murporteur.core.errors import DomainError
 from murporteur.core.forms import text
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.tables import send_table
@@ -20,7 +21,7 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
-from murporteur.triage import dashboard, exports, policies, services
+from murporteur.triage import dashboard, exports, policies, saved_views, services
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
 from murporteur.triage.models import Label
@@ -48,7 +49,38 @@ def inbox():
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
         organisations=dashboard.interested_organisations(),
-        chosen=exports.chosen_columns(current_user, None))
+        chosen=exports.chosen_columns(current_user, request.args.getlist("column") or None),
+        saved_views=[(v, saved_views.view_args(v)) for v in saved_views.views_of(current_user)],
+        current_query=request.query_string.decode("utf-8", "replace"))
+
+
+@bp.post("/vues")
+@animators_only
+def save_view():
+    """Name the dashboard's current view (its filters and export columns)."""
+    from urllib.parse import parse_qs
+
+    from werkzeug.datastructures import MultiDict
+
+    args = MultiDict([(k, v) for k, values in parse_qs(request.form.get("query", "")).items()
+                      for v in values])
+    back = url_for("triage.inbox") + ("?" + request.form.get("query", "")
+                                      if request.form.get("query") else "")
+    try:
+        view = saved_views.save_view(current_user, request.form.get("name", ""), args,
+                                     exports.chosen_columns(current_user, None))
+    except DomainError as exc:
+        return _refused(exc.message, back)
+    flash(_("Vue « %(name)s » enregistrée.", name=view.name), "success")
+    return redirect(url_for("triage.inbox") + "?" + saved_views.view_args(view))
+
+
+@bp.post("/vues/<id:view_id>/supprimer")
+@animators_only
+def delete_view(view_id: int):
+    saved_views.delete_view(current_user, view_id)
+    flash(_("Vue supprimée."), "success")
+    return redirect(url_for("triage.inbox"))
 
 
 def _selected() -> list[Dossier]:
@@ -159,4 +191,4 @@ def archive_label(label_id: int):
     return redirect(url_for("triage.labels"))
 
 
-from murporteur.triage import dossier_views  # noqa: E402,F401  (routes on this blueprint)
+from murporteur.triage import dossier_views, search_views  # noqa: E402,F401  (routes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from jinja2 import pass_context
 
 from murporteur.collective import settings as collective_settings
 from murporteur.core.templating import euros, paris_date, paris_datetime, tel_link
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     from murporteur.core.policy import can
 
     app.jinja_env.globals["can"] = can  # access asked of the domains' policies, by name
+    app.jinja_env.globals["errors_on_page"] = _errors_on_page
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -38,6 +40,14 @@ def register(app: Flask) -> None:
                 "contact_email": collective_settings.get("contact_email"),
                 "collective": collective_settings.effective,
                 "unread_notifications": _unread}
+
+
+@pass_context
+def _errors_on_page(context) -> list[tuple[str | None, str]]:
+    """The refusals of the page being drawn (its forms in error, its ``page_errors``)."""
+    from murporteur.core.forms import errors_on_page
+
+    return errors_on_page(context.get_all().values(), context.get("page_errors"))
 
 
 def _unread() -> int:

@@ -17,7 +17,7 @@ def test_an_animator_logs_in_and_lands_on_the_inbox(client):
 
 
 def test_each_role_lands_on_its_own_home(app):
-    for factory, home in ((AdminFactory, "/admin/"), (MemberFactory, "/"),
+    for factory, home in ((AdminFactory, "/admin/"), (MemberFactory, "/comite/"),
                           (HolderFactory, "/mes-dossiers")):
         user = factory(password_hash=hash_password("correct horse battery"))
         client = app.test_client()

@@ -155,7 +155,8 @@ def test_second_step_attempts_are_limited_per_address(app, database_url, tmp_pat
 
 def test_a_member_may_log_in_with_the_password_and_enrol_from_the_account_page(app, client):
     member = MemberFactory()
-    assert _password(client, member).headers["Location"] == "/"
+    # A member lands on their committee portal (issue 17), not the public home page.
+    assert _password(client, member).headers["Location"] == "/comite/"
     assert "Double authentification" in text(client.get("/compte/mot-de-passe"))
     assert "n'est pas activée" in text(client.get(MANAGE))
     _enrol(client, member)

@@ -105,7 +105,7 @@ def test_a_member_sees_their_sessions_and_the_items_to_answer(app, world):
     assert "Convoqué" in page and "À compléter : 1 avis" in page
     agenda = text(client.get(session_url(world)))
     assert world.dossier.number in agenda and "Café solidaire" in agenda
-    assert "14:00 – 14:20" in agenda and "Pas encore d'avis" in agenda
+    assert "14:00 – 14:20" in agenda and "Pas encore de position" in agenda
     item = text(client.get(item_url(world)))
     assert "Un café tenu avec les habitants." in item and "Projet solide, à soutenir." in item
     assert "Alimentation" in item and "Le Comptoir des Voisins" in item and "plan.pdf" in item
@@ -139,7 +139,7 @@ def test_record_a_position_with_an_amount_and_see_it_summarised(app, world):
     agenda = text(client.get(response.headers["Location"]))
     assert "Position enregistrée pour Alliade Habitat" in agenda
     assert "Soutient" in agenda and euros(800000) in agenda and "Un financement" in agenda
-    assert "Votre organisation a donné tous ses avis." in text(client.get("/comite/"))
+    assert "Votre organisation a donné toutes ses positions." in text(client.get("/comite/"))
     again = client.get(item_url(world))
     assert hidden(again, "version") == "1" and 'value="8000"' in again.get_data(as_text=True)
 

@@ -373,7 +373,8 @@ def routes(session, item):
             ("POST", f"{BASE}/{s}/convoquer"), ("POST", f"{BASE}/{s}/tenir"),
             ("GET", f"{BASE}/{s}/grille"), ("POST", f"{BASE}/{s}/decision/{i}"),
             ("POST", f"{BASE}/{s}/publier-decisions"), ("POST", f"{BASE}/{s}/presences"),
-            ("POST", f"{BASE}/{s}/compte-rendu"), ("GET", f"{BASE}/{s}/compte-rendu.pdf")]
+            ("POST", f"{BASE}/{s}/compte-rendu"), ("GET", f"{BASE}/{s}/compte-rendu.pdf"),
+            ("GET", f"{BASE}/{s}/grille/direct")]
 
 
 def test_every_route_is_covered_by_the_access_tests(app, session, four):

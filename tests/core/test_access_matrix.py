@@ -357,6 +357,16 @@ ROUTES = {
     "signing.verify": ("GET", "/conventions/verifier", _all(200)),
     "signing.mark_tfpb": ("POST", "/conventions/{convention}/tfpb", _only([], animator=302)),
     "signing.tfpb_report": ("GET", "/conventions/tfpb", _only(["animator"])),
+    # Issue 17 (uxs): the staff's search from the header, its page and its suggestions.
+    "triage.search_everything": ("GET", "/instruction/recherche?q=caf", _only(["animator"])),
+    "triage.search_suggestions": ("GET", "/instruction/recherche/suggestions?q=caf",
+                                  _only(["animator"])),
+    "committee.live_grid_fragment": ("GET", "/instruction/comites/{session}/grille/direct",
+                                     _only(["animator"])),
+    "triage.save_view": ("POST", "/instruction/vues", _only([], animator=302)),
+    # No such view: refused (422), as for anybody else's.
+    "triage.delete_view": ("POST", "/instruction/vues/999999/supprimer",
+                           _only([], animator=422)),
 }
 
 

@@ -49,7 +49,8 @@ def test_tabs_hold_the_right_dossiers_with_live_counts(animator_client, animator
     triage.decide(finished, "decline", other, "Hors champ.")
     DraftFactory(title="Brouillon invisible")
     page = text(animator_client.get("/instruction/"))
-    assert "À qualifier (1)" in page and "Mes dossiers (1)" in page
+    # « À qualifier » holds what its badge says: received dossiers, assigned or not.
+    assert "À qualifier (2)" in page and "Mes dossiers (1)" in page
     assert "En attente du porteur (1)" in page and "Retenus (1)" in page
     assert "Terminés (1)" in page and "Tous (5)" in page
     assert "Idée nouvelle" in page and "Idée retenue" not in page  # the default tab

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -26,7 +27,7 @@ from murporteur.core.security import filled_too_fast, form_stamp, idea_limit
 from murporteur.core.urls import site_path
 from murporteur.extensions import db
 from murporteur.notifications.services import in_app_page_asked
-from murporteur.submissions import policies, scanning, services, uploads
+from murporteur.submissions import extensions, policies, scanning, services, uploads
 from murporteur.submissions.forms import FIELD_OF, IdeaForm, MessageForm, WithdrawForm
 from murporteur.submissions.models import DocumentKind, Dossier
 from murporteur.submissions.workflow import STATES
@@ -94,6 +95,8 @@ def _idea_form(dossier: Dossier | None):
     form = IdeaForm()
     key = _staging_key()
     holder = dossier.holder if dossier is not None else _holder_signed_in()
+    # The sections higher layers add (a call's questions…), drawn again by _idea_page.
+    g.idea_extensions = actives = extensions.active(dossier, request.values)
     if request.method == "GET":
         if dossier is not None:
             form.fill_from(dossier)
@@ -122,7 +125,9 @@ def _idea_form(dossier: Dossier | None):
                                "remplit ce formulaire : par précaution, rien n'a été "
                                "enregistré. Vérifiez vos réponses, elles sont conservées, "
                                "puis envoyez de nouveau."))
-    if not form.validate() or upload_errors:
+    extended = extensions.check(actives, request.form, request.files, dossier=dossier,
+                                submitting=action == "submit")
+    if not form.validate() or upload_errors or not extended:
         if action == "submit":
             # Say everything that is missing at once, not only the malformed answers.
             _show_problems(form, services.answers_problems(form.answers(lenient=True)))
@@ -145,6 +150,7 @@ def _idea_form(dossier: Dossier | None):
         signed_in=_user(), submission_key=form.submission_key.data, staging_key=key)
     if not fresh:
         return _sent_already(saved)  # the same page sent twice at once: the other did it
+    extensions.save(actives, saved, request.form, request.files, submitting=action == "submit")
     if action == "submit":
         if not services.submit_unless_sent(saved, saved.holder):
             return _sent_already(saved)  # sent a moment ago by the same double click
@@ -184,7 +190,12 @@ def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
         services.dossier_documents(dossier) if dossier else [])
     status = 422 if request.method == "POST" else 200
     form.started.data = form_stamp()  # the next send is timed from this display
+    actives = g.get("idea_extensions", [])
     return render_template("submissions/idea_form.html", form=form, dossier=dossier,
+                           extensions=actives, extension_errors=extensions.messages(actives),
+                           extension_sections=extensions.sections(
+                               actives, dossier, request.form if request.method == "POST"
+                               else None),
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
                            accepted_types=uploads.ACCEPTED_LABEL), status

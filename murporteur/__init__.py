@@ -90,6 +90,8 @@ def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees every table.
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
+    from murporteur.calls import notifications as _calls_notifications  # noqa: F401
+    from murporteur.calls import tasks as _calls_tasks  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.api.views import bp as api_bp
+    from murporteur.calls.views import bp as calls_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
     from murporteur.conventions.views import bp as conventions_bp
@@ -143,7 +146,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
-               notifications_bp, privacy_bp):
+               notifications_bp, privacy_bp, calls_bp):
         app.register_blueprint(bp)
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf

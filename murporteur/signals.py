@@ -57,3 +57,12 @@ convention_transitioned = _signals.signal("convention-transitioned", doc="""
 A convention changed state. Sender: the ``Convention``; keyword arguments ``event`` (the
 ``ConventionEvent``) and ``actor``.
 """)
+
+call_transitioned = _signals.signal("call-transitioned", doc="""
+A call for ideas or a need changed state (sent for approval, published, withdrawn). Sender:
+the ``Call``; keyword arguments ``event`` (the ``CallEvent``) and ``actor``.
+""")
+
+call_answered = _signals.signal("call-answered", doc="""
+An idea answering a call or a need was sent. Sender: the ``CallResponse``.
+""")

@@ -1,0 +1,39 @@
+"""What answers to calls send: the members of the organisations behind a call or a need
+hear of each idea sent in answer (``call_new_answer``, with preferences); a holder whose
+draft answers a call is reminded three days before it closes (``tasks``). Inside the
+sender's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from murporteur import signals
+from murporteur.accounts.models import Role, User
+from murporteur.calls import models as _models  # noqa: F401  (the tables, for the metadata)
+from murporteur.calls import services
+from murporteur.core.urls import external_url
+from murporteur.extensions import db
+from murporteur.notifications.services import queue
+
+
+@signals.dossier_transitioned.connect
+def on_dossier_sent(dossier, event, actor, **_):
+    if event.transition != "submit":
+        return
+    response = services.response_of(dossier)
+    if response is None:
+        return
+    call = response.call
+    signals.call_answered.send(response)
+    organisation_ids = [o.id for o in call.organisations]
+    if not organisation_ids:
+        return
+    members = db.session.scalars(select(User).where(
+        User.organisation_id.in_(organisation_ids), User.role == Role.MEMBER,
+        User.active.is_(True)))
+    context = {"call_title": call.title, "number": dossier.number, "title": dossier.title,
+               "structure_name": dossier.structure_name,
+               "url": external_url("calls.show_call", call_id=call.id)}
+    for member in members:
+        queue("call_new_answer", member, context,
+              idempotency_key=f"call-answer:{response.id}:{member.id}")

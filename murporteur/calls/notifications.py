@@ -11,9 +11,12 @@ from murporteur import signals
 from murporteur.accounts.models import Role, User
 from murporteur.calls import models as _models  # noqa: F401  (the tables, for the metadata)
 from murporteur.calls import services
+from murporteur.calls.models import Call, CallResponse
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
 from murporteur.notifications.services import queue
+from murporteur.submissions.models import Dossier
+from murporteur.triage import dashboard
 
 
 @signals.dossier_transitioned.connect
@@ -37,3 +40,16 @@ def on_dossier_sent(dossier, event, actor, **_):
     for member in members:
         queue("call_new_answer", member, context,
               idempotency_key=f"call-answer:{response.id}:{member.id}")
+
+
+# --- The dashboard's « call » filter (triage knows calls only through these hooks) ---------
+
+@dashboard.call_condition.connect
+def _answers_of_call(call_id: int):
+    return Dossier.id.in_(select(CallResponse.dossier_id).where(CallResponse.call_id == call_id))
+
+
+@dashboard.call_choices.connect
+def _calls_with_answers(_sender=None) -> list[tuple[int, str]]:
+    return [(c.id, c.title) for c in db.session.scalars(
+        select(Call).where(Call.id.in_(select(CallResponse.call_id))).order_by(Call.title))]

@@ -224,14 +224,20 @@ def save_response(call: Call, dossier: Dossier, values: dict[int, object],
     by_question = {a.question_id: a for a in response.answers}
     for question in call.current_questions:
         answer = by_question.get(question.id)
+        document = documents.get(question.id)
+        value = None if question.kind == QuestionKind.FILE else values.get(question.id)
+        if value is None and document is None:
+            # Left empty: no row (a question with no answer may still change in place).
+            if answer is not None and answer.document_id is None:
+                response.answers.remove(answer)
+            continue
         if answer is None:
             answer = CallAnswer(question=question)
             response.answers.append(answer)
-        if question.kind == QuestionKind.FILE:
-            if question.id in documents:
-                answer.document = documents[question.id]  # type: ignore[assignment]
+        if document is not None:
+            answer.document = document  # type: ignore[assignment]
         else:
-            answer.value = values.get(question.id)
+            answer.value = value
     db.session.flush()
     return response
 

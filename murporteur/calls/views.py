@@ -151,6 +151,8 @@ def move_call(call_id: int, name: str):
     call = _load(call_id)
     if name not in LIFECYCLE.table:
         abort(404)
+    if not LIFECYCLE.may(call, name, current_user):
+        abort(403)  # a member's call is published by the animators' approval only
     form = StepForm()
     if not form.validate():
         flash(_("Votre message est trop long."), "error")

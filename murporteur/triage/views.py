@@ -41,6 +41,7 @@ def inbox():
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
         organisations=dashboard.interested_organisations(),
+        calls=dashboard.calls_to_filter(),
         chosen=exports.chosen_columns(current_user, None))
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from murporteur.api import calls as calls_api
 from murporteur.api import openapi, schemas, services
 from murporteur.api.openapi import answer, declare, file_answer
 from murporteur.api.schemas import Viewer, dump
@@ -27,7 +28,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: Answered without a token: the public figures, the description, and the unknown routes
 #: (a 404 is the same for everyone: the list of routes is public in openapi.json).
-PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
+PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"}
+                             ) | calls_api.PUBLIC
 #: Not in the document: the catch-all that answers the unknown paths.
 HIDDEN_ENDPOINTS = frozenset({"api.unknown_route"})
 OPENAPI_KEY = "murporteur.api.openapi"
@@ -49,6 +51,9 @@ def error_response(status: int, message: str, code: str | None = None,
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+calls_api.register(bp, error_response)  # the public calls and needs (issue 20)
 
 
 # --- Authentication and errors -------------------------------------------------------------

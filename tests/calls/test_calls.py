@@ -422,3 +422,23 @@ def test_answers_stay_with_the_animators(app, call):
         assert client.get(f"/appels/{call.id}/reponses").status_code in (302, 403)
         assert client.get(f"/appels/{call.id}/reponses.csv").status_code in (302, 403)
         assert client.get("/appels/bilan").status_code in (302, 403)
+
+
+# --- API ----------------------------------------------------------------------------------
+
+def test_the_api_lists_published_calls_publicly_with_their_questions(client, animator, call):
+    draft = make_call(animator, title="Brouillon", state=CallState.DRAFT)
+    need = make_call(animator, kind=CallKind.NEED, title="Un besoin")
+    body = client.get("/api/v1/calls").get_json()
+    titles = [c["title"] for c in body["data"]]
+    assert call.title in titles and need.title in titles and draft.title not in titles
+    one = client.get(f"/api/v1/calls/{call.id}").get_json()
+    assert one["envelope"] == {"cents": 1_500_000, "euros": "15000.00"} and one["open"]
+    assert [q["label_fr"] for q in one["questions"]][0] == "Surface souhaitée (m²)"
+    assert one["answer_url"].endswith(f"/deposer?appel={call.id}")
+    assert [c["title"] for c in client.get("/api/v1/calls?kind=need").get_json()["data"]] \
+        == [need.title]
+    assert client.get("/api/v1/calls?kind=robot").status_code == 400
+    assert client.get(f"/api/v1/calls/{draft.id}").status_code == 404
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "/calls" in document["paths"] and "/calls/{call_id}" in document["paths"]

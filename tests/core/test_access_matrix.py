@@ -245,6 +245,8 @@ ROUTES = {
     "calls.put_on_agenda": ("POST", "/appels/{open_call}/reponses/ordre-du-jour",
                             _only([], animator=422)),
     "calls.report_calls": ("GET", "/appels/bilan", _only(["animator"])),
+    "api.list_calls": ("GET", "/api/v1/calls", _all(200)),
+    "api.show_call": ("GET", "/api/v1/calls/{open_call}", _all(200)),
     "calls.move_call": ("POST", "/appels/{call}/etapes/ask_approval",
                         _only([], animator=302, member=302, member_b=404)),
 }

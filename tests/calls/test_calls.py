@@ -434,7 +434,7 @@ def test_the_api_lists_published_calls_publicly_with_their_questions(client, ani
     assert call.title in titles and need.title in titles and draft.title not in titles
     one = client.get(f"/api/v1/calls/{call.id}").get_json()
     assert one["envelope"] == {"cents": 1_500_000, "euros": "15000.00"} and one["open"]
-    assert [q["label_fr"] for q in one["questions"]][0] == "Surface souhaitée (m²)"
+    assert one["questions"][0]["label_fr"] == "Surface souhaitée (m²)"
     assert one["answer_url"].endswith(f"/deposer?appel={call.id}")
     assert [c["title"] for c in client.get("/api/v1/calls?kind=need").get_json()["data"]] \
         == [need.title]

@@ -21,6 +21,7 @@ from murporteur.accounts.models import Organisation, OrganisationKind, Role, Use
 from murporteur.accounts.second_factor import enrol_with_secret
 from murporteur.accounts.services import create_user, holder_for_email
 from murporteur.demo import walk
+from murporteur.demo.calls import seed_calls
 from murporteur.demo.committee import seed_committees
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
@@ -238,6 +239,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
             triage.add_label([dossier], labels[label_index], animators[0])
         logins["holder"].append(holder.email)
     seed_committees(waiting, animators[0], members, now, rng, structures)
+    seed_calls(animators[0], members, now)
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

@@ -442,3 +442,19 @@ def test_the_api_lists_published_calls_publicly_with_their_questions(client, ani
     assert client.get(f"/api/v1/calls/{draft.id}").status_code == 404
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/calls" in document["paths"] and "/calls/{call_id}" in document["paths"]
+
+
+# --- Demo ---------------------------------------------------------------------------------
+
+def test_the_demo_has_open_calls_a_closed_one_with_answers_and_a_landlord_need(app, client):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    calls = db.session.scalars(select(Call)).all()
+    open_calls = [c for c in calls if c.is_open() and c.kind == CallKind.CALL]
+    assert len(open_calls) == 2
+    assert sorted(len(c.current_questions) for c in open_calls) == [0, 3]
+    closed, = [c for c in calls if c.is_closed()]
+    assert len(services.responses(closed)) == 3
+    need, = [c for c in calls if c.kind == CallKind.NEED]
+    assert need.organisation.kind == "landlord" and need.state == CallState.PUBLISHED
+    assert [e.transition for e in need.events] == ["ask_approval", "publish"]
+    assert "Appels et besoins ouverts" in text(client.get("/"))

@@ -82,7 +82,7 @@ def shown(answer: CallAnswer | None, locale: str = "fr") -> str:
     if question.kind in (K.SINGLE, K.MULTIPLE):
         labels = dict(question.choice_labels(locale))
         values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(v, v) for v in values)
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
     if isinstance(value, float):
         return (f"{value}".replace(".", ",") if locale != "en" else f"{value}")
     if question.kind == K.DATE and isinstance(value, str):

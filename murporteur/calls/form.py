@@ -14,6 +14,9 @@ from murporteur.core.errors import DomainError
 from murporteur.submissions import extensions, uploads
 from murporteur.submissions.models import DocumentKind, Dossier
 
+#: Ticked on a draft whose call no longer takes answers: send it as an idea of its own.
+DETACH = "appel_detacher"
+
 
 def _call(value: str) -> Call | None:
     return services.find_call(params.identifier(value))
@@ -45,11 +48,14 @@ class CallQuestions(extensions.IdeaFormExtension):
             "calls/_idea_questions.html", "section-call",
             str(_l("Questions de l'appel")),
             {"call": call, "questions": questions, "typed": typed, "saved": saved,
-             "locale": str(get_locale() or "fr")})
+             "locale": str(get_locale() or "fr"), "refusal": services.refusal_for_answers(call),
+             "detach": bool(posted is not None and posted.get(DETACH))})
 
     def check(self, value, posted, files, *, dossier, submitting):
         call = _call(value)
         refusal = services.refusal_for_answers(call)
+        if refusal and dossier is not None and posted.get(DETACH):
+            return {}  # the draft goes on as an idea of its own
         if refusal:
             return {"appel": refusal}
         assert call is not None
@@ -83,6 +89,9 @@ class CallQuestions(extensions.IdeaFormExtension):
     def save(self, value, dossier, posted, files, *, submitting):
         call = _call(value)
         assert call is not None  # checked just before
+        if services.refusal_for_answers(call) and posted.get(DETACH):
+            services.detach(dossier)
+            return
         values, documents = {}, {}
         for question in call.current_questions:
             if question.kind == QuestionKind.FILE:

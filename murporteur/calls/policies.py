@@ -44,9 +44,11 @@ def may_view_call(user: User | None, call: Call) -> bool:
 def visible_calls(user: User | None) -> Select:
     """The calls ``user`` may open in the writers' list (published or not)."""
     query = select(Call)
-    if _animator(user):
+    if user is None or not user.is_authenticated:
+        return query.where(false())
+    if user.role == Role.ANIMATOR:
         return query
-    if _signed_in(user) and user.role == Role.MEMBER and user.organisation_id is not None:
+    if user.role == Role.MEMBER and user.organisation_id is not None:
         return query.where(or_(Call.organisation_id == user.organisation_id,
                                Call.state == CallState.PUBLISHED))
     return query.where(false())
@@ -54,8 +56,10 @@ def visible_calls(user: User | None) -> Select:
 
 def may_write_call(user: User | None, _call: Call | None = None) -> bool:
     """The animators, and a member who belongs to an organisation."""
-    return _animator(user) or (_signed_in(user) and user.role == Role.MEMBER
-                               and user.organisation_id is not None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.role == Role.ANIMATOR or (user.role == Role.MEMBER
+                                          and user.organisation_id is not None)
 
 
 def may_edit_call(user: User | None, call: Call) -> bool:

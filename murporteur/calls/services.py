@@ -4,6 +4,7 @@ date, the agenda and the figures. Functions flush, never commit."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,7 +32,7 @@ from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.submissions.models import Dossier
+from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.workflow import DossierState
 
 #: Fields of a call a writer sets (the form's names).
@@ -99,8 +100,8 @@ class QuestionData:
 
 
 def _answered(question: CallQuestion) -> bool:
-    return db.session.scalar(select(func.count(CallAnswer.id)).where(
-        CallAnswer.question_id == question.id)) > 0
+    return (db.session.scalar(select(func.count(CallAnswer.id)).where(
+        CallAnswer.question_id == question.id)) or 0) > 0
 
 
 def add_question(call: Call, actor: User, data: QuestionData) -> CallQuestion:
@@ -211,8 +212,8 @@ def response_of(dossier: Dossier) -> CallResponse | None:
     return db.session.scalar(select(CallResponse).where(CallResponse.dossier_id == dossier.id))
 
 
-def save_response(call: Call, dossier: Dossier, values: dict[int, object],
-                  documents: dict[int, object]) -> CallResponse:
+def save_response(call: Call, dossier: Dossier, values: Mapping[int, object],
+                  documents: Mapping[int, Document]) -> CallResponse:
     """Link ``dossier`` to ``call`` and keep its answers (question id → value; a file question
     → its stored document). An answer left empty stays None."""
     response = response_of(dossier)
@@ -235,11 +236,19 @@ def save_response(call: Call, dossier: Dossier, values: dict[int, object],
             answer = CallAnswer(question=question)
             response.answers.append(answer)
         if document is not None:
-            answer.document = document  # type: ignore[assignment]
+            answer.document = document
         else:
             answer.value = value
     db.session.flush()
     return response
+
+
+def detach(dossier: Dossier) -> None:
+    """A draft no longer answers its call (closed or withdrawn): it goes on as any idea."""
+    response = response_of(dossier)
+    if response is not None:
+        db.session.delete(response)
+        db.session.flush()
 
 
 def answers_by_key(response: CallResponse | None) -> dict[str, CallAnswer]:

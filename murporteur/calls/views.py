@@ -61,15 +61,13 @@ def _load(call_id: int) -> Call:
 @bp.get("")
 def list_calls():
     args = request.args
-    filters = {
-        "kind": params.choice(args.get("kind"), [k.value for k in CallKind], "") or "",
-        "theme": params.choice(args.get("theme"), [t.value for t in Theme], "") or "",
-        "offer": params.choice(args.get("offer"), [o.value for o in Offer], "") or "",
-        "qpv": args.get("qpv") == "1",
-        "q": params.text(args.get("q"), 100),
-    }
-    return render_template("calls/list.html", calls=services.open_calls(**filters),
-                           filters=filters, kinds=KIND_LABELS)
+    kind = params.choice(args.get("kind"), [k.value for k in CallKind], "") or ""
+    theme = params.choice(args.get("theme"), [t.value for t in Theme], "") or ""
+    offer = params.choice(args.get("offer"), [o.value for o in Offer], "") or ""
+    qpv, q = args.get("qpv") == "1", params.text(args.get("q"), 100)
+    calls = services.open_calls(kind=kind, theme=theme, offer=offer, qpv=qpv, q=q)
+    filters = {"kind": kind, "theme": theme, "offer": offer, "qpv": qpv, "q": q}
+    return render_template("calls/list.html", calls=calls, filters=filters, kinds=KIND_LABELS)
 
 
 @bp.get("/<int:call_id>")
@@ -91,10 +89,11 @@ def manage_calls():
 
 
 def _choices(form: CallForm) -> None:
+    organisations: list[Organisation]
     if policies.may_compare_answers(current_user):
-        organisations = db.session.scalars(select(Organisation).where(
+        organisations = list(db.session.scalars(select(Organisation).where(
             Organisation.active.is_(True), Organisation.kind != OrganisationKind.ANIMATOR)
-            .order_by(Organisation.name))
+            .order_by(Organisation.name)))
     else:
         organisations = [current_user.organisation]
     form.organisations.choices = [(o.id, o.name) for o in organisations]

@@ -197,10 +197,18 @@ def test_a_draft_of_a_call_that_has_closed_cannot_be_sent(client, animator):
     call.closes_on = TODAY - timedelta(days=1)
     call.opens_on = TODAY - timedelta(days=10)
     db.session.flush()
+    draft_id = db.session.scalars(select(Dossier)).one().public_id
     response = client.post(response.headers["Location"], data=answers(),
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "Cet appel est clos" in text(response)
+    assert "Envoyer mon idée sans la lier à cet appel" in text(response)
     assert db.session.scalars(select(Dossier)).one().is_draft
+    # The holder may send it as an idea of its own instead.
+    response = client.post(f"/deposer/{draft_id}", data=answers(appel_detacher="1"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    dossier = db.session.scalars(select(Dossier)).one()
+    assert dossier.number and services.response_of(dossier) is None
 
 
 def test_a_call_not_yet_open_or_unknown_takes_no_answer(client, animator):

@@ -87,7 +87,7 @@ def register(bp, error_response) -> None:
             rows = rows.where(Call.kind == query["kind"])
         return jsonify(CALLS.dump({"data": list(db.session.scalars(rows))}))
 
-    @bp.get("/calls/<int:call_id>")
+    @bp.get("/calls/<id:call_id>")
     @declare("One published call or need (public)", answer("The call.", CallSchema),
              path={"call_id": "The call's id."},
              errors={404: "No such published call."}, public=True)

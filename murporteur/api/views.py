@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from murporteur.api import calls as calls_api
 from murporteur.api import openapi, schemas, services
@@ -129,7 +129,8 @@ def answer_undeclared_methods():
     routing, where neither the catch-all route nor the blueprint's handlers see it: it is
     answered here (app-wide hooks run before the routing error is raised), as the catch-all
     answers the others: a JSON 405 with ``Allow``, or a JSON 404."""
-    if isinstance(request.routing_exception, MethodNotAllowed) and \
+    # NotFound too: an id out of range (``<id:…>``) fails its converter, not the catch-all.
+    if isinstance(request.routing_exception, MethodNotAllowed | NotFound) and \
             f"{request.path}/".startswith(f"{bp.url_prefix}/"):
         response = unknown_route(request.path)
         response.cache_control.no_store = True

@@ -70,7 +70,7 @@ def list_calls():
     return render_template("calls/list.html", calls=calls, filters=filters, kinds=KIND_LABELS)
 
 
-@bp.get("/<int:call_id>")
+@bp.get("/<id:call_id>")
 def show_call(call_id: int):
     call = _load(call_id)
     return render_template(
@@ -124,7 +124,7 @@ def new_call():
     return redirect(url_for("calls.edit_questions", call_id=call.id))
 
 
-@bp.route("/<int:call_id>/modifier", methods=["GET", "POST"])
+@bp.route("/<id:call_id>/modifier", methods=["GET", "POST"])
 @writers
 def edit_call(call_id: int):
     call = _load(call_id)
@@ -144,7 +144,7 @@ def edit_call(call_id: int):
     return redirect(url_for("calls.show_call", call_id=call.id))
 
 
-@bp.post("/<int:call_id>/etapes/<name>")
+@bp.post("/<id:call_id>/etapes/<name>")
 @writers
 def move_call(call_id: int, name: str):
     call = _load(call_id)
@@ -177,7 +177,7 @@ def _question_data(form: QuestionForm) -> services.QuestionData:
                                  form.choice_list())
 
 
-@bp.route("/<int:call_id>/questions", methods=["GET", "POST"])
+@bp.route("/<id:call_id>/questions", methods=["GET", "POST"])
 @writers
 def edit_questions(call_id: int):
     call = _load(call_id)
@@ -202,7 +202,7 @@ def _load_question(call: Call, question_id: int) -> CallQuestion:
     return question
 
 
-@bp.route("/<int:call_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/<id:call_id>/questions/<id:question_id>", methods=["GET", "POST"])
 @writers
 def edit_question(call_id: int, question_id: int):
     call = _load(call_id)
@@ -223,7 +223,7 @@ def edit_question(call_id: int, question_id: int):
     return redirect(url_for("calls.edit_questions", call_id=call.id))
 
 
-@bp.post("/<int:call_id>/questions/<int:question_id>/retirer")
+@bp.post("/<id:call_id>/questions/<id:question_id>/retirer")
 @writers
 def remove_question(call_id: int, question_id: int):
     call = _load(call_id)
@@ -245,7 +245,7 @@ def _comparison(call: Call, locale: str):
     return columns, rows
 
 
-@bp.get("/<int:call_id>/reponses")
+@bp.get("/<id:call_id>/reponses")
 @animators_only
 def compare_answers(call_id: int):
     call = _load(call_id)
@@ -270,7 +270,7 @@ def _sessions(form: AgendaForm, call: Call) -> None:
         form.session_id.data = str(call.session_id)
 
 
-@bp.get("/<int:call_id>/reponses.<fmt>")
+@bp.get("/<id:call_id>/reponses.<fmt>")
 @animators_only
 def export_answers(call_id: int, fmt: str):
     call = _load(call_id)
@@ -284,7 +284,7 @@ def export_answers(call_id: int, fmt: str):
     return send_table(fmt, f"reponses-appel-{call.id}.{fmt}", _("Réponses"), headers, table)
 
 
-@bp.post("/<int:call_id>/reponses/ordre-du-jour")
+@bp.post("/<id:call_id>/reponses/ordre-du-jour")
 @animators_only
 def put_on_agenda(call_id: int):
     call = _load(call_id)

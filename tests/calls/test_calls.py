@@ -448,6 +448,11 @@ def test_the_api_lists_published_calls_publicly_with_their_questions(client, ani
         == [need.title]
     assert client.get("/api/v1/calls?kind=robot").status_code == 400
     assert client.get(f"/api/v1/calls/{draft.id}").status_code == 404
+    for wrong in ("0", "99999999999", "abc"):
+        response = client.get(f"/api/v1/calls/{wrong}")
+        assert response.status_code == 404 and response.get_json()["error"]["code"] \
+            == "not_found"
+        assert client.get(f"/appels/{wrong}").status_code == 404
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/calls" in document["paths"] and "/calls/{call_id}" in document["paths"]
 

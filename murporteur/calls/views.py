@@ -48,8 +48,22 @@ def call_day(value) -> str:
 @bp.app_context_processor
 def _calls_helpers() -> dict:
     return {"open_calls_for_home": lambda: services.open_calls(limit=4),
+            "dossier_extra_sections": _dossier_sections,
             "call_kind_label": services.kind_label, "call_states": CALL_STATES,
             "call_offer_labels": OFFER_LABELS, "call_theme_labels": THEME_LABELS}
+
+
+def _dossier_sections(dossier) -> list[dict]:
+    """The call a dossier answers, with its answers as given (each with the version of the
+    question it answered), for the animators' dossier page."""
+    response = services.response_of(dossier)
+    if response is None or not policies.may_compare_answers(current_user):
+        return []
+    locale = str(get_locale() or "fr")
+    rows = [(a.question.label(locale), answers.shown(a, locale), a)
+            for a in sorted(response.answers, key=lambda a: (a.question.position, a.id))]
+    return [{"template": "calls/_dossier_answers.html",
+             "context": {"call": response.call, "rows": rows}}]
 
 
 def _load(call_id: int) -> Call:

@@ -248,6 +248,11 @@ def test_a_question_changed_after_answers_keeps_the_old_answers_readable(
     page = text(animator_client.get(f"/appels/{call.id}/reponses"))
     assert "Horaires du soir" in page and "Oui" in page
     assert "à la version 1 : Ouverture le soir" in page
+    # The dossier's page keeps the answer with the question it answered.
+    number = db.session.scalars(select(Dossier)).one().number
+    page = text(animator_client.get(f"/instruction/dossiers/{number}"))
+    assert f"En réponse à « {call.title} »" in page
+    assert "Ouverture le soir (version 1) Oui" in page and "Surface souhaitée (m²) 80,5" in page
     # Before any answer, a change is made in place.
     unanswered = next(q for q in call.current_questions if q.label_fr == "Expérience")
     assert services.change_question(unanswered, animator, services.QuestionData(

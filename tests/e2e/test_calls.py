@@ -33,7 +33,7 @@ def test_a_call_is_published_answered_on_a_phone_and_compared(web, live, tmp_pat
     animator = _animator(live)
     staff = web.open()
     log_in(staff, live, web.checker, animator)
-    nav(staff, web.checker, "Appels")
+    nav(staff, web.checker, "Appels à idées")
     staff.get_by_role("link", name="Écrire un appel ou un besoin").click()
     check(staff)
     staff.get_by_role("group", name="Vous publiez").get_by_label(

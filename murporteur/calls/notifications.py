@@ -17,6 +17,7 @@ from murporteur.extensions import db
 from murporteur.notifications.services import queue
 from murporteur.submissions.models import Dossier
 from murporteur.triage import dashboard
+from murporteur.triage.services import animators
 
 
 @signals.dossier_transitioned.connect
@@ -53,3 +54,17 @@ def _answers_of_call(call_id: int):
 def _calls_with_answers(_sender=None) -> list[tuple[int, str]]:
     return [(c.id, c.title) for c in db.session.scalars(
         select(Call).where(Call.id.in_(select(CallResponse.call_id))).order_by(Call.title))]
+
+
+@signals.call_transitioned.connect
+def on_call_moved(call, event, actor, **_):
+    """A member asks for approval: the animators hear of it (they publish it or send it
+    back)."""
+    if event.transition != "ask_approval":
+        return
+    context = {"call_title": call.title,
+               "organisation": call.organisation.name if call.organisation else "",
+               "url": external_url("calls.show_call", call_id=call.id)}
+    for animator in animators():
+        queue("call_approval_asked", animator, context,
+              idempotency_key=f"call-approval:{event.id}:{animator.id}")

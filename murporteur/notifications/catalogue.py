@@ -243,6 +243,11 @@ NOTIFICATIONS: tuple[Notification, ...] = (
          "structure_name": "Le Comptoir des Voisins", "url": f"{_SITE}/appels/3"},
         kind="call_answers"),
     Notification(
+        "call_approval_asked", _l("L'équipe d'animation"),
+        _l("Quand un membre demande la publication d'un appel ou d'un besoin"), _STAFF,
+        {"call_title": "Entretien des espaces verts", "organisation": "Lyon Métropole Habitat",
+         "url": f"{_SITE}/appels/4"}, kind="new_dossier"),
+    Notification(
         "call_closing_reminder", _l("La personne dont le brouillon répond à l'appel"),
         _l("Trois jours avant la clôture d'un appel, à 9 h 30"), _HOLDER,
         {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",

@@ -322,6 +322,8 @@ def test_a_member_writes_for_their_organisation_and_cannot_publish_without_appro
     assert client.get("/appels").get_data(as_text=True).count(need.title) == 0
     assert client.post(f"/appels/{need.id}/etapes/ask_approval").status_code == 302
     assert need.state == CallState.PENDING
+    asked, = outbox("call_approval_asked")  # the animators hear of it
+    assert need.title in asked.subject
     # Once asked, the member no longer edits it; another member never sees it.
     assert client.get(f"/appels/{need.id}/modifier").status_code == 403
     stranger = app.test_client()

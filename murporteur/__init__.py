@@ -91,6 +91,8 @@ def register_extensions(app: Flask) -> None:
     from murporteur.accounts import models as _accounts  # noqa: F401
     from murporteur.audit import models as _audit  # noqa: F401
     from murporteur.audit import tasks as _audit_tasks  # noqa: F401
+    from murporteur.calls import notifications as _calls_notifications  # noqa: F401
+    from murporteur.calls import tasks as _calls_tasks  # noqa: F401
     from murporteur.collective import models as _collective  # noqa: F401
     from murporteur.committee import checklist as _committee_checklist  # noqa: F401
     from murporteur.committee import models as _committee  # noqa: F401
@@ -137,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.accounts.views import bp as accounts_bp
     from murporteur.api.token_views import bp as api_tokens_bp
     from murporteur.api.views import bp as api_bp
+    from murporteur.calls.views import bp as calls_bp
     from murporteur.collective.views import bp as collective_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
@@ -153,7 +156,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (public_bp, accounts_bp, second_factor_bp, api_tokens_bp, submissions_bp,
                triage_bp, directory_bp, committee_bp, members_bp, conventions_bp, reporting_bp,
-               notifications_bp, privacy_bp, collective_bp, meetings_bp):
+               notifications_bp, privacy_bp, collective_bp, meetings_bp, calls_bp):
         app.register_blueprint(bp)
     from murporteur.premises.views import bp as premises_bp  # issue 19
 

@@ -89,3 +89,12 @@ Someone holding an expired or revoked invitation asked for a new one. Sender: th
 ``User``; keyword arguments ``invitation_id`` and ``inviter`` (the ``User`` who invited them,
 or None: the admins are told).
 """)
+
+call_transitioned = _signals.signal("call-transitioned", doc="""
+A call for ideas or a need changed state (sent for approval, published, withdrawn). Sender:
+the ``Call``; keyword arguments ``event`` (the ``CallEvent``) and ``actor``.
+""")
+
+call_answered = _signals.signal("call-answered", doc="""
+An idea answering a call or a need was sent. Sender: the ``CallResponse``.
+""")

@@ -65,6 +65,11 @@ BEAT_SCHEDULE = {
         "task": "murporteur.conventions.remind_conventions_ending",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Calls (calls/tasks.py): a holder's draft answering a call closing in three days.
+    "remind-closing-call-drafts": {
+        "task": "murporteur.calls.remind_closing_drafts",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Retention (privacy/retention.py), at night when nobody edits: first the warnings two
     # weeks ahead, then the drafts whose notice has run, then the finished dossiers' data.
     "warn-expiring-drafts": {

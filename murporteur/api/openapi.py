@@ -18,10 +18,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from apispec.ext.marshmallow.common import resolve_schema_instance
 from flask import request
 from marshmallow import Schema
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from murporteur.api.schemas import ErrorSchema, NoQuery, Query, Shape, load_query
 from murporteur.api.values import CURSOR_FORMAT, Cursor
+from murporteur.core.params import INT_MAX
 from murporteur.submissions.uploads import ACCEPTED_TYPES
 
 JSON = "application/json"
@@ -136,6 +137,16 @@ def _responses(operation: Operation) -> dict:
     return responses
 
 
+def _path_schema(rule: Rule, arg: str) -> dict:
+    """An ``<id:…>`` path parameter is a row's id (so that generated requests know what a
+    wrong one is); any other, a string."""
+    converter = rule._converters.get(arg)
+    if isinstance(converter, IntegerConverter):
+        return {"type": "integer", "minimum": converter.min or 0,
+                "maximum": converter.max or INT_MAX}
+    return {"type": "string"}
+
+
 def documented_path(rule: Rule) -> str:
     """``/api/v1/dossiers/<number>`` is ``/dossiers/{number}`` in the document."""
     return _VARIABLE.sub(r"{\1}", rule.rule.removeprefix(PREFIX))
@@ -166,7 +177,7 @@ def build(rules: Iterable[Rule], hidden: frozenset[str]) -> dict:
                                   f"{sorted(operation.path)}, its rule has "
                                   f"{sorted(rule.arguments)}")
         parameters: list = [{"name": arg, "in": "path", "required": True,
-                             "description": text, "schema": {"type": "string"}}
+                             "description": text, "schema": _path_schema(rule, arg)}
                             for arg, text in operation.path.items()]
         if operation.query().fields:
             parameters.append({"in": "query", "schema": operation.query})

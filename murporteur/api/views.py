@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from murporteur.api import calls as calls_api
 from murporteur.api import openapi, schemas, services
 from murporteur.api.openapi import answer, declare, file_answer
 from murporteur.api.schemas import Viewer, dump
@@ -29,7 +30,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 #: Answered without a token: the public figures, the description, and the unknown routes
 #: (a 404 is the same for everyone: the list of routes is public in openapi.json).
-PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"})
+PUBLIC_ENDPOINTS = frozenset({"api.show_stats", "api.openapi_document", "api.unknown_route"}
+                             ) | calls_api.PUBLIC
 #: Answered with or without a token (the public units without, more with one).
 TOKEN_OPTIONAL = frozenset({"api.list_premises"})
 #: Not in the document: the catch-all that answers the unknown paths.
@@ -53,6 +55,9 @@ def error_response(status: int, message: str, code: str | None = None,
     response.status_code = status
     response.headers.update(headers or {})
     return response
+
+
+calls_api.register(bp, error_response)  # the public calls and needs (issue 20)
 
 
 # --- Authentication and errors -------------------------------------------------------------
@@ -131,7 +136,8 @@ def answer_undeclared_methods():
     routing, where neither the catch-all route nor the blueprint's handlers see it: it is
     answered here (app-wide hooks run before the routing error is raised), as the catch-all
     answers the others: a JSON 405 with ``Allow``, or a JSON 404."""
-    if isinstance(request.routing_exception, MethodNotAllowed) and \
+    # NotFound too: an id out of range (``<id:…>``) fails its converter, not the catch-all.
+    if isinstance(request.routing_exception, MethodNotAllowed | NotFound) and \
             f"{request.path}/".startswith(f"{bp.url_prefix}/"):
         response = unknown_route(request.path)
         response.cache_control.no_store = True

@@ -54,6 +54,8 @@ KINDS: dict[str, Kind] = {
                     (Role.MEMBER,)),
     "conventions": Kind(_l("Suivi des conventions (signatures, versements, échéances)"),
                         (Role.MEMBER, Role.ANIMATOR)),
+    "call_answers": Kind(_l("Réponses aux appels et besoins de mon organisation"),
+                         (Role.MEMBER,)),
     "team_messages": Kind(_l("Messages de l'équipe d'animation sur mes dossiers"),
                           (Role.HOLDER,), modes=("immediate", "digest")),
 }
@@ -261,6 +263,25 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         _l("Un mois avant la fin d'une convention, à 7 h 45"), _MEMBERS + _STAFF,
         {**_CONVENTION, "end_date": "31 décembre 2026", "unpaid_count": 1},
         kind="conventions"),
+    # Calls and needs (calls/notifications.py, calls/tasks.py).
+    Notification(
+        "call_new_answer", _l("Les membres des organisations qui portent l'appel ou le besoin"),
+        _l("Quand une idée répondant à l'appel est envoyée"), _MEMBERS,
+        {"call_title": "Occupation temporaire d'un rez-de-chaussée", "number": "MP-2026-0042",
+         "title": "Café solidaire au pied des immeubles",
+         "structure_name": "Le Comptoir des Voisins", "url": f"{_SITE}/appels/3"},
+        kind="call_answers"),
+    Notification(
+        "call_approval_asked", _l("L'équipe d'animation"),
+        _l("Quand un membre demande la publication d'un appel ou d'un besoin"), _STAFF,
+        {"call_title": "Entretien des espaces verts", "organisation": "Lyon Métropole Habitat",
+         "url": f"{_SITE}/appels/4"}, kind="new_dossier"),
+    Notification(
+        "call_closing_reminder", _l("La personne dont le brouillon répond à l'appel"),
+        _l("Trois jours avant la clôture d'un appel, à 9 h 30"), _HOLDER,
+        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
+         "call_title": "Occupation temporaire d'un rez-de-chaussée",
+         "closes_on": "15 décembre 2026", "resume_url": _TRACKING}, channels=(EMAIL,)),
     # Accounts and privacy (their texts belong to the accounts and privacy work).
     Notification(
         "password_reset", _l("La personne qui demande à changer son mot de passe"),

@@ -58,6 +58,20 @@ The organisations the « interested organisation » filter offers. A receiver re
 of ``Organisation``.
 """)
 
+call_condition = _hooks.signal("dashboard-call-condition", doc="""
+The « call » filter, answered by a higher layer (calls). Sender: the call's id. A receiver
+returns a condition on ``Dossier`` (the ideas answering that call), or None.
+""")
+
+call_choices = _hooks.signal("dashboard-call-choices", doc="""
+The calls the « call » filter offers. A receiver returns a list of (id, title).
+""")
+
+
+def calls_to_filter() -> list:
+    """The choices of the « call » filter (none without the calls)."""
+    return [c for _receiver, found in call_choices.send() for c in (found or [])]
+
 
 def interested_organisations() -> list:
     """The choices of the « interested organisation » filter (none without a committee)."""
@@ -105,6 +119,7 @@ class Filters:
     labels: list[int] = field(default_factory=list)
     # An organisation that showed interest in committee (supports, or wants to meet).
     interested: int | None = None
+    call: int | None = None  # the ideas answering one call or need
     submitted_from: date | None = None
     submitted_to: date | None = None
     sort: str = "submitted"
@@ -135,6 +150,7 @@ class Filters:
         f.assigned = "none" if assigned == "none" else str(params.identifier(assigned) or "")
         f.labels = params.identifiers(args.getlist("label"))
         f.interested = params.identifier(args.get("interested"))
+        f.call = params.identifier(args.get("call"))
         for name in ("submitted_from", "submitted_to"):
             raw = args.get(name, "")
             if raw:
@@ -179,6 +195,7 @@ class Filters:
                 "neighbourhood": values["neighbourhood"],
                 "priority_area": values["priority_area"], "assigned": values["assigned"],
                 "label": values["labels"], "interested": values["interested"] or "",
+                "call": values["call"] or "",
                 "submitted_from": values["submitted_from"].isoformat()
                 if values["submitted_from"] else "",
                 "submitted_to": values["submitted_to"].isoformat()
@@ -194,7 +211,8 @@ class Filters:
     def active_count(self) -> int:
         return sum(bool(x) for x in (self.states, self.themes, self.stages, self.neighbourhood,
                                      self.priority_area, self.assigned, self.labels,
-                                     self.interested, self.submitted_from, self.submitted_to))
+                                     self.interested, self.call, self.submitted_from,
+                                     self.submitted_to))
 
 
 def deadlines() -> tuple[int, int]:
@@ -310,6 +328,9 @@ def filter_conditions(f: Filters) -> list:
                                          dossier_label.c.label_id.in_(f.labels)))
     if f.interested:
         conditions.append(_interest(f.interested))
+    if f.call:
+        found = [c for _receiver, c in call_condition.send(f.call) if c is not None]
+        conditions.append(or_(*found) if found else false())
     if f.submitted_from:
         conditions.append(Dossier.submitted_at >= datetime.combine(
             f.submitted_from, time.min, tzinfo=PARIS))

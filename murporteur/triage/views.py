@@ -49,6 +49,7 @@ def inbox():
         animators=services.animators(), labels=services.all_labels(), states=STATES,
         themes=THEME_LABELS, columns=exports.COLUMNS,
         organisations=dashboard.interested_organisations(),
+        calls=dashboard.calls_to_filter(),
         chosen=exports.chosen_columns(current_user, request.args.getlist("column") or None),
         saved_views=[(v, saved_views.view_args(v)) for v in saved_views.views_of(current_user)],
         current_query=request.query_string.decode("utf-8", "replace"))

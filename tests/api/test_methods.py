@@ -17,7 +17,8 @@ def _api_paths(app) -> list[str]:
     paths = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown_route":
-            paths.append(re.sub(r"<[^>]+>", "MP-2026-0001", rule.rule))
+            path = re.sub(r"<id:[^>]+>", "1", rule.rule)  # an id: digits
+            paths.append(re.sub(r"<[^>]+>", "MP-2026-0001", path))
     return paths
 
 

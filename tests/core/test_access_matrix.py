@@ -367,6 +367,29 @@ ROUTES = {
     # No such view: refused (422), as for anybody else's.
     "triage.delete_view": ("POST", "/instruction/vues/999999/supprimer",
                            _only([], animator=422)),
+    # Issue 20 (calls): published calls are public; a member's draft call is its
+    # organisation's and the animators'; the answers are the animators'.
+    "calls.list_calls": ("GET", "/appels", _all(200)),
+    "calls.show_call": ("GET", "/appels/{open_call}", _all(200)),
+    "calls.manage_calls": ("GET", "/appels/gestion", _only(["animator", "member"])),
+    "calls.new_call": ("GET", "/appels/nouveau", _only(["animator", "member"])),
+    "calls.edit_call": ("GET", "/appels/{call}/modifier",
+                        _only(["animator", "member"], member_b=404)),
+    "calls.edit_questions": ("GET", "/appels/{call}/questions",
+                             _only(["animator", "member"], member_b=404)),
+    "calls.edit_question": ("GET", "/appels/{call}/questions/{question}",
+                            _only(["animator", "member"], member_b=404)),
+    "calls.remove_question": ("POST", "/appels/{call}/questions/{question}/retirer",
+                              _only([], animator=302, member=302, member_b=404)),
+    "calls.compare_answers": ("GET", "/appels/{open_call}/reponses", _only(["animator"])),
+    "calls.export_answers": ("GET", "/appels/{open_call}/reponses.csv", _only(["animator"])),
+    "calls.put_on_agenda": ("POST", "/appels/{open_call}/reponses/ordre-du-jour",
+                            _only([], animator=422)),
+    "calls.report_calls": ("GET", "/appels/bilan", _only(["animator"])),
+    "api.list_calls": ("GET", "/api/v1/calls", _all(200)),
+    "api.show_call": ("GET", "/api/v1/calls/{open_call}", _all(200)),
+    "calls.move_call": ("POST", "/appels/{call}/etapes/ask_approval",
+                        _only([], animator=302, member=302, member_b=404)),
 }
 
 
@@ -489,6 +512,7 @@ def world(app):
     sign_document = signing.send_for_signature([sent], users["animator"])
     values.update(sign_document=sign_document.id, signature=next(
         s.id for s in sign_document.signatures if s.signer_id == users["member"].id))
+    values.update(_calls_world(users))
     return users, values
 
 
@@ -657,3 +681,21 @@ def test_the_api_changes_nothing_and_refuses_every_state_changing_method(app, wo
                 assert response.is_json and response.get_json()["error"]["message"]
                 if response.status_code == 405:
                     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def _calls_world(users) -> dict:
+    """Issue 20 (calls): a draft need of organisation A's member, with a question, and a
+    published call."""
+    from datetime import timedelta
+
+    from murporteur.calls import services as calls
+    from murporteur.calls.models import QuestionKind
+
+    today = utcnow().date()
+    dates = {"opens_on": today - timedelta(days=1), "closes_on": today + timedelta(days=9)}
+    need = calls.create_call(users["member"], [], kind="need", title="Besoin de A", **dates)
+    question = calls.add_question(need, users["member"], calls.QuestionData(
+        QuestionKind.SHORT_TEXT, "Votre partenaire ?", "", False, []))
+    published = calls.create_call(users["animator"], [], kind="call", title="Appel", **dates)
+    calls.transition(published, "publish", users["animator"])
+    return {"call": need.id, "question": question.id, "open_call": published.id}

@@ -93,11 +93,12 @@ def test_members_choose_for_committee_reminders_and_conventions(client):
     assert "Nouveaux dossiers et retraits" not in page  # the animators' kinds only
     assert "Quand une séance est convoquée" in page  # always sent, and said so
     response = client.post("/compte/notifications", data={
-        "committee_reminders": "digest", "conventions": "none", "crossed": "immediate"})
+        "committee_reminders": "digest", "conventions": "none", "crossed": "immediate",
+        "call_answers": "immediate"})
     assert response.status_code == 302
     assert services.preferences_of(member) == {
         "committee_reminders": DeliveryMode.DIGEST, "conventions": DeliveryMode.NONE,
-        "crossed": DeliveryMode.IMMEDIATE}
+        "crossed": DeliveryMode.IMMEDIATE, "call_answers": DeliveryMode.IMMEDIATE}
     # A kind of another role cannot be slipped in.
     with pytest.raises(ValueError):
         services.set_preferences(member, {"new_dossier": DeliveryMode.NONE})

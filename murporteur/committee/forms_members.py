@@ -87,6 +87,12 @@ class PositionForm(FlaskForm):
         version = params.integer(self.version.data, low=0)
         return -1 if version is None else version
 
+    def keep_offer_kinds(self, position: Position | None) -> None:
+        """The active kinds of support, and the archived ones ``position`` already offers (it
+        keeps them when saved again)."""
+        self.offer_kinds.choices = references.choices(
+            "support_kind", list(position.offer_kinds) if position else [])
+
     def show(self, position: Position | None, organisation_id: int) -> None:
         """Put a saved position (or none) in the form, with its version."""
         self.organisation.data = str(organisation_id)
@@ -94,6 +100,7 @@ class PositionForm(FlaskForm):
         self.version.data = str(position.version) if position else ""
         self.stance.data = position.stance.value if position else None
         self.offer_kinds.data = list(position.offer_kinds) if position else []
+        self.keep_offer_kinds(position)
         self.amount.data = cents_to_input(position.amount_cents) if position else ""
         self.comment.data = position.comment if position else ""
         self.premises_unit.data = str(position.premises_unit_id or "") if position else ""

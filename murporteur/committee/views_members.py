@@ -200,6 +200,8 @@ def show_item(session_id: int, item_id: int):
     form = PositionForm()
     form.organisation.choices = choices
     form.premises_unit.choices = _unit_choices(organisations)
+    form.keep_offer_kinds(services.position_of(item, _chosen(organisations,
+                                                             form.organisation.data)))
     if not form.validate_on_submit():
         return _render_item(item, organisations, form, 422)
     organisation = _chosen(organisations, form.organisation.data)

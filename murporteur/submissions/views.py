@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 
 from murporteur.accounts import policies as policies_accounts
 from murporteur.accounts.services import link_landing_asked
+from murporteur.collective import references
 from murporteur.collective import settings as collective_settings
 from murporteur.core import params
 from murporteur.core.forms import text
@@ -98,6 +99,9 @@ def _holder_signed_in():
 
 def _idea_form(dossier: Dossier | None):
     form = IdeaForm()
+    if dossier is not None:  # an archived kind of support it holds stays offered, and kept
+        form.support_kinds.choices = references.choices("support_kind",
+                                                        dossier.support_kinds or [])
     key = _staging_key()
     holder = dossier.holder if dossier is not None else _holder_signed_in()
     # The sections higher layers add (a call's questions…), drawn again by _idea_page.

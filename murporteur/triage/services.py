@@ -140,6 +140,23 @@ def create_label(name: str, colour: str, actor: User, name_en: str = "") -> Labe
     return label
 
 
+def update_label(label: Label, name: str, colour: str, actor: User, name_en: str = "") -> None:
+    """Rename or recolour a label (its dossiers keep it: they hold it by its id)."""
+    _require_animator(actor)
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise DomainError(_l("Le nom d'une étiquette compte de 1 à 60 caractères."))
+    if colour not in LABEL_COLOURS:
+        raise DomainError(_l("Choisissez une couleur proposée."))
+    if db.session.scalar(select(Label).where(Label.name.ilike(name), Label.id != label.id)):
+        raise DomainError(_l("L'étiquette « %(name)s » existe déjà.", name=name))
+    before = {"name": label.name, "name_en": label.name_en, "colour": label.colour}
+    label.name, label.colour, label.name_en = name, colour, (name_en or "").strip()[:60]
+    db.session.flush()
+    audit.record(actor, "label.update", label, {
+        "before": before, "name": label.name, "name_en": label.name_en, "colour": label.colour})
+
+
 def set_labels(dossier: Dossier, labels: list[Label], actor: User) -> None:
     _require_animator(actor)
     dossier.labels = list(dict.fromkeys(labels))

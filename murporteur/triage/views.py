@@ -181,6 +181,26 @@ def labels():
     return page()
 
 
+@bp.route("/etiquettes/<id:label_id>/modifier", methods=["GET", "POST"])
+@animators_only
+def edit_label(label_id: int):
+    label = get_or_404(Label, label_id)
+    form = NewLabelForm(data={"name": label.name, "name_en": label.name_en,
+                              "colour": label.colour} if request.method == "GET" else None)
+    status = 422 if request.method == "POST" else 200
+
+    def page(_exc=None):
+        return render_template("triage/label_form.html", form=form, label=label), status
+
+    if form.validate_on_submit():
+        on_refusal(form, "name", page)
+        services.update_label(label, text(form.name), form.colour.data, current_user,
+                              name_en=text(form.name_en))
+        flash(_("Étiquette enregistrée."), "success")
+        return redirect(url_for("triage.labels"))
+    return page()
+
+
 @bp.post("/etiquettes/<id:label_id>/archiver")
 @animators_only
 def archive_label(label_id: int):

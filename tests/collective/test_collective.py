@@ -345,3 +345,49 @@ def test_an_archived_structure_kind_is_offered_only_to_the_structures_that_have_
     edit = client.get(f"/instruction/structures/{structure.id}/modifier").get_data(as_text=True)
     assert 'value="incubator"' in edit
     assert "Incubateur" in text(client.get("/instruction/structures/?archives=1"))
+
+
+def test_a_draft_and_a_position_keep_an_archived_kind_of_support_they_hold(app, admin):
+    from murporteur.committee import services as committee
+    from murporteur.committee.models import Position, Stance
+    from murporteur.core.db import utcnow
+    from tests.factories import PASSWORD, DraftFactory, HolderFactory, MemberFactory
+    from tests.submissions.test_idea_form import answers
+
+    holder = HolderFactory(password_hash=AnimatorFactory().password_hash)
+    draft = DraftFactory(holder=holder, support_kinds=["premises", "order"])
+    references.set_archived(admin, _entry("support_kind", "premises"), True)
+    db.session.commit()
+    client = app.test_client()
+    login(client, holder, PASSWORD)
+    page = client.get(f"/deposer/{draft.public_id}").get_data(as_text=True)
+    assert 'value="premises"' in page  # still offered to the draft that holds it
+    saved = client.post(f"/deposer/{draft.public_id}", data=answers(
+        action="save", support_kinds=["premises", "order"]), content_type="multipart/form-data")
+    assert saved.status_code == 302
+    db.session.refresh(draft)
+    assert set(draft.support_kinds) == {"premises", "order"}
+    fresh = app.test_client().get("/deposer").get_data(as_text=True)
+    assert 'value="premises"' not in fresh  # a new idea is not offered it
+    # A member's position that offered it keeps it when saved again.
+    member = MemberFactory()
+    dossier = submitted_dossier()
+    dossier.state = "retained"
+    animator = AnimatorFactory()
+    session = committee.create_session(animator, starts_at=utcnow(), place="Lyon",
+                                       organisations=[member.organisation])
+    item = committee.add_item(session, dossier, animator)
+    db.session.add(Position(item_id=item.id, organisation_id=member.organisation_id,
+                            stance=Stance.SUPPORTS, offer_kinds=["premises"]))
+    db.session.commit()
+    member_client = app.test_client()
+    login(member_client, member, PASSWORD)
+    url = f"/comite/seances/{session.id}/points/{item.id}"
+    form = member_client.get(url).get_data(as_text=True)
+    assert 'value="premises"' in form
+    version = re.search(r'name="version" type="hidden" value="([^"]*)"', form).group(1)
+    again = member_client.post(url, data={
+        "organisation": str(member.organisation_id), "version": version,
+        "version_for": str(member.organisation_id), "stance": "supports",
+        "offer_kinds": ["premises"], "amount": "", "comment": "Toujours d'accord."})
+    assert again.status_code == 302, text(again)

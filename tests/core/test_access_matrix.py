@@ -234,6 +234,8 @@ ROUTES = {
     "collective.archive_entry": ("POST", "/admin/listes/theme/1/archiver",
                                  _only([], admin=302)),
     "api.show_reference_list": ("GET", "/api/v1/references/theme", _all(401)),
+    "triage.edit_label": ("GET", "/instruction/etiquettes/{label}/modifier",
+                          _only(["animator"])),
     "triage.archive_label": ("POST", "/instruction/etiquettes/{label}/archiver",
                              _only([], animator=302)),
     # Issue 19 (prem): the premises catalogue. "unit" is A's public unit, "hidden_unit" A's

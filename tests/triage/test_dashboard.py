@@ -260,6 +260,33 @@ def test_labels_are_created_once_by_name(animator_client):
     assert "Donnez un nom à l'étiquette." in text(empty)
 
 
+def test_a_label_is_renamed_and_its_dossiers_keep_it(animator_client, animator):
+    from murporteur.triage.models import Label
+
+    dossier = _submit("Idée étiquetée")
+    jeunesse = triage.create_label("Jeunesse", "blue", animator)
+    seniors = triage.create_label("Seniors", "blue", animator)
+    triage.add_label([dossier], jeunesse, animator)
+    db.session.commit()
+    page = animator_client.get(f"/instruction/etiquettes/{jeunesse.id}/modifier")
+    assert 'value="Jeunesse"' in page.get_data(as_text=True)
+    taken = animator_client.post(f"/instruction/etiquettes/{jeunesse.id}/modifier",
+                                 data={"name": "seniors", "colour": "green"})
+    assert taken.status_code == 422 and "existe déjà" in text(taken)
+    assert 'value="seniors"' in taken.get_data(as_text=True)  # what was typed is kept
+    bad = animator_client.post(f"/instruction/etiquettes/{jeunesse.id}/modifier",
+                               data={"name": "Jeunes", "colour": "plaid"})
+    assert bad.status_code == 422
+    saved = animator_client.post(f"/instruction/etiquettes/{jeunesse.id}/modifier",
+                                 data={"name": "Jeunes", "name_en": "Youth", "colour": "green"})
+    assert saved.status_code == 302
+    label = db.session.get(Label, jeunesse.id)
+    db.session.refresh(label)
+    assert (label.name, label.name_en, label.colour) == ("Jeunes", "Youth", "green")
+    assert [lb.name for lb in db.session.get(type(dossier), dossier.id).labels] == ["Jeunes"]
+    assert seniors.name == "Seniors"
+
+
 def test_filter_by_an_organisation_that_showed_interest_in_committee(animator_client, animator):
     from murporteur.committee import services as committee
     from murporteur.committee.models import Stance

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('offers', sa.JSON(), nullable=False),
     sa.Column('envelope_cents', sa.BigInteger(), nullable=True),
     sa.Column('premises', sa.String(length=300), nullable=False),
+    sa.Column('premises_unit_id', sa.Integer(), nullable=True),
     sa.Column('opens_on', sa.Date(), nullable=False),
     sa.Column('closes_on', sa.Date(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=True),
@@ -41,6 +42,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_call_for_ideas_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_call_for_ideas_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['session_id'], ['committee_session.id'], name=op.f('fk_call_for_ideas_session_id_committee_session')),
+    sa.ForeignKeyConstraint(['premises_unit_id'], ['premises_unit.id'], name=op.f('fk_call_for_ideas_premises_unit_id_premises_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_call_for_ideas'))
     )
     with op.batch_alter_table('call_for_ideas', schema=None) as batch_op:

@@ -71,6 +71,15 @@ class CallForm(FlaskForm):
     closes_on = _day(_l("Dernier jour des réponses (inclus)"))
     session_id = SelectField(_l("Comité qui examinera les réponses"), choices=[],
                              validate_choice=False)
+    premises_unit = SelectField(_l("Local du catalogue proposé"), choices=[],
+                                validate_choice=False,
+                                description=_l("Facultatif : un local disponible du catalogue "
+                                               "des organisations qui portent l'appel."))
+
+    def validate_premises_unit(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez un local proposé : disponible, et d'une des "
+                                     "organisations qui portent l'appel."))
 
     def validate_organisations(self, field):
         allowed = {value for value, _label in field.choices}
@@ -92,6 +101,7 @@ class CallForm(FlaskForm):
         self.premises.data = call.premises
         self.opens_on.data, self.closes_on.data = call.opens_on, call.closes_on
         self.session_id.data = str(call.session_id or "")
+        self.premises_unit.data = str(call.premises_unit_id or "")
 
     def values(self) -> dict:
         return {"kind": CallKind(self.kind.data), "title": self.title.data or "",
@@ -102,7 +112,9 @@ class CallForm(FlaskForm):
                 else None,
                 "premises": self.premises.data or "", "opens_on": self.opens_on.data,
                 "closes_on": self.closes_on.data,
-                "session_id": int(self.session_id.data) if self.session_id.data else None}
+                "session_id": int(self.session_id.data) if self.session_id.data else None,
+                "premises_unit_id": int(self.premises_unit.data) if self.premises_unit.data
+                else None}
 
 
 class QuestionForm(FlaskForm):

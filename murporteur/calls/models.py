@@ -32,6 +32,7 @@ from murporteur.committee.models import CommitteeSession
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import Model, db
+from murporteur.premises.models import PremisesUnit
 from murporteur.submissions.models import Document, Dossier
 
 
@@ -86,6 +87,9 @@ class Call(Model):
     offers: Mapped[list[str]] = mapped_column(JSON, default=list)
     envelope_cents: Mapped[int | None] = mapped_column(BigInteger)
     premises: Mapped[str] = mapped_column(String(300), default="")
+    #: The unit of the premises catalogue offered, when there is one (the text above says
+    #: more, or names premises outside the catalogue).
+    premises_unit_id: Mapped[int | None] = mapped_column(ForeignKey("premises_unit.id"))
     opens_on: Mapped[date] = mapped_column(Date)
     #: The last day answers are taken (included), in Paris.
     closes_on: Mapped[date] = mapped_column(Date, index=True)
@@ -98,6 +102,7 @@ class Call(Model):
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=call_organisation, order_by="Organisation.name")
+    premises_unit: Mapped[PremisesUnit | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     created_by: Mapped[User | None] = relationship()
     session: Mapped[CommitteeSession | None] = relationship()

@@ -37,7 +37,8 @@ from murporteur.submissions.workflow import DossierState
 
 #: Fields of a call a writer sets (the form's names).
 CALL_FIELDS = ("kind", "title", "body", "neighbourhoods", "qpv", "themes", "offers",
-               "envelope_cents", "premises", "opens_on", "closes_on", "session_id")
+               "envelope_cents", "premises", "premises_unit_id", "opens_on", "closes_on",
+               "session_id")
 REMINDER_DAYS = 3
 
 

@@ -33,6 +33,8 @@ from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.money import format_cents
 from murporteur.core.tables import send_table
 from murporteur.extensions import db
+from murporteur.premises.models import PremisesUnit
+from murporteur.premises.workflow import OFFERABLE
 from murporteur.triage.choices import THEME_LABELS
 
 bp = Blueprint("calls", __name__, url_prefix="/appels")
@@ -114,6 +116,13 @@ def _choices(form: CallForm) -> None:
     form.organisations.choices = [(o.id, o.name) for o in organisations]
     sessions = db.session.scalars(select(CommitteeSession).where(
         CommitteeSession.state.in_(UPCOMING_STATES)).order_by(CommitteeSession.starts_at))
+    # The units of the organisations behind the call (as ticked, when the form was sent).
+    chosen = [o.id for o in organisations if o.id in (form.organisations.data or [])]
+    units = db.session.scalars(select(PremisesUnit).where(
+        PremisesUnit.organisation_id.in_(chosen or [o.id for o in organisations]),
+        PremisesUnit.state.in_(OFFERABLE)).order_by(PremisesUnit.town, PremisesUnit.id))
+    form.premises_unit.choices = [("", _("Aucun"))] + [
+        (str(u.id), f"{u.label} — {u.surface_m2} m² ({u.organisation.name})") for u in units]
     form.session_id.choices = [("", _("Aucune pour l'instant"))] + [
         (str(s.id), _("Comité du %(day)s", day=format_date(s.starts_at, "d MMMM yyyy")))
         for s in sessions]

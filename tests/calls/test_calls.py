@@ -478,3 +478,27 @@ def test_the_demo_has_open_calls_a_closed_one_with_answers_and_a_landlord_need(a
     assert need.organisation.kind == "landlord" and need.state == CallState.PUBLISHED
     assert [e.transition for e in need.events] == ["ask_approval", "publish"]
     assert "Appels et besoins ouverts" in text(client.get("/"))
+
+
+def test_a_call_offers_a_unit_of_the_catalogue_of_its_organisations(client, animator_client):
+    from murporteur.premises import services as premises
+    from tests.factories import OrganisationFactory
+    from tests.premises.conftest import unit_values
+
+    landlord, other = OrganisationFactory(name="Lyon Métropole Habitat"), OrganisationFactory()
+    ours = premises.save_unit(None, MemberFactory(organisation=landlord), None,
+                              **unit_values(title="Rez-de-chaussée rue Pasteur"))
+    theirs = premises.save_unit(None, MemberFactory(organisation=other), None, **unit_values())
+    db.session.commit()
+    refused = animator_client.post("/appels/nouveau", data=call_form(
+        organisations=[str(landlord.id)], premises_unit=str(theirs.id)))
+    assert refused.status_code == 422 and "Choisissez un local proposé" in text(refused)
+    saved = animator_client.post("/appels/nouveau", data=call_form(
+        organisations=[str(landlord.id)], premises_unit=str(ours.id), offers=["premises"]))
+    assert saved.status_code == 302
+    call = db.session.scalars(select(Call)).one()
+    assert call.premises_unit_id == ours.id
+    call.state = CallState.PUBLISHED
+    db.session.commit()
+    page = client.get(f"/appels/{call.id}").get_data(as_text=True)
+    assert f'href="/locaux/{ours.id}"' in page and "Rez-de-chaussée rue Pasteur" in page

@@ -107,16 +107,23 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(email: str, role: Role, *, full_name: str = "", password: str | None = None,
-                organisation: Organisation | None = None) -> User:
+                organisation: Organisation | None = None, locale: str | None = None) -> User:
     email = normalise_email(email)
-    if not email or "@" not in email:
-        raise AccountError(_l("Adresse e-mail invalide : %(email)s", email=email))
     if find_user_by_email(email) is not None:
         raise AccountError(_l("Un compte existe déjà pour %(email)s.", email=email))
+    return _new_user(email, role, full_name=full_name, password=password,
+                     organisation=organisation, locale=locale)
+
+
+def _new_user(email: str, role: Role, *, full_name: str = "", password: str | None = None,
+              organisation: Organisation | None = None, locale: str | None = None) -> User:
+    """A new account for ``email`` (normalised, and known to be free)."""
+    if not email or "@" not in email:
+        raise AccountError(_l("Adresse e-mail invalide : %(email)s", email=email))
     if role == Role.MEMBER and organisation is None:
         raise AccountError(_l("Un membre du comité appartient à une organisation."))
     user = User(email=email, role=role, full_name=full_name.strip(), organisation=organisation,
-                active=True, session_version=1)
+                active=True, session_version=1, locale=locale)
     if password:
         set_password(user, password)
     db.session.add(user)
@@ -124,7 +131,7 @@ def create_user(email: str, role: Role, *, full_name: str = "", password: str | 
     return user
 
 
-def holder_for_email(email: str, full_name: str = "") -> User:
+def holder_for_email(email: str, full_name: str = "", locale: str | None = None) -> User:
     """The holder account that follows dossiers sent from ``email``, created on first use.
 
     No password is needed: the holder reaches their dossiers through links sent to this
@@ -134,8 +141,9 @@ def holder_for_email(email: str, full_name: str = "") -> User:
     same address (``contact_email``) but which holds nothing else.
     """
     user = find_user_by_email(email)
-    if user is None:
-        user = create_user(email, Role.HOLDER, full_name=full_name)
+    if user is None:  # its language given at once: one statement, not an insert and an update
+        user = _new_user(normalise_email(email), Role.HOLDER, full_name=full_name,
+                         locale=locale)
     elif user.role != Role.HOLDER:
         user = _separate_holder(user.email, full_name)
     if full_name and not user.full_name:

@@ -146,9 +146,10 @@ def save_idea(answers: Answers, dossier: Dossier | None, *, holder: User | None,
     """
     try:
         with db.session.begin_nested():
-            holder = holder or holder_for_email(email, contact_name)
-            if locale in ("fr", "en"):
-                holder.locale = locale
+            known = locale if locale in ("fr", "en") else None
+            holder = holder or holder_for_email(email, contact_name, locale=known)
+            if known and holder.locale != known:
+                holder.locale = known
             # A link to resume a saved draft; a sent idea gets its receipt instead.
             send_link = (dossier is None and not submitting
                          and not (signed_in is not None and signed_in.id == holder.id))

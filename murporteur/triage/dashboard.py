@@ -41,7 +41,7 @@ from murporteur.core.timeutil import PARIS
 from murporteur.extensions import db
 from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
-from murporteur.submissions.tallies import NOBODY, tallies
+from murporteur.submissions.tallies import tallies
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
 from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
 
@@ -421,7 +421,7 @@ def kept_tab_counts(user: User) -> dict[str, int]:
     result = dict.fromkeys(TABS, 0)
     for (state, assignee), count in counts.items():
         result["all"] += count
-        if state == DossierState.SUBMITTED and assignee == NOBODY:
+        if state == DossierState.SUBMITTED:  # assigned or not: the badge's meaning
             result["to_qualify"] += count
         if assignee == user.id and state not in finished:
             result["mine"] += count

@@ -55,7 +55,8 @@ ROLES = [role for role in (*ROLE_ORDER, API_ROLE) if role in {case[3] for case i
 
 def _rule_and_arguments(app, endpoint: str, method: str, url: str):
     """The rule the matrix's URL reaches, and the values of its variables there."""
-    rule, arguments = app.url_map.bind("localhost").match(url, method=method,
+    # The matrix's URL may carry a query (a search): the rule is matched on its path.
+    rule, arguments = app.url_map.bind("localhost").match(url.split("?", 1)[0], method=method,
                                                           return_rule=True)
     assert rule.endpoint == endpoint, (url, rule.endpoint)
     return rule, {name: str(value) for name, value in arguments.items()}

@@ -65,6 +65,12 @@ BEAT_SCHEDULE = {
         "task": "murporteur.conventions.remind_conventions_ending",
         "schedule": crontab(hour=7, minute=45),
     },
+    # The holders' reports (issue 18): a week before each reporting date, then the day after
+    # and weekly, three times at most, while no report came.
+    "remind-convention-reports": {
+        "task": "murporteur.conventions.remind_reports",
+        "schedule": crontab(hour=7, minute=50),
+    },
     # Retention (privacy/retention.py), at night when nobody edits: first the warnings two
     # weeks ahead, then the drafts whose notice has run, then the finished dossiers' data.
     "warn-expiring-drafts": {

@@ -92,6 +92,10 @@ _FLASH_AGENDA = [
      "with": "Claire Fontaine (Lyon Métropole Habitat)"},
     {"start": "10:00", "end": "10:15", "table": 5, "with": "Marc Petit (Alliade Habitat)"},
 ]
+_REPORT = {"number": "MP-2026-0042", "title": "Café solidaire au pied des immeubles",
+           "organisation": "Lyon Métropole Habitat", "due_date": "30 juin 2027",
+           "committed": "12 000,00 €", "full_name": "Amina Diallo",
+           "url": f"{_SITE}/conventions/7/bilans/3"}
 _HOLDER, _STAFF, _MEMBERS = (Role.HOLDER,), (Role.ANIMATOR,), (Role.MEMBER,)
 
 NOTIFICATIONS: tuple[Notification, ...] = (
@@ -261,6 +265,14 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         _l("Un mois avant la fin d'une convention, à 7 h 45"), _MEMBERS + _STAFF,
         {**_CONVENTION, "end_date": "31 décembre 2026", "unpaid_count": 1},
         kind="conventions"),
+    Notification(
+        "convention_report_due", _l("Le porteur du projet"),
+        _l("Une semaine avant une date de suivi de la convention, à 7 h 50"), _HOLDER,
+        {**_REPORT, "days_late": 0}),
+    Notification(
+        "convention_report_overdue", _l("Le porteur du projet"),
+        _l("Le lendemain d'une date de suivi sans bilan, puis chaque semaine (3 fois au "
+           "plus), à 7 h 50"), _HOLDER, {**_REPORT, "days_late": 1}),
     # Accounts and privacy (their texts belong to the accounts and privacy work).
     Notification(
         "password_reset", _l("La personne qui demande à changer son mot de passe"),

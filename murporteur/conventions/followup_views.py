@@ -29,7 +29,7 @@ from murporteur.conventions.models import (
     ReportingDate,
 )
 from murporteur.conventions.policies import may_view_convention
-from murporteur.conventions.workflow import PAYMENT_REQUEST_STATES
+from murporteur.conventions.workflow import PAYMENT_REQUEST_STATES, PaymentRequestState
 from murporteur.core.access import roles_required
 from murporteur.core.forms import TOO_LONG, day
 from murporteur.core.handling import get_or_404, on_refusal
@@ -258,9 +258,10 @@ def request_payment(convention_id: int, payment_id: int):
 
 # --- The organisation: deciding on a request -------------------------------------------------
 
-def _render_decision(convention, request_, form, status=200):
+def _render_decision(convention, request_, form, status=200, page_errors=()):
     return render_template("conventions/followup_decide.html", convention=convention,
                            dossier=convention.dossier, payment_request=request_, form=form,
+                           page_errors=list(page_errors),
                            PAYMENT_REQUEST_STATES=PAYMENT_REQUEST_STATES), status
 
 
@@ -274,6 +275,10 @@ def decide(convention_id: int, request_id: int):
         return _render_decision(convention, request_, DecisionForm(formdata=None))
     if not followup.may_decide(current_user, request_):
         abort(403)
+    if request_.state != PaymentRequestState.REQUESTED:  # decided meanwhile
+        return _render_decision(convention, request_, form, 409, page_errors=[
+            _("Cette demande a déjà été traitée : elle est « %(state)s ».",
+              state=PAYMENT_REQUEST_STATES[request_.state].label)])
     if not form.validate():
         return _render_decision(convention, request_, form, 422)
     on_refusal(form, "reason", lambda exc: _render_decision(convention, request_, form))

@@ -97,7 +97,7 @@ def _check_figure(value: int | None, field: str) -> int:
     return value
 
 
-def add_indicator(convention: Convention, actor: User, kind: IndicatorKind, target: int,
+def add_indicator(convention: Convention, actor: User, kind: IndicatorKind, target: int | None,
                   name: str = "", unit: str = "") -> Indicator:
     if not may_set_followup(actor, convention):
         raise AccessDenied(str(_l("Vous ne pouvez pas faire cette action.")))

@@ -102,6 +102,14 @@ class Convention(Model):
         cascade="all, delete-orphan")
     amendments: Mapped[list[Amendment]] = relationship(order_by="Amendment.id")
     events: Mapped[list[ConventionEvent]] = relationship(order_by="ConventionEvent.id")
+    # Its follow-up with the holder (issue 18).
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="convention", order_by="Indicator.id", cascade="all, delete-orphan")
+    reporting_dates: Mapped[list[ReportingDate]] = relationship(
+        back_populates="convention", order_by="ReportingDate.due_date",
+        cascade="all, delete-orphan")
+    payment_requests: Mapped[list[PaymentRequest]] = relationship(
+        back_populates="convention", order_by="PaymentRequest.id")
 
     @property
     def awaits_signature(self) -> bool:
@@ -139,6 +147,8 @@ class Payment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     convention: Mapped[Convention] = relationship(back_populates="payments")
+    requests: Mapped[list[PaymentRequest]] = relationship(back_populates="payment",
+                                                          order_by="PaymentRequest.id")
 
 
 class Amendment(Model):
@@ -305,8 +315,7 @@ class Indicator(Model):
     target: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    convention: Mapped[Convention] = relationship(backref=db.backref(
-        "indicators", order_by="Indicator.id", cascade="all, delete-orphan"))
+    convention: Mapped[Convention] = relationship(back_populates="indicators")
 
 
 class ReportingDate(Model):
@@ -325,8 +334,7 @@ class ReportingDate(Model):
     reminded_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    convention: Mapped[Convention] = relationship(backref=db.backref(
-        "reporting_dates", order_by="ReportingDate.due_date", cascade="all, delete-orphan"))
+    convention: Mapped[Convention] = relationship(back_populates="reporting_dates")
     report: Mapped[ProgressReport | None] = relationship(back_populates="reporting_date",
                                                          uselist=False)
 
@@ -399,10 +407,8 @@ class PaymentRequest(Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    convention: Mapped[Convention] = relationship(backref=db.backref(
-        "payment_requests", order_by="PaymentRequest.id"))
-    payment: Mapped[Payment] = relationship(backref=db.backref(
-        "requests", order_by="PaymentRequest.id"))
+    convention: Mapped[Convention] = relationship(back_populates="payment_requests")
+    payment: Mapped[Payment] = relationship(back_populates="requests")
     requested_by: Mapped[User | None] = relationship()
     documents: Mapped[list[Document]] = relationship(secondary=payment_request_document,
                                                      order_by="Document.id")

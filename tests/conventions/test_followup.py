@@ -283,6 +283,9 @@ def test_a_refused_request_may_be_asked_again_and_a_paid_payment_never(world):
         followup.request_payment(world["payment"], holder, "Déjà payé")
     with pytest.raises(AccessDenied):
         followup.request_payment(later, world["other_holder"], "Pas à moi")
+    with pytest.raises(DomainError) as refused:  # asked for: kept in the schedule
+        services.remove_payment(later, world["animator"])
+    assert "Le porteur a demandé ce versement" in refused.value.message
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from murporteur.conventions.models import (
     ReportingDate,
     ReportValue,
 )
+from murporteur.conventions.tasks import convention_context, recipients
 from murporteur.conventions.workflow import ENDING_STATES, FINISHED, PaymentRequestState
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -47,6 +48,7 @@ from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.services import locale_of, queue
 from murporteur.submissions import uploads
 from murporteur.submissions.models import DocumentKind
+from murporteur.triage.notifications import tracking_url
 
 #: The indicators proposed, with their unit; a free one takes a name and a unit.
 INDICATOR_LABELS = {
@@ -224,6 +226,16 @@ def request_payment(payment: Payment, actor: User, text: str,
     db.session.flush()
     audit.record(actor, "convention.payment_requested", convention,
                  {"payment_id": payment.id, "request_id": request.id})
+    for user in recipients(convention):
+        locale = locale_of(user)
+        queue("convention_payment_requested", user, dict(
+            convention_context(convention, locale), full_name=user.display_name,
+            amount=format_cents(payment.amount_cents, locale),
+            planned_date=format_date(payment.planned_date, "d MMMM yyyy", locale=locale),
+            text=text, url=external_url("followup.decide", convention_id=convention.id,
+                                        request_id=request.id)),
+            idempotency_key=f"payment-requested:{request.id}:{user.id}",
+            dossier_id=convention.dossier_id)
     return request
 
 
@@ -267,8 +279,7 @@ def _context(reporting_date: ReportingDate, holder: User, today: date) -> dict:
             "due_date": format_date(reporting_date.due_date, "d MMMM yyyy", locale=locale),
             "days_late": max((today - reporting_date.due_date).days, 0),
             "committed": format_cents(convention.committed_cents, locale),
-            "url": external_url("followup.report_page", convention_id=convention.id,
-                                reporting_date_id=reporting_date.id)}
+            "url": tracking_url(dossier)}
 
 
 def _waiting(*conditions) -> list[ReportingDate]:

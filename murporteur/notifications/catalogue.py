@@ -273,6 +273,19 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         "convention_report_overdue", _l("Le porteur du projet"),
         _l("Le lendemain d'une date de suivi sans bilan, puis chaque semaine (3 fois au "
            "plus), à 7 h 50"), _HOLDER, {**_REPORT, "days_late": 1}),
+    Notification(
+        "convention_payment_requested",
+        _l("Les membres de l'organisation, et l'équipe d'animation"),
+        _l("Quand le porteur demande un versement prévu par la convention"),
+        _MEMBERS + _STAFF, {**_CONVENTION, "amount": "4 000,00 €",
+                            "planned_date": "1 décembre 2026",
+                            "text": "Le local est ouvert depuis le 2 novembre."},
+        kind="conventions"),
+    Notification(
+        "convention_payment_decided", _l("Le porteur du projet"),
+        _l("Quand l'organisation approuve ou refuse sa demande de versement"), _HOLDER,
+        {**_REPORT, "amount": "4 000,00 €", "planned_date": "1 décembre 2026",
+         "approved": False, "reason": "Il manque la facture des travaux."}),
     # Accounts and privacy (their texts belong to the accounts and privacy work).
     Notification(
         "password_reset", _l("La personne qui demande à changer son mot de passe"),

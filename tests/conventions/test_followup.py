@@ -303,7 +303,7 @@ def test_the_holder_is_reminded_a_week_before_a_reporting_date_once(world):
     subject = mail.subject.replace("\u202f", " ").replace("\xa0", " ")
     assert subject == (f"Bilan à envoyer le 15 janvier 2027 : {world['dossier'].number} "
                        "avec Lyon Métropole Habitat")
-    assert link_in(mail) == f"/conventions/{world['lyon'].id}/bilans/{world['first'].id}"
+    assert link_in(mail).startswith("/lien/")  # logs the holder in, opens the dossier
 
 
 def test_after_a_missed_date_the_day_after_then_weekly_three_times_at_most(world):
@@ -333,3 +333,20 @@ def test_reminders_stay_with_the_holder_of_that_dossier(world):
     commit_and_dispatch()
     assert outbox("convention_report_due", to=other.email) == []
     assert outbox("convention_report_due", to=world["member"].email) == []
+
+
+def test_the_organisation_hears_of_a_request_and_the_holder_of_the_decision(world):
+    request = followup.request_payment(world["later"], world["holder"], "Deuxième étape")
+    commit_and_dispatch()
+    told = sorted(m.recipient_email for m in outbox("convention_payment_requested"))
+    assert world["member"].email in told and world["animator"].email in told
+    assert world["vilogia_member"].email not in told
+    assert world["holder"].email not in told
+    mail, = outbox("convention_payment_requested", to=world["member"].email)
+    assert "Deuxième étape" in mail.text_body
+    assert link_in(mail) == f"/conventions/{world['lyon'].id}/demandes/{request.id}"
+    followup.decide(request, world["member"], False, "Il manque la facture.")
+    commit_and_dispatch()
+    mail, = outbox("convention_payment_decided", to=world["holder"].email)
+    assert mail.subject.startswith("Demande de versement refusée")
+    assert "Motif : Il manque la facture." in mail.text_body

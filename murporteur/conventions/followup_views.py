@@ -58,7 +58,10 @@ def _strip(value):
 def figure(raw) -> int | None:
     """A whole number typed with or without spaces (12, 1 200); None when not one."""
     cleaned = re.sub(r"[\s\u202f\xa0]", "", raw or "")
-    return int(cleaned) if DIGITS.match(cleaned) and len(cleaned) < 12 else None
+    if not DIGITS.match(cleaned):
+        return None
+    # Beyond a dozen digits, only "too high" matters (and no huge integer is parsed).
+    return int(cleaned) if len(cleaned) < 12 else MAX_FIGURE + 1
 
 
 def _figure(form, field):

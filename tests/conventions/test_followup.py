@@ -181,6 +181,11 @@ def test_the_holder_reports_on_the_dossier_page_and_the_organisation_reads_it(ap
     assert bad.status_code == 422
     assert "Indiquez un nombre entier" in error_of(bad, people)
     assert "Indiquez un nombre entier" in error_of(bad, workshops)
+    huge = client.post(url, data={people: "9" * 400, workshops: "1,5", "text": ""})
+    assert huge.status_code == 422
+    assert "trop élevé" in error_of(huge, people)
+    assert "Indiquez un nombre entier" in error_of(huge, workshops)
+    assert "Racontez en quelques lignes" in error_of(huge, "text")
     assert "Vingt familles accueillies." in bad.get_data(as_text=True)
     wrong_file = client.post(url, data={
         people: "120", workshops: "12", "text": "Vingt familles accueillies.",

@@ -30,6 +30,7 @@ from murporteur.conventions.models import (
     IndicatorKind,
     Payment,
     PaymentRequest,
+    PaymentRequestEvent,
     ProgressReport,
     ReportingDate,
     ReportValue,
@@ -223,6 +224,10 @@ def request_payment(payment: Payment, actor: User, text: str,
                              requested_by_id=actor.id, state=PaymentRequestState.REQUESTED)
     db.session.add(request)
     request.documents = _store_documents(convention, actor, files)
+    # Its history starts with the request itself; the lifecycle engine writes the decision.
+    request.events.append(PaymentRequestEvent(
+        actor=actor, transition="request", from_state=None,
+        to_state=str(PaymentRequestState.REQUESTED), comment=text))
     db.session.flush()
     audit.record(actor, "convention.payment_requested", convention,
                  {"payment_id": payment.id, "request_id": request.id})

@@ -416,7 +416,9 @@ class PaymentRequest(Model):
 
     @property
     def decision(self) -> PaymentRequestEvent | None:
-        return self.events[-1] if self.events else None
+        """The approval or refusal, with its reason (None while it waits)."""
+        return next((e for e in reversed(self.events)
+                     if e.transition in ("approve", "refuse")), None)
 
 
 class PaymentRequestEvent(TransitionRecord, Model):

@@ -262,13 +262,17 @@ def test_the_holder_asks_for_a_payment_and_the_organisation_approves_with_a_reas
                                      "reason": "Ouverture constatée."}).status_code == 302
     db.session.refresh(request)
     assert request.state == PaymentRequestState.APPROVED
-    assert [(e.transition, e.comment, e.actor_id) for e in request.events] == [
-        ("approve", "Ouverture constatée.", world["member"].id)]
+    assert [(e.transition, e.to_state, e.comment, e.actor_id) for e in request.events] == [
+        ("request", "requested", "Le local est ouvert.", world["holder"].id),
+        ("approve", "approved", "Ouverture constatée.", world["member"].id)]
     shown = page(member.get(f"/conventions/{lyon.id}"))
     assert "Approuvé" in shown and "Ouverture constatée." in shown
     again = member.post(decide, data={"decision": "refuse", "reason": "Non."})
     assert again.status_code == 409  # decided already: said at the top of the page
     assert "Cette demande a déjà été traitée : elle est « Approuvé »." in page(again)
+    history = page(member.get(decide)).split("Historique", 1)[1]
+    assert history.index("Approuvé") < history.index("Ouverture constatée.") < history.index(
+        "Demandé") < history.index("Le local est ouvert.")  # latest first
     assert request.state == PaymentRequestState.APPROVED
 
 

@@ -121,3 +121,18 @@ def test_the_demo_has_conventions_signed_in_the_app_at_every_stage(app):
     assert cancelled and {s.state for s in cancelled[0].signatures} == {"signed", "cancelled"}
     assert db.session.scalar(select(Convention).where(
         Convention.state == "sent_for_signature"))
+
+
+def test_the_demo_has_reports_submitted_and_one_overdue(app):
+    from murporteur.conventions import followup
+    from murporteur.conventions.models import PaymentRequest, ReportingDate
+    from murporteur.core.timeutil import paris_today
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    dates = db.session.scalars(select(ReportingDate)).all()
+    statuses = [followup.report_status(d, paris_today()) for d in dates]
+    assert statuses.count("submitted") >= 2
+    assert "overdue" in statuses and "upcoming" in statuses
+    followed = dates[0].convention
+    assert followed.indicators and followed.state in ("signed", "active")
+    assert db.session.scalar(select(PaymentRequest)).state == "requested"

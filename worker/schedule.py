@@ -70,6 +70,12 @@ BEAT_SCHEDULE = {
         "task": "murporteur.calls.remind_closing_drafts",
         "schedule": crontab(hour=9, minute=30),
     },
+    # The holders' reports (issue 18): a week before each reporting date, then the day after
+    # and weekly, three times at most, while no report came.
+    "remind-convention-reports": {
+        "task": "murporteur.conventions.remind_reports",
+        "schedule": crontab(hour=7, minute=50),
+    },
     # Retention (privacy/retention.py), at night when nobody edits: first the warnings two
     # weeks ahead, then the drafts whose notice has run, then the finished dossiers' data.
     "warn-expiring-drafts": {

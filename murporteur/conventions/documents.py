@@ -87,6 +87,9 @@ def values_of(conventions: list[Convention], today: date | None = None) -> dict[
             for c in conventions for p in c.payments) or "aucun versement prévu",
         "commitments": "; ".join(
             f"{c.organisation.name} : {_money(c.committed_cents)}" for c in conventions),
+        "indicators": "; ".join(
+            f"{i.name} : {i.target:,} {i.unit}".replace(",", " ")
+            for c in conventions for i in c.indicators) or "aucun indicateur prévu",
     }
 
 

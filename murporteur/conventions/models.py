@@ -23,8 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from murporteur.accounts.models import Organisation, User
 from murporteur.conventions.workflow import (
     LIFECYCLE,
+    PAYMENT_REQUEST_LIFECYCLE,
     SIGNATURE_LIFECYCLE,
     ConventionState,
+    PaymentRequestState,
     SignatureState,
 )
 from murporteur.core.db import TransitionRecord, UTCDateTime, str_enum, utcnow
@@ -100,6 +102,14 @@ class Convention(Model):
         cascade="all, delete-orphan")
     amendments: Mapped[list[Amendment]] = relationship(order_by="Amendment.id")
     events: Mapped[list[ConventionEvent]] = relationship(order_by="ConventionEvent.id")
+    # Its follow-up with the holder (issue 18).
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="convention", order_by="Indicator.id", cascade="all, delete-orphan")
+    reporting_dates: Mapped[list[ReportingDate]] = relationship(
+        back_populates="convention", order_by="ReportingDate.due_date",
+        cascade="all, delete-orphan")
+    payment_requests: Mapped[list[PaymentRequest]] = relationship(
+        back_populates="convention", order_by="PaymentRequest.id")
 
     @property
     def awaits_signature(self) -> bool:
@@ -137,6 +147,8 @@ class Payment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     convention: Mapped[Convention] = relationship(back_populates="payments")
+    requests: Mapped[list[PaymentRequest]] = relationship(back_populates="payment",
+                                                          order_by="PaymentRequest.id")
 
 
 class Amendment(Model):
@@ -273,3 +285,146 @@ class SignatureEvent(TransitionRecord, Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signature_id: Mapped[int] = mapped_column(ForeignKey("convention_signature.id"),
                                               index=True)
+
+
+# --- Follow-up with the holder: indicators, reporting dates, reports, payment requests -----
+
+class IndicatorKind(enum.StrEnum):
+    PEOPLE = "people"
+    JOBS = "jobs"
+    HOURS = "hours"
+    FREE = "free"
+
+
+#: The largest figure a report or a target takes (a typing slip beyond).
+MAX_FIGURE = 10_000_000
+
+
+class Indicator(Model):
+    """What the convention measures, with its target: people reached, jobs created, hours of
+    activity, or a free one (name and unit). Integer values."""
+
+    __tablename__ = "convention_indicator"
+    __table_args__ = (CheckConstraint("target >= 0", name="target_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    kind: Mapped[IndicatorKind] = mapped_column(str_enum(IndicatorKind, "indicator_kind"))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(40))
+    target: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    convention: Mapped[Convention] = relationship(back_populates="indicators")
+
+
+class ReportingDate(Model):
+    """A date by which the holder reports on their progress; reminded a week before, then
+    the day after and weekly (three times at most) while no report came."""
+
+    __tablename__ = "convention_reporting_date"
+    __table_args__ = (UniqueConstraint("convention_id", "due_date"),
+                      CheckConstraint("reminders_after >= 0", name="reminders_not_negative"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    reminded_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminders_after: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_after_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    convention: Mapped[Convention] = relationship(back_populates="reporting_dates")
+    report: Mapped[ProgressReport | None] = relationship(back_populates="reporting_date",
+                                                         uselist=False)
+
+
+#: The supporting documents of a report, and of a payment request: documents of the
+#: convention (``DocumentKind.CONVENTION``: its organisation's members, the animators and the
+#: holder see them; the other organisations do not).
+report_document = Table(
+    "convention_report_document", Model.metadata,
+    Column("report_id", ForeignKey("convention_report.id"), primary_key=True),
+    Column("document_id", ForeignKey("document.id"), primary_key=True))
+payment_request_document = Table(
+    "payment_request_document", Model.metadata,
+    Column("request_id", ForeignKey("payment_request.id"), primary_key=True),
+    Column("document_id", ForeignKey("document.id"), primary_key=True))
+
+
+class ProgressReport(Model):
+    """The holder's report for one reporting date: a value per indicator and a text."""
+
+    __tablename__ = "convention_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    reporting_date_id: Mapped[int] = mapped_column(ForeignKey("convention_reporting_date.id"),
+                                                   unique=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reporting_date: Mapped[ReportingDate] = relationship(back_populates="report")
+    submitted_by: Mapped[User | None] = relationship()
+    values: Mapped[list[ReportValue]] = relationship(
+        order_by="ReportValue.indicator_id", cascade="all, delete-orphan")
+    documents: Mapped[list[Document]] = relationship(secondary=report_document,
+                                                     order_by="Document.id")
+
+    def value_of(self, indicator: Indicator) -> int | None:
+        return next((v.value for v in self.values if v.indicator_id == indicator.id), None)
+
+
+class ReportValue(Model):
+    __tablename__ = "convention_report_value"
+    __table_args__ = (CheckConstraint("value >= 0", name="value_not_negative"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("convention_report.id"),
+                                           primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("convention_indicator.id"),
+                                              primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+    indicator: Mapped[Indicator] = relationship()
+
+
+class PaymentRequest(Model):
+    """The holder asks for one of the convention's scheduled payments; the organisation (or an
+    animator) approves or refuses it with a reason."""
+
+    __tablename__ = "payment_request"
+
+    lifecycle = PAYMENT_REQUEST_LIFECYCLE
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    state: Mapped[PaymentRequestState] = mapped_column(
+        str_enum(PaymentRequestState, "payment_request_state"),
+        default=PaymentRequestState.REQUESTED, index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    convention: Mapped[Convention] = relationship(back_populates="payment_requests")
+    payment: Mapped[Payment] = relationship(back_populates="requests")
+    requested_by: Mapped[User | None] = relationship()
+    documents: Mapped[list[Document]] = relationship(secondary=payment_request_document,
+                                                     order_by="Document.id")
+    events: Mapped[list[PaymentRequestEvent]] = relationship(order_by="PaymentRequestEvent.id")
+
+    @property
+    def decision(self) -> PaymentRequestEvent | None:
+        """The approval or refusal, with its reason (None while it waits)."""
+        return next((e for e in reversed(self.events)
+                     if e.transition in ("approve", "refuse")), None)
+
+
+class PaymentRequestEvent(TransitionRecord, Model):
+    """The append-only history of a payment request's lifecycle."""
+
+    __tablename__ = "payment_request_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("payment_request.id"), index=True)

@@ -3,14 +3,17 @@ hears of a signature or a termination. Runs inside the sender's transaction."""
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from murporteur import signals
 from murporteur.accounts.models import Role, User
+from murporteur.conventions.workflow import payment_request_transitioned
+from murporteur.core.money import format_cents
 from murporteur.core.urls import external_url
 from murporteur.extensions import db
-from murporteur.notifications.services import queue
-from murporteur.triage.notifications import dossier_context
+from murporteur.notifications.services import locale_of, queue
+from murporteur.triage.notifications import dossier_context, tracking_url
 from murporteur.triage.services import staff_recipients
 
 
@@ -37,3 +40,22 @@ def on_convention_transition(convention, event, actor, **_):
                   else "convention_terminated_for_staff", animator, context,
                   idempotency_key=f"convention:{event.id}:{animator.id}",
                   dossier_id=dossier.id)
+
+
+@payment_request_transitioned.connect
+def on_payment_request_decided(request, event, actor, **_):
+    """The holder hears of the organisation's decision on their payment request, with its
+    reason (issue 18, follow-up)."""
+    convention = request.convention
+    dossier = convention.dossier
+    holder = dossier.holder
+    locale = locale_of(holder)
+    queue("convention_payment_decided", holder, {
+        "full_name": holder.display_name, "number": dossier.number, "title": dossier.title,
+        "organisation": convention.organisation.name,
+        "amount": format_cents(request.payment.amount_cents, locale),
+        "planned_date": format_date(request.payment.planned_date, "d MMMM yyyy",
+                                    locale=locale),
+        "approved": event.transition == "approve", "reason": event.comment,
+        "url": tracking_url(dossier)},
+        idempotency_key=f"payment-request:{event.id}", dossier_id=dossier.id)

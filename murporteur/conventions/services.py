@@ -216,6 +216,8 @@ def remove_payment(payment: Payment, actor: User) -> None:
     _require_open(payment.convention)
     if payment.paid_date is not None:
         raise DomainError(_l("Un versement effectué ne se supprime pas."))
+    if payment.requests:
+        raise DomainError(_l("Le porteur a demandé ce versement : il ne se supprime plus."))
     audit.record(actor, "payment.remove", payment, {
         "convention_id": payment.convention_id, "planned_date": payment.planned_date,
         "amount_cents": payment.amount_cents})

@@ -55,6 +55,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {p.name: p for p in (
     Placeholder("today", _l("La date du document")),
     Placeholder("neighbourhoods", _l("Les quartiers concernés")),
     Placeholder("priority_area", _l("Le quartier prioritaire (QPV)")),
+    Placeholder("indicators", _l("Les indicateurs de suivi et leurs objectifs")),
     Placeholder("payment_schedule", _l("L'échéancier des versements (tableau)"), block=True),
     Placeholder("commitments", _l("L'engagement de chaque partie (tableau)"), block=True),
 )}

@@ -108,3 +108,42 @@ SIGNATURE_LIFECYCLE = Lifecycle(
         Transition("cancel", frozenset({SignatureState.PENDING}), SignatureState.CANCELLED,
                    by_staff, _l("Annuler"), comment_required=True),
     ), history="events", signal=signature_transitioned, journal=audit.record_transition)
+
+
+# --- A holder's request for a scheduled payment (issue 18, follow-up) ----------------------
+
+class PaymentRequestState(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+PAYMENT_REQUEST_STATES: dict[PaymentRequestState, State] = {
+    PaymentRequestState.REQUESTED: State(_l("Demandé"), "blue"),
+    PaymentRequestState.APPROVED: State(_l("Approuvé"), "green", finished=True),
+    PaymentRequestState.REFUSED: State(_l("Refusé"), "red", finished=True),
+}
+
+#: Sent when a payment request moves.
+payment_request_transitioned = Namespace().signal("payment-request-transitioned")
+
+
+def by_organisation_member(actor, request) -> bool:
+    """A member of the organisation whose convention the requested payment belongs to."""
+    return (actor is not None and actor.role == Role.MEMBER
+            and actor.organisation_id == request.convention.organisation_id)
+
+
+#: The organisation's members decide on a payment request; the animators too.
+by_decider = either(by_role(Role.ANIMATOR), by_organisation_member)
+
+PAYMENT_REQUEST_LIFECYCLE = Lifecycle(
+    noun=_l("la demande de versement"), states=PAYMENT_REQUEST_STATES, transitions=(
+        Transition("approve", frozenset({PaymentRequestState.REQUESTED}),
+                   PaymentRequestState.APPROVED, by_decider, _l("Approuver"),
+                   comment_required=True, comment_label=_l("le motif de la décision")),
+        Transition("refuse", frozenset({PaymentRequestState.REQUESTED}),
+                   PaymentRequestState.REFUSED, by_decider, _l("Refuser"),
+                   comment_required=True, comment_label=_l("le motif de la décision")),
+    ), history="events", signal=payment_request_transitioned,
+    journal=audit.record_transition)

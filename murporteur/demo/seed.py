@@ -23,6 +23,7 @@ from murporteur.accounts.services import create_user, holder_for_email
 from murporteur.demo import walk
 from murporteur.demo.calls import seed_calls
 from murporteur.demo.committee import seed_committees
+from murporteur.demo.fup import seed_followup
 from murporteur.demo.meetings import seed_meetings
 from murporteur.demo.org import seed_organisation_details
 from murporteur.demo.premises import seed_premises
@@ -249,6 +250,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
     seed_organisation_details()
     seed_signatures(animators[0])  # issue 18: conventions signed in the application
     seed_calls(animators[0], members, now)
+    seed_followup(animators[0])  # issue 18: the holder's reports, one overdue
     # Two drafts: ideas started and not yet sent.
     for title in ("Potager sur le toit de la résidence", "Boîte à livres et café-lecture"):
         holder = holder_for_email(f"brouillon.{len(title)}@porteurs.example", "Porteur Brouillon")

@@ -94,6 +94,10 @@ _FLASH_AGENDA = [
      "with": "Claire Fontaine (Lyon Métropole Habitat)"},
     {"start": "10:00", "end": "10:15", "table": 5, "with": "Marc Petit (Alliade Habitat)"},
 ]
+_REPORT = {"number": "MP-2026-0042", "title": "Café solidaire au pied des immeubles",
+           "organisation": "Lyon Métropole Habitat", "due_date": "30 juin 2027",
+           "committed": "12 000,00 €", "full_name": "Amina Diallo",
+           "url": f"{_SITE}/conventions/7/bilans/3"}
 _HOLDER, _STAFF, _MEMBERS = (Role.HOLDER,), (Role.ANIMATOR,), (Role.MEMBER,)
 
 NOTIFICATIONS: tuple[Notification, ...] = (
@@ -282,6 +286,27 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
          "call_title": "Occupation temporaire d'un rez-de-chaussée",
          "closes_on": "15 décembre 2026", "resume_url": _TRACKING}, channels=(EMAIL,)),
+    Notification(
+        "convention_report_due", _l("Le porteur du projet"),
+        _l("Une semaine avant une date de suivi de la convention, à 7 h 50"), _HOLDER,
+        {**_REPORT, "days_late": 0}),
+    Notification(
+        "convention_report_overdue", _l("Le porteur du projet"),
+        _l("Le lendemain d'une date de suivi sans bilan, puis chaque semaine (3 fois au "
+           "plus), à 7 h 50"), _HOLDER, {**_REPORT, "days_late": 1}),
+    Notification(
+        "convention_payment_requested",
+        _l("Les membres de l'organisation, et l'équipe d'animation"),
+        _l("Quand le porteur demande un versement prévu par la convention"),
+        _MEMBERS + _STAFF, {**_CONVENTION, "amount": "4 000,00 €",
+                            "planned_date": "1 décembre 2026",
+                            "text": "Le local est ouvert depuis le 2 novembre."},
+        kind="conventions"),
+    Notification(
+        "convention_payment_decided", _l("Le porteur du projet"),
+        _l("Quand l'organisation approuve ou refuse sa demande de versement"), _HOLDER,
+        {**_REPORT, "amount": "4 000,00 €", "planned_date": "1 décembre 2026",
+         "approved": False, "reason": "Il manque la facture des travaux."}),
     # Accounts and privacy (their texts belong to the accounts and privacy work).
     Notification(
         "password_reset", _l("La personne qui demande à changer son mot de passe"),

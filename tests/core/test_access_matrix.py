@@ -392,6 +392,20 @@ ROUTES = {
     "api.show_call": ("GET", "/api/v1/calls/{open_call}", _all(200)),
     "calls.move_call": ("POST", "/appels/{call}/etapes/ask_approval",
                         _only([], animator=302, member=302, member_b=404)),
+    # Issue 18 (fup): the follow-up of the holder's running convention with A: the animators
+    # set it; only its holder reports and asks for a payment; A's member and the animators
+    # decide on a request, B's member does not even see it.
+    "followup.setup": ("GET", "/conventions/{fup}/suivi", _only(["animator"])),
+    "followup.add_indicator": ("POST", "/conventions/{fup}/suivi/indicateurs",
+                               _only([], animator=422)),
+    "followup.add_reporting_date": ("POST", "/conventions/{fup}/suivi/dates",
+                                    _only([], animator=422)),
+    "followup.report_page": ("GET", "/conventions/{fup}/bilans/{fup_date}",
+                             {**_all(404), "anonymous": LOGIN, "holder": 200}),
+    "followup.request_payment": ("GET", "/conventions/{fup}/versements/{fup_payment}/demande",
+                                 {**_all(404), "anonymous": LOGIN, "holder": 200}),
+    "followup.decide": ("GET", "/conventions/{fup}/demandes/{fup_request}",
+                        _only(["animator", "member"], member_b=404)),
 }
 
 
@@ -515,6 +529,22 @@ def world(app):
     values.update(sign_document=sign_document.id, signature=next(
         s.id for s in sign_document.signatures if s.signer_id == users["member"].id))
     values.update(_calls_world(users))
+    # Issue 18 (fup): the holder's running convention with A, a reporting date, a payment
+    # and a request for another one.
+    from murporteur.conventions import followup
+
+    fup_dossier = submitted_dossier(holder=holder)
+    fup_dossier.state = "conventioned"
+    fup = Convention(dossier=fup_dossier, organisation=users["member"].organisation,
+                     kind="financing", state="active", committed_cents=500000)
+    db.session.add(fup)
+    db.session.flush()
+    fup_date = followup.add_reporting_date(fup, users["animator"], utcnow().date())
+    fup_payment = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 100000)
+    fup_asked = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 200000)
+    fup_request = followup.request_payment(fup_asked, holder, "Étape franchie")
+    values.update(fup=fup.id, fup_date=fup_date.id, fup_payment=fup_payment.id,
+                  fup_request=fup_request.id)
     return users, values
 
 

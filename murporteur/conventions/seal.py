@@ -8,7 +8,9 @@ as ``seal.pem``: the check trusts the configured certificate.
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,6 +65,19 @@ def _generate(path: Path) -> None:
     path.with_suffix(".pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
+def _outside_event_loops(fn, *args, **kwargs):
+    """pyHanko's synchronous calls run an event loop of their own (``asyncio.run``), which
+    fails in a thread already running one (an asyncio server, a test driving a browser): the
+    call then runs in a thread of its own. It needs no application context (the signer is
+    loaded before)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def _signer():
     from pyhanko.sign import signers
 
@@ -79,7 +94,7 @@ def seal(pdf: bytes, reason: str = "Convention signée par toutes les parties") 
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD, reason=reason, location="Mur porteur",
         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-    out = signers.sign_pdf(writer, meta, signer=_signer())
+    out = _outside_event_loops(signers.sign_pdf, writer, meta, signer=_signer())
     return out.getvalue()
 
 
@@ -111,7 +126,7 @@ def verify(pdf: bytes) -> Verdict:
     context = ValidationContext(trust_roots=[signer.signing_cert], allow_fetching=False)
     embedded = signatures[-1]
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loops(validate_pdf_signature, embedded, context)
     except Exception:
         return Verdict(False, problems=[str(_l("Le cachet est illisible ou altéré."))])
     problems = []

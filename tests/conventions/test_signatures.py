@@ -379,3 +379,19 @@ def test_a_landlords_qpv_actions_are_reported_per_year_qpv_and_axis(app, project
         "axis": "nonsense", "qpv": "X"}).status_code == 302
     db.session.refresh(lyon)
     assert lyon.tfpb_axis == "social_link"
+
+
+def test_the_seal_is_made_and_checked_inside_a_running_event_loop(app):
+    """pyHanko runs an event loop of its own: sealing from code that already runs one (an
+    asyncio server, a browser-driving test) still works."""
+    import asyncio
+
+    from weasyprint import HTML
+
+    pdf = HTML(string="<p>Convention de partenariat</p>").write_pdf()
+
+    async def inside():
+        sealed = seal.seal(pdf)
+        return seal.verify(sealed)
+
+    assert asyncio.run(inside()).valid

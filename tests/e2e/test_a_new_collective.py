@@ -93,7 +93,10 @@ def test_a_new_collective_sets_itself_up(web, live, tmp_path):
     member.get_by_role("button", name="Enregistrer le mot de passe").click()
     expect(member.get_by_role("button", name="Se déconnecter")).to_be_visible()
     expect(member.get_by_role("status")).to_contain_text("Bienvenue")
-    # The landing page shows the collective's members with their logos.
+    # She lands on her committee portal; the landing page shows the collective's members
+    # with their logos.
+    expect(member).to_have_url(re.compile(r"/comite/$"))
+    member.goto(live.url + "/")
     expect(member.locator(".member-logos img")).to_have_count(1)
     check(member)
 

@@ -201,6 +201,12 @@ class FlashMeeting(Model):
     def ends_at(self) -> datetime:
         return self.event.slot_end(self.slot)
 
+    @property
+    def qualified(self) -> bool:
+        """A qualified exchange: one side at least wants to go on (interested, to follow)."""
+        return any(f.outcome in (Outcome.INTERESTED, Outcome.TO_FOLLOW)
+                   for f in self.follow_ups)
+
     def other(self, participant: Participant) -> Participant:
         return self.representative if participant.id == self.holder_id else self.holder
 

@@ -197,9 +197,9 @@ def seat(chosen: Iterable[tuple[int, int, int]], tables: int) -> list[Meeting]:
     return sorted(meetings, key=lambda m: (m.slot, m.table))
 
 
-def _summary(instance: Instance, pairs, chosen, status: str, bound: int | None = None
-             ) -> Schedule:
-    met_pairs = {(h, r) for _s, h, r in chosen}
+def wishes_met(instance: Instance, met_pairs: set[tuple[int, int]]) -> tuple[int, int]:
+    """The wishes expressed (one per side that asked), and how many of them the (holder,
+    representative) pairs ``met_pairs`` meet."""
     wishes = met = 0
     holders, representatives = set(instance.holders), set(instance.representatives)
     for (who, whom) in instance.wishes:
@@ -207,6 +207,13 @@ def _summary(instance: Instance, pairs, chosen, status: str, bound: int | None =
         if pair[0] in holders and pair[1] in representatives:
             wishes += 1
             met += pair in met_pairs
+    return wishes, met
+
+
+def _summary(instance: Instance, pairs, chosen, status: str, bound: int | None = None
+             ) -> Schedule:
+    met_pairs = {(h, r) for _s, h, r in chosen}
+    wishes, met = wishes_met(instance, met_pairs)
     mutual = {p for p, (_w, both) in pairs.items() if both}
     objective = sum(pairs[p][0] for p in met_pairs)
     return Schedule(meetings=tuple(seat(chosen, instance.tables)), wishes=wishes,

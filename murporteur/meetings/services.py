@@ -453,14 +453,8 @@ def grid(event: FlashEvent) -> list[tuple[int, list[FlashMeeting | None]]]:
 
 
 def wish_summary(event: FlashEvent) -> dict:
-    instance = instance_of(event)
-    met = {(m.holder_id, m.representative_id) for m in event.meetings}
-    holders = set(instance.holders)
-    total = hit = 0
-    for (who, whom) in instance.wishes:
-        pair = (who, whom) if who in holders else (whom, who)
-        total += 1
-        hit += pair in met
+    total, hit = scheduler.wishes_met(
+        instance_of(event), {(m.holder_id, m.representative_id) for m in event.meetings})
     return {"wishes": total, "met": hit, "share": (hit / total) if total else None}
 
 
@@ -505,8 +499,7 @@ def qualified_exchanges(event: FlashEvent) -> dict:
     per_org: Counter[str] = Counter()
     qualified = 0
     for meeting in event.meetings:
-        outcomes = {f.outcome for f in meeting.follow_ups}
-        if outcomes & {Outcome.INTERESTED, Outcome.TO_FOLLOW}:
+        if meeting.qualified:
             qualified += 1
             organisation = meeting.representative.organisation
             per_org[organisation.name if organisation else "?"] += 1

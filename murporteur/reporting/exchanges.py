@@ -15,12 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from murporteur.extensions import db
-from murporteur.meetings.models import FlashEvent, FlashMeeting, Outcome, Participant
+from murporteur.meetings.models import FlashEvent, FlashMeeting, Participant
 from murporteur.meetings.workflow import EventState
 from murporteur.reporting.periods import Period
 from murporteur.reporting.services import supporters_of_supported
-
-FOLLOWED = frozenset({Outcome.INTERESTED, Outcome.TO_FOLLOW})
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def flash_exchanges(period: Period, organisation_id: int | None = None) -> dict:
     for event in events:
         meetings = [m for m in event.meetings if organisation_id is None
                     or m.representative.organisation_id == organisation_id]
-        qualified = [m for m in meetings if {f.outcome for f in m.follow_ups} & FOLLOWED]
+        qualified = [m for m in meetings if m.qualified]
         for meeting in qualified:
             organisation = meeting.representative.organisation
             per_organisation[organisation.name if organisation else "—"] += 1

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
-from murporteur.meetings import services
+from murporteur.meetings import services, suggestions
 from murporteur.meetings.models import Outcome, Side
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import DossierState
@@ -41,7 +41,7 @@ def _register(event, animator, holders, members, rng: random.Random) -> None:
         services.add_member(animator, event, member)
     representatives = services.active(event, Side.ORGANISATION)
     for participant in services.active(event):
-        suggested = [p.id for p in services.suggested_wishes(participant)]
+        suggested = [p.id for p in suggestions.suggested_wishes(participant)]
         others = [p.id for p in services.candidates(participant) if p.id not in suggested]
         rng.shuffle(others)
         wanted = (suggested + others)[:rng.randint(2, 4)]

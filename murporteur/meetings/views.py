@@ -32,7 +32,7 @@ from murporteur.core.tables import send_table
 from murporteur.core.templating import paris_datetime
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.meetings import calendar, notifications, services
+from murporteur.meetings import calendar, notifications, services, suggestions
 from murporteur.meetings.forms import (
     OUTCOME_LABELS,
     AddHolderForm,
@@ -355,7 +355,7 @@ def _render_participant(participant: Participant, form: ParticipantForm | None =
     form.available.choices = [(s, services.slot_label(event, s)) for s in event.meeting_slots]
     if chosen is None:
         chosen = [w.target_id for w in participant.wishes] or [
-            p.id for p in services.suggested_wishes(participant)][:services.MAX_WISHES]
+            p.id for p in suggestions.suggested_wishes(participant)][:services.MAX_WISHES]
     return render_template(
         "meetings/participant.html", participant=participant, event=event, form=form,
         candidates=services.candidates(participant), chosen=chosen,

@@ -11,7 +11,7 @@ from murporteur.committee import services as committee
 from murporteur.committee.models import AgendaItem, Position, Stance
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
-from murporteur.meetings import services
+from murporteur.meetings import services, suggestions
 from murporteur.meetings.models import Outcome, Side
 from murporteur.meetings.notifications import invite
 from tests.factories import MemberFactory, OrganisationFactory, submitted_dossier
@@ -141,8 +141,8 @@ def test_wishes_are_prefilled_from_wants_to_meet_positions(animator, event, peop
     db.session.add(Position(item_id=item.id, organisation_id=people["alliade"].id,
                             stance=Stance.WANTS_TO_MEET))
     db.session.flush()
-    assert services.suggested_wishes(people["r1"]) == [people["h1"]]
-    assert services.suggested_wishes(people["h1"]) == [people["r1"]]
+    assert suggestions.suggested_wishes(people["r1"]) == [people["h1"]]
+    assert suggestions.suggested_wishes(people["h1"]) == [people["r1"]]
 
 
 def test_follow_ups_are_recorded_once_held_and_count_as_qualified_exchanges(
@@ -251,6 +251,6 @@ def test_wishes_are_prefilled_from_premises_that_fit_the_idea(animator, event, p
     dossier.town, dossier.support_kinds = "Vénissieux", [SupportKind.PREMISES.value]
     marc = people["r2"].user  # Dynacité's member keeps a unit there
     premises.save_unit(None, marc, None, **unit_values(town="Vénissieux"))
-    assert services.suggested_wishes(people["h2"]) == [people["r2"]]
-    assert services.suggested_wishes(people["r2"]) == [people["h2"]]
-    assert services.suggested_wishes(people["h1"]) == []  # not seeking premises
+    assert suggestions.suggested_wishes(people["h2"]) == [people["r2"]]
+    assert suggestions.suggested_wishes(people["r2"]) == [people["h2"]]
+    assert suggestions.suggested_wishes(people["h1"]) == []  # not seeking premises

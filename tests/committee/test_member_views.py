@@ -102,7 +102,7 @@ def test_a_member_sees_their_sessions_and_the_items_to_answer(app, world):
     client = as_user(app, world.a)
     page = text(client.get("/comite/"))
     assert "Séance du 24 novembre 2026 à 14:00" in page and "Maison de l'ESS" in page
-    assert "Convoqué" in page and "À compléter : 1 avis" in page
+    assert "Convoqué" in page and "À compléter : 1 position" in page
     agenda = text(client.get(session_url(world)))
     assert world.dossier.number in agenda and "Café solidaire" in agenda
     assert "14:00 – 14:20" in agenda and "Pas encore de position" in agenda

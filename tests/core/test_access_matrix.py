@@ -18,6 +18,7 @@ from tests.factories import (
     DraftFactory,
     HolderFactory,
     MemberFactory,
+    designated,
     submitted_dossier,
 )
 
@@ -303,8 +304,16 @@ ROUTES = {
     "organisations.list_organisations": ("GET", "/admin/organisations/", _only(["admin"])),
     "organisations.new_organisation": ("GET", "/admin/organisations/nouvelle",
                                        _only(["admin"])),
+    # Issue 18 (sign): the animators open an organisation's page to designate its
+    # authorised signatory (editing it stays the admins').
     "organisations.show_organisation": ("GET", "/admin/organisations/{organisation}",
-                                        _only(["admin"])),
+                                        _only(["animator", "admin"])),
+    "organisations.designate_signatory": ("POST",
+                                          "/admin/organisations/{organisation}/signataire",
+                                          _only([], animator=422, admin=422)),
+    "organisations.withdraw_signatory": (
+        "POST", "/admin/organisations/{organisation}/signataire/retirer",
+        _only([], animator=302, admin=302)),
     "organisations.edit_organisation": ("GET", "/admin/organisations/{organisation}/modifier",
                                         _only(["admin"])),
     "organisations.archive_organisation": (
@@ -356,6 +365,11 @@ ROUTES = {
                      _only([], 404, member=422)),
     "signing.delegate": ("POST", "/conventions/signatures/{signature}/deleguer",
                          _only([], 404, member=422)),
+    # Only who delegated a signature takes it back (A's signatory has delegated nothing).
+    "signing.withdraw_delegation": ("POST", "/conventions/signatures/{signature}/reprendre",
+                                    _only([], 404, member=403)),
+    "signing.preview_dossier_document": ("GET", "/conventions/dossiers/{supported}/apercu.pdf",
+                                         _only(["animator"])),
     "signing.verify": ("GET", "/conventions/verifier", _all(200)),
     "signing.mark_tfpb": ("POST", "/conventions/{convention}/tfpb", _only([], animator=302)),
     "signing.tfpb_report": ("GET", "/conventions/tfpb", _only(["animator"])),
@@ -430,6 +444,7 @@ def world(app):
     users = {"holder": holder, "other_holder": HolderFactory(
         password_hash=holder.password_hash), "animator": AnimatorFactory(),
         "member": MemberFactory(), "member_b": MemberFactory(), "admin": AdminFactory()}
+    designated(users["member"])  # A's authorised signatory (B has none)
     from murporteur.committee import services as committee
 
     on_agenda = submitted_dossier()

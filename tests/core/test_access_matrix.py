@@ -3,6 +3,8 @@
 A route missing from ROUTES fails the test: a new page must say who may open it.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from murporteur.core.db import utcnow
@@ -409,11 +411,37 @@ ROUTES = {
     # Issue 18 (fup): the follow-up of the holder's running convention with A: the animators
     # set it; only its holder reports and asks for a payment; A's member and the animators
     # decide on a request, B's member does not even see it.
-    "followup.setup": ("GET", "/conventions/{fup}/suivi", _only(["animator"])),
+    # The running convention's follow-up is set and changed by the animators and A's members.
+    "followup.setup": ("GET", "/conventions/{fup}/suivi",
+                       _only(["animator", "member"], member_b=404)),
     "followup.add_indicator": ("POST", "/conventions/{fup}/suivi/indicateurs",
-                               _only([], animator=422)),
+                               _only([], animator=422, member=422, member_b=404)),
     "followup.add_reporting_date": ("POST", "/conventions/{fup}/suivi/dates",
-                                    _only([], animator=422)),
+                                    _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.edit_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}",
+        _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.archive_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}/archiver",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.restore_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}/restaurer",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.delete_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_spare}/supprimer",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.move_reporting_date": (
+        "POST", "/conventions/{fup}/suivi/dates/{fup_spare_date}",
+        _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.delete_reporting_date": (
+        "POST", "/conventions/{fup}/suivi/dates/{fup_spare_date}/supprimer",
+        _only([], animator=302, member=302, member_b=404)),
+    # A report is read by the animators and A's members; its holder alone corrects it.
+    "followup_edit.acknowledge_report": (
+        "POST", "/conventions/{fup}/bilans/{fup_reported}/lu",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.correct_report": ("GET", "/conventions/{fup}/bilans/{fup_reported}/corriger",
+                                     {**_all(404), "anonymous": LOGIN, "holder": 200}),
     "followup.report_page": ("GET", "/conventions/{fup}/bilans/{fup_date}",
                              {**_all(404), "anonymous": LOGIN, "holder": 200}),
     "followup.request_payment": ("GET", "/conventions/{fup}/versements/{fup_payment}/demande",
@@ -558,8 +586,17 @@ def world(app):
     fup_payment = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 100000)
     fup_asked = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 200000)
     fup_request = followup.request_payment(fup_asked, holder, "Étape franchie")
+    fup_reported = followup.add_reporting_date(fup, users["animator"],
+                                               utcnow().date() - timedelta(days=7))
+    followup.submit_report(fup_reported, holder, {}, "Premier bilan")
+    fup_spare_date = followup.add_reporting_date(fup, users["animator"],
+                                                 utcnow().date() + timedelta(days=30))
+    fup_indicator = followup.add_indicator(fup, users["animator"], "people", 100)
+    fup_spare = followup.add_indicator(fup, users["animator"], "jobs", 2)
     values.update(fup=fup.id, fup_date=fup_date.id, fup_payment=fup_payment.id,
-                  fup_request=fup_request.id)
+                  fup_request=fup_request.id, fup_reported=fup_reported.id,
+                  fup_spare_date=fup_spare_date.id, fup_indicator=fup_indicator.id,
+                  fup_spare=fup_spare.id)
     return users, values
 
 

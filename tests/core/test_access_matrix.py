@@ -185,6 +185,7 @@ ROUTES = {
     "api.list_sessions": ("GET", "/api/v1/sessions", _all(401)),
     "api.list_conventions": ("GET", "/api/v1/conventions", _all(401)),
     "api.list_payments": ("GET", "/api/v1/payments", _all(401)),
+    "api.show_convention_followup": ("GET", "/api/v1/conventions/{fup}/followup", _all(401)),
     "api.download_document": ("GET", "/api/v1/documents/{document}", _all(401)),
     "api.show_stats": ("GET", "/api/v1/stats", _all(200)),
     "api.openapi_document": ("GET", "/api/v1/openapi.json", _all(200)),

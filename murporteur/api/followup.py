@@ -47,7 +47,8 @@ class IndicatorSchema(Shape):
 
     def get_attribute(self, obj, attr: str, default):
         if attr == "reported":
-            return viewer().totals.get(obj.id)
+            who = viewer()
+            return who.totals.get(obj.id) if isinstance(who, FollowupViewer) else None
         return super().get_attribute(obj, attr, default)
 
 

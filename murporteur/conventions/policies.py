@@ -27,6 +27,7 @@ from __future__ import annotations
 from sqlalchemy import Select, false, select
 
 from murporteur.accounts.models import Role, User
+from murporteur.accounts.policies import signed_in
 from murporteur.accounts.signatories import current_signatory, may_sign_for
 from murporteur.conventions.models import Convention
 from murporteur.conventions.workflow import ENDING_STATES, may_sign
@@ -87,8 +88,7 @@ permission("sign_convention")(may_sign)
 
 # --- Generated documents and electronic signatures (issue 18) ----------------------------
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated
+_signed_in = signed_in
 
 
 @permission("view_signature")

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
 
 from murporteur.accounts.models import Organisation, Role, User
 from murporteur.accounts.signatories import may_sign_for
@@ -34,6 +29,14 @@ from murporteur.conventions.policies import (
     may_view_signature,
     may_withdraw_delegation,
 )
+from murporteur.conventions.signing_forms import (
+    CodeForm,
+    DelegateForm,
+    SendForm,
+    TemplateForm,
+    TfpbForm,
+    VerifyForm,
+)
 from murporteur.conventions.views import render_dossier
 from murporteur.conventions.workflow import SIGNATURE_STATES, ConventionState
 from murporteur.core import params
@@ -46,29 +49,6 @@ from murporteur.submissions.services import find_by_number
 
 bp = Blueprint("signing", __name__, url_prefix="/conventions")
 animators_only = roles_required(Role.ANIMATOR)
-
-
-class TemplateForm(FlaskForm):
-    title = StringField(_l("Titre du document"))
-    body = TextAreaField(_l("Texte du modèle"))
-    convention = IntegerField(_l("Convention pour l'aperçu"), validators=[Optional()])
-
-
-class CodeForm(FlaskForm):
-    code = StringField(_l("Code reçu par courriel"))
-    read = BooleanField(_l("J'ai lu le document en entier"))
-
-
-class DelegateForm(FlaskForm):
-    member = SelectField(_l("Personne de votre organisation"), coerce=int, validate_choice=False)
-
-
-class VerifyForm(FlaskForm):
-    document = FileField(_l("Le PDF à vérifier"))
-
-
-class SendForm(FlaskForm):
-    pass
 
 
 # --- Templates -----------------------------------------------------------------------------
@@ -368,11 +348,6 @@ def sendable(dossier) -> list[Convention]:
 @bp.app_context_processor
 def _tfpb_axes() -> dict:
     return {"TFPB_AXES": tfpb.AXIS_LABELS}
-
-
-class TfpbForm(FlaskForm):
-    axis = SelectField(_l("Axe du cadre national"), validate_choice=False)
-    qpv = StringField(_l("Quartier prioritaire (QPV)"))
 
 
 @bp.post("/<id:convention_id>/tfpb")

@@ -62,10 +62,17 @@ class NoSignatory(DomainError):
 
     def __init__(self, organisations: list[Organisation]):
         names = ", ".join(f"« {o.name} »" for o in organisations)
-        super().__init__(_l("Envoi impossible : %(names)s n'a pas de signataire habilité·e. "
-                            "Désignez la personne qui signe sur la page de l'organisation "
-                            "(rubrique « Signataire habilité·e »), puis envoyez à nouveau.",
-                            names=names))
+        if len(organisations) == 1:
+            message = _l("Envoi impossible : %(names)s n'a pas de signataire habilité·e. "
+                         "Désignez la personne qui signe sur la page de l'organisation "
+                         "(rubrique « Signataire habilité·e »), puis envoyez à nouveau.",
+                         names=names)
+        else:
+            message = _l("Envoi impossible : %(names)s n'ont pas de signataire habilité·e. "
+                         "Désignez la personne qui signe sur la page de chaque organisation "
+                         "(rubrique « Signataire habilité·e »), puis envoyez à nouveau.",
+                         names=names)
+        super().__init__(message)
         self.organisations = organisations
 
 

@@ -48,6 +48,11 @@ def documents_of(dossier):
 
 def test_without_a_designated_signatory_sending_is_refused_naming_the_organisation(
         app, project, animator, animator_client):
+    with pytest.raises(signatures.NoSignatory) as both:
+        signatures.send_for_signature(project["conventions"], animator)
+    message = str(both.value.message)
+    assert "n'ont pas de signataire habilité·e" in message
+    assert "« Lyon Métropole Habitat »" in message and "« Est Métropole Habitat »" in message
     signatories.designate(animator, project["orgs"]["Est Métropole Habitat"],
                           project["members"]["Est Métropole Habitat"])
     dossier = project["dossier"]

@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.collective.views import bp as collective_bp
     from murporteur.committee.views_members import bp as members_bp
     from murporteur.committee.views_staff import bp as committee_bp
+    from murporteur.conventions.followup_edit_views import bp as followup_edit_bp
     from murporteur.conventions.followup_views import bp as followup_bp
     from murporteur.conventions.signing_views import bp as signing_bp
     from murporteur.conventions.views import bp as conventions_bp
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(premises_bp)
     app.register_blueprint(signing_bp)  # issue 18: templates, documents, signatures
     app.register_blueprint(followup_bp)  # issue 18: reports and payment requests
+    app.register_blueprint(followup_edit_bp)  # issue 18: the follow-up changed, reports read
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
 

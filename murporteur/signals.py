@@ -98,3 +98,9 @@ the ``Call``; keyword arguments ``event`` (the ``CallEvent``) and ``actor``.
 call_answered = _signals.signal("call-answered", doc="""
 An idea answering a call or a need was sent. Sender: the ``CallResponse``.
 """)
+
+signatory_designated = _signals.signal("signatory-designated", doc="""
+An organisation's authorised signatory changed (designated, replaced or withdrawn). Sender: the
+``Organisation``; keyword arguments ``signatory`` (the ``User`` now designated, or None),
+``previous`` (the one before, or None) and ``actor``.
+""")

@@ -67,6 +67,15 @@ class MemberFactory(UserFactory):
     organisation = factory.SubFactory(OrganisationFactory)
 
 
+def designated(member: User) -> User:
+    """``member``, made their organisation's authorised signatory (as an admin would)."""
+    from murporteur.accounts.models import OrganisationSignatory
+
+    db.session.add(OrganisationSignatory(organisation_id=member.organisation_id, user=member))
+    db.session.flush()
+    return member
+
+
 class HolderFactory(UserFactory):
     role = Role.HOLDER
     password_hash = None

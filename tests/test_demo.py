@@ -17,7 +17,8 @@ def test_seed_demo_creates_the_collective_and_thirty_dossiers(app):
     assert {"Lyon Métropole Habitat", "Vilogia", "Banque des Territoires",
             "CRESS Auvergne-Rhône-Alpes"} <= names and len(names) == 9
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
-    assert roles[Role.ADMIN] == 1 and roles[Role.ANIMATOR] == 2 and roles[Role.MEMBER] == 8
+    # one member per landlord or partner, and a colleague a signature was delegated to
+    assert roles[Role.ADMIN] == 1 and roles[Role.ANIMATOR] == 2 and roles[Role.MEMBER] == 9
     states = dict(db.session.execute(
         select(Dossier.state, func.count()).group_by(Dossier.state)).all())
     assert sum(states.values()) >= 30
@@ -121,6 +122,20 @@ def test_the_demo_has_conventions_signed_in_the_app_at_every_stage(app):
     assert cancelled and {s.state for s in cancelled[0].signatures} == {"signed", "cancelled"}
     assert db.session.scalar(select(Convention).where(
         Convention.state == "sent_for_signature"))
+    # One pending signature was delegated by its organisation's signatory to a colleague.
+    delegated = [s for s in pending[0].signatures if s.delegation]
+    assert delegated and delegated[0].signer.organisation_id == delegated[0].organisation_id
+    # Every organisation has its authorised signatory.
+    from murporteur.accounts.signatories import current_signatory
+
+    assert all(current_signatory(o.id) for o in db.session.scalars(select(Organisation)))
+    # A draft whose document is generated on demand, not frozen yet.
+    from murporteur.conventions.documents import document_pdf
+
+    drafts = db.session.scalars(select(Convention).where(Convention.state == "draft")).all()
+    assert drafts and not any(c.documents for c in drafts)
+    assert document_pdf([c for c in drafts if c.dossier_id == drafts[0].dossier_id]) \
+        .startswith(b"%PDF")
 
 
 def test_the_demo_has_reports_submitted_and_one_overdue(app):
@@ -136,3 +151,5 @@ def test_the_demo_has_reports_submitted_and_one_overdue(app):
     followed = dates[0].convention
     assert followed.indicators and followed.state in ("signed", "active")
     assert db.session.scalar(select(PaymentRequest)).state == "requested"
+    first, second = [d.report for d in dates if d.report]
+    assert first.acknowledged_at and second.acknowledged_at is None  # locked; correctable

@@ -101,6 +101,24 @@ class MoveForm(FlaskForm):
             raise ValidationError(_l("Choisissez une des réponses proposées."))
 
 
+class SignatoryForm(FlaskForm):
+    """Designate who signs the organisation's conventions."""
+
+    person = SelectField(_l("Signataire habilité·e"), validate_choice=False,
+                         description=_l("La personne qui signe les conventions de "
+                                        "l'organisation ; elle peut déléguer une signature "
+                                        "à un·e collègue."),
+                         validators=[DataRequired(_l("Choisissez la personne qui signe."))])
+
+    def offer(self, people) -> None:
+        self.person.choices = [("", _l("— Choisissez —"))] + [
+            (str(p.id), p.display_name) for p in people]
+
+    def validate_person(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez une des réponses proposées."))
+
+
 class ActionForm(FlaskForm):
     """A button that changes something (archive, resend, deactivate…): its CSRF token only."""
 

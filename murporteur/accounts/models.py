@@ -54,6 +54,9 @@ class Organisation(Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
+    # Who signs its conventions (accounts/signatories.py): one designation at most.
+    signatory_designation: Mapped[OrganisationSignatory | None] = relationship(
+        back_populates="organisation", uselist=False)
 
     @property
     def has_logo(self) -> bool:
@@ -132,6 +135,25 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class OrganisationSignatory(Model):
+    """The person authorised to sign an organisation's conventions (« signataire
+    habilité·e »), designated by an admin or an animator: one per organisation at most. A
+    designation of someone since deactivated or moved elsewhere counts as none
+    (``signatories.current_signatory``)."""
+
+    __tablename__ = "organisation_signatory"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"),
+                                                 primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    designated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    designated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="signatory_designation")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    designated_by: Mapped[User | None] = relationship(foreign_keys=[designated_by_id])
 
 
 class AccessToken(Model):

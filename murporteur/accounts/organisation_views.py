@@ -15,11 +15,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from murporteur.accounts import organisations
+from murporteur.accounts import organisations, signatories
 from murporteur.accounts import policies as _policies  # noqa: F401  (registers the permissions)
 from murporteur.accounts.admin_access import permission_required
-from murporteur.accounts.admin_forms import ActionForm, OrganisationForm
-from murporteur.accounts.models import Organisation
+from murporteur.accounts.admin_forms import ActionForm, OrganisationForm, SignatoryForm
+from murporteur.accounts.models import Organisation, User
 from murporteur.accounts.organisations import KIND_LABELS
 from murporteur.core.errors import DomainError
 from murporteur.core.handling import get_or_404, on_refusal
@@ -27,6 +27,8 @@ from murporteur.extensions import db
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
 admins_only = permission_required("manage_organisations")
+#: An organisation's page and its signatory: the animators too (they designate signatories).
+staff_only = permission_required("view_organisations")
 
 
 @bp.get("/")
@@ -79,12 +81,54 @@ def _form(organisation: Organisation | None):
 
 
 @bp.get("/<id:organisation_id>")
-@admins_only
+@staff_only
 def show_organisation(organisation_id: int):
-    organisation = get_or_404(Organisation, organisation_id)
+    return _show(get_or_404(Organisation, organisation_id))
+
+
+def _show(organisation: Organisation, signatory_form: SignatoryForm | None = None,
+          status: int = 200, page_errors=()):
+    candidates = signatories.candidates(organisation)
+    if signatory_form is None:
+        signatory_form = SignatoryForm(formdata=None)
+    signatory_form.offer(candidates)
     return render_template("admin/organisation.html", organisation=organisation,
                            kinds=KIND_LABELS, form=ActionForm(),
-                           representatives=organisations.representatives(organisation))
+                           representatives=organisations.representatives(organisation),
+                           designation=signatories.designation_of(organisation.id),
+                           signatory=signatories.current_signatory(organisation.id),
+                           signatory_form=signatory_form, page_errors=list(page_errors)), status
+
+
+@bp.post("/<id:organisation_id>/signataire")
+@permission_required("designate_signatory")
+def designate_signatory(organisation_id: int):
+    organisation = get_or_404(Organisation, organisation_id)
+    form = SignatoryForm()
+    form.offer(signatories.candidates(organisation))
+    if not form.validate_on_submit():
+        return _show(organisation, form, 422)
+    on_refusal(form, "person", lambda _exc: _show(organisation, form, 422))
+    person = get_or_404(User, int(form.person.data))
+    signatories.designate(current_user, organisation, person)
+    flash(_("%(person)s signe désormais les conventions de « %(name)s ».",
+            person=person.display_name, name=organisation.name), "success")
+    return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id)
+                    + "#signatory")
+
+
+@bp.post("/<id:organisation_id>/signataire/retirer")
+@permission_required("designate_signatory")
+def withdraw_signatory(organisation_id: int):
+    organisation = get_or_404(Organisation, organisation_id)
+    if ActionForm().validate_on_submit():
+        on_refusal(None, None, lambda exc: _show(organisation, page_errors=[exc.message]))
+        signatories.withdraw_designation(current_user, organisation)
+        flash(_("« %(name)s » n'a plus de signataire habilité·e : ses conventions ne "
+                "partiront pas pour signature avant une nouvelle désignation.",
+                name=organisation.name), "success")
+    return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id)
+                    + "#signatory")
 
 
 def _act(organisation_id: int, action, message: str):

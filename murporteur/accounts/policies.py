@@ -67,6 +67,20 @@ def may_manage_organisations(user: User | None, _obj: Any = None) -> bool:
     return _is(user, Role.ADMIN)
 
 
+@permission("view_organisations")
+def may_view_organisations(user: User | None, _obj: Any = None) -> bool:
+    """An organisation's page (its people, its authorised signatory): admins, and the
+    animators, who designate signatories; editing it stays the admins'."""
+    return _is(user, Role.ADMIN, Role.ANIMATOR)
+
+
+@permission("designate_signatory")
+def may_designate_signatory(user: User | None, _organisation: Any = None) -> bool:
+    """Designate (or withdraw) who signs an organisation's conventions: admins and animators
+    (the collective has no organisation managers of its own)."""
+    return _is(user, Role.ADMIN, Role.ANIMATOR)
+
+
 @permission("manage_people")
 def may_manage_people(user: User | None, _obj: Any = None) -> bool:
     """The people's pages: admins (everyone but holders) and animators (the members)."""

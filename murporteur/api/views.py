@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from murporteur.api import calls as calls_api
+from murporteur.api import followup as followup_api
 from murporteur.api import openapi, schemas, services
 from murporteur.api.openapi import answer, declare, file_answer
 from murporteur.api.schemas import Viewer, dump
@@ -58,6 +59,7 @@ def error_response(status: int, message: str, code: str | None = None,
 
 
 calls_api.register(bp, error_response)  # the public calls and needs (issue 20)
+followup_api.register(bp, error_response)  # a convention's follow-up (issue 18)
 
 
 # --- Authentication and errors -------------------------------------------------------------

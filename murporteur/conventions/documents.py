@@ -89,7 +89,7 @@ def values_of(conventions: list[Convention], today: date | None = None) -> dict[
             f"{c.organisation.name} : {_money(c.committed_cents)}" for c in conventions),
         "indicators": "; ".join(
             f"{i.name} : {i.target:,} {i.unit}".replace(",", " ")
-            for c in conventions for i in c.indicators) or "aucun indicateur prévu",
+            for c in conventions for i in c.current_indicators) or "aucun indicateur prévu",
     }
 
 

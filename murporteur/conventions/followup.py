@@ -21,8 +21,9 @@ from celery import shared_task
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from murporteur.accounts.models import Role, User
+from murporteur.accounts.models import User
 from murporteur.audit import services as audit
+from murporteur.conventions import history, signatures
 from murporteur.conventions.models import (
     MAX_FIGURE,
     Convention,
@@ -35,6 +36,7 @@ from murporteur.conventions.models import (
     ReportingDate,
     ReportValue,
 )
+from murporteur.conventions.policies import may_report, may_set_followup
 from murporteur.conventions.tasks import convention_context, recipients
 from murporteur.conventions.workflow import ENDING_STATES, FINISHED, PaymentRequestState
 from murporteur.core.db import utcnow
@@ -65,31 +67,16 @@ MAX_REMINDERS_AFTER = 3
 MAX_DOCUMENTS = 10
 
 
-# --- Who may do what ----------------------------------------------------------------------
-
-def is_holder(user: User | None, convention: Convention) -> bool:
-    return (user is not None and user.is_authenticated
-            and convention.dossier.holder_id == user.id)
-
-
-def may_report(user: User | None, convention: Convention) -> bool:
-    """The holder of the convention's dossier reports on it, once it is signed and running."""
-    return is_holder(user, convention) and convention.state in ENDING_STATES
-
-
-def may_set_followup(user: User | None, convention: Convention | None = None) -> bool:
-    """The animators set the indicators and the reporting dates."""
-    return user is not None and user.is_authenticated and user.role == Role.ANIMATOR
-
+# --- Who may do what (``policies``) --------------------------------------------------------
 
 def may_decide(user: User | None, request: PaymentRequest) -> bool:
     """The organisation's members and the animators approve or refuse a payment request."""
     return request.lifecycle.may(request, "approve", user)
 
 
-# --- Setting the follow-up (the animators) ------------------------------------------------
+# --- Setting the follow-up (the animators; the organisation's members once signed) ---------
 
-def _check_figure(value: int | None, field: str) -> int:
+def check_figure(value: int | None, field: str) -> int:
     if value is None or not isinstance(value, int) or isinstance(value, bool):
         raise DomainError(str(_l("Indiquez un nombre entier, par exemple 12.")), field=field)
     if value < 0:
@@ -100,13 +87,20 @@ def _check_figure(value: int | None, field: str) -> int:
     return value
 
 
+def check_figures(convention: Convention, values: Mapping[int, int | None]) -> dict[int, int]:
+    """A report's figures, one per indicator still followed: whole numbers from 0, below
+    ``MAX_FIGURE`` (each refusal names its indicator's field)."""
+    return {i.id: check_figure(values.get(i.id), f"indicator_{i.id}")
+            for i in convention.current_indicators}
+
+
 def add_indicator(convention: Convention, actor: User, kind: IndicatorKind, target: int | None,
                   name: str = "", unit: str = "") -> Indicator:
     if not may_set_followup(actor, convention):
         raise AccessDenied(str(_l("Vous ne pouvez pas faire cette action.")))
     if convention.state in FINISHED:
         raise DomainError(str(_l("Cette convention est terminée.")))
-    target = _check_figure(target, "target")
+    target = check_figure(target, "target")
     label, default_unit = INDICATOR_LABELS[kind]
     name, unit = (name or "").strip(), (unit or "").strip()
     if kind == IndicatorKind.FREE:
@@ -124,6 +118,9 @@ def add_indicator(convention: Convention, actor: User, kind: IndicatorKind, targ
     db.session.flush()
     audit.record(actor, "convention.indicator_added", convention,
                  {"name": indicator.name, "target": target})
+    history.record(convention, actor, "indicator_added", name=indicator.name, target=target,
+                   unit=indicator.unit)
+    signatures.changed(convention, actor)  # the indicators are in the document to sign
     return indicator
 
 
@@ -143,12 +140,13 @@ def add_reporting_date(convention: Convention, actor: User, due_date: date) -> R
     db.session.flush()
     audit.record(actor, "convention.reporting_date_added", convention,
                  {"due_date": due_date.isoformat()})
+    history.record(convention, actor, "reporting_date_added", date=due_date)
     return reporting_date
 
 
 # --- The holder's reports and requests ----------------------------------------------------
 
-def _store_documents(convention: Convention, actor: User, files: Iterable) -> list:
+def store_documents(convention: Convention, actor: User, files: Iterable) -> list:
     files = [f for f in files if f and f.filename]
     if len(files) > MAX_DOCUMENTS:
         raise DomainError(str(_l("%(n)s fichiers au plus.", n=MAX_DOCUMENTS)),
@@ -174,8 +172,7 @@ def submit_report(reporting_date: ReportingDate, actor: User, values: Mapping[in
         raise AccessDenied(str(_l("Vous ne pouvez pas faire cette action.")))
     if reporting_date.report is not None:
         raise DomainError(str(_l("Un bilan a déjà été envoyé pour cette date.")))
-    checked = {i.id: _check_figure(values.get(i.id), f"indicator_{i.id}")
-               for i in convention.indicators}
+    checked = check_figures(convention, values)
     text = (text or "").strip()
     if not text:
         raise DomainError(str(_l("Racontez en quelques lignes où en est le projet.")),
@@ -185,7 +182,7 @@ def submit_report(reporting_date: ReportingDate, actor: User, values: Mapping[in
     report.values = [ReportValue(indicator_id=ident, value=value)
                      for ident, value in checked.items()]
     db.session.add(report)
-    report.documents = _store_documents(convention, actor, files)
+    report.documents = store_documents(convention, actor, files)
     db.session.flush()
     audit.record(actor, "convention.report_submitted", convention,
                  {"due_date": reporting_date.due_date.isoformat(), "values": checked})
@@ -223,7 +220,7 @@ def request_payment(payment: Payment, actor: User, text: str,
     request = PaymentRequest(convention=convention, payment=payment, text=text,
                              requested_by_id=actor.id, state=PaymentRequestState.REQUESTED)
     db.session.add(request)
-    request.documents = _store_documents(convention, actor, files)
+    request.documents = store_documents(convention, actor, files)
     # Its history starts with the request itself; the lifecycle engine writes the decision.
     request.events.append(PaymentRequestEvent(
         actor=actor, transition="request", from_state=None,

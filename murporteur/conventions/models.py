@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Column,
@@ -110,6 +111,12 @@ class Convention(Model):
         cascade="all, delete-orphan")
     payment_requests: Mapped[list[PaymentRequest]] = relationship(
         back_populates="convention", order_by="PaymentRequest.id")
+    changes: Mapped[list[ConventionChange]] = relationship(order_by="ConventionChange.id")
+
+    @property
+    def current_indicators(self) -> list[Indicator]:
+        """The indicators still followed (the archived ones stay in the earlier reports)."""
+        return [i for i in self.indicators if i.archived_at is None]
 
     @property
     def awaits_signature(self) -> bool:
@@ -271,10 +278,40 @@ class Signature(Model):
     signer: Mapped[User] = relationship(foreign_keys=[signer_id])
     delegated_by: Mapped[User | None] = relationship(foreign_keys=[delegated_by_id])
     events: Mapped[list[SignatureEvent]] = relationship(order_by="SignatureEvent.id")
+    delegations: Mapped[list[SignatureDelegation]] = relationship(
+        back_populates="signature", order_by="SignatureDelegation.id")
 
     @property
     def is_pending(self) -> bool:
         return self.state == SignatureState.PENDING
+
+    @property
+    def delegation(self) -> SignatureDelegation | None:
+        """The delegation in force, if the signature was handed to someone."""
+        if self.delegated_by_id is None:
+            return None
+        return next((d for d in reversed(self.delegations) if d.withdrawn_at is None), None)
+
+
+class SignatureDelegation(Model):
+    """An organisation's signatory handing one signature to a colleague: who, to whom, when;
+    and, if taken back while still unsigned, when and by whom."""
+
+    __tablename__ = "convention_signature_delegation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("convention_signature.id"),
+                                              index=True)
+    delegated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    signature: Mapped[Signature] = relationship(back_populates="delegations")
+    delegated_by: Mapped[User] = relationship(foreign_keys=[delegated_by_id])
+    delegate: Mapped[User] = relationship(foreign_keys=[delegate_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
 
 class SignatureEvent(TransitionRecord, Model):
@@ -314,6 +351,8 @@ class Indicator(Model):
     unit: Mapped[str] = mapped_column(String(40))
     target: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: No longer followed: not asked in new reports, kept in the earlier ones.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     convention: Mapped[Convention] = relationship(back_populates="indicators")
 
@@ -364,9 +403,14 @@ class ProgressReport(Model):
     text: Mapped[str] = mapped_column(Text, default="")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The holder corrects it until it is read (acknowledged) by the organisation or the team.
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     reporting_date: Mapped[ReportingDate] = relationship(back_populates="report")
-    submitted_by: Mapped[User | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
     values: Mapped[list[ReportValue]] = relationship(
         order_by="ReportValue.indicator_id", cascade="all, delete-orphan")
     documents: Mapped[list[Document]] = relationship(secondary=report_document,
@@ -387,6 +431,23 @@ class ReportValue(Model):
     value: Mapped[int] = mapped_column(BigInteger)
 
     indicator: Mapped[Indicator] = relationship()
+
+
+class ConventionChange(Model):
+    """A change of a convention's follow-up (an indicator, a reporting date, a report
+    corrected or read), for the convention's history: who, when, what (``action``, worded
+    in the reader's language from its ``details``: ``followup_changes.describe``)."""
+
+    __tablename__ = "convention_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 class PaymentRequest(Model):

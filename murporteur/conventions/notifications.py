@@ -1,4 +1,5 @@
-"""What a convention's moves send: the organisation's members are asked to sign; the team
+"""What a convention's moves send: the organisation's signatory (else its members) is asked
+to sign; the team
 hears of a signature or a termination. Runs inside the sender's transaction."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from murporteur import signals
 from murporteur.accounts.models import Role, User
+from murporteur.accounts.signatories import current_signatory
 from murporteur.conventions.workflow import payment_request_transitioned
 from murporteur.core.money import format_cents
 from murporteur.core.urls import external_url
@@ -28,7 +30,9 @@ def on_convention_transition(convention, event, actor, **_):
     if event.transition == "send_for_signature" and not any(
             d.is_open for d in getattr(convention, "documents", [])):
         # (sent as a document to sign in the application: its signatories are asked instead)
-        members = db.session.scalars(select(User).where(
+        # To sign on paper: its authorised signatory, else every member (one gets designated).
+        signatory = current_signatory(convention.organisation_id)
+        members = [signatory] if signatory is not None else db.session.scalars(select(User).where(
             User.organisation_id == convention.organisation_id, User.active.is_(True),
             User.role == Role.MEMBER))
         for member in members:

@@ -2,13 +2,15 @@
 
 An animator sends one or more draft conventions of a dossier for signature: one document is
 generated from the template, frozen (its SHA-256 kept), and each party is asked to sign — the
-holder, and for each organisation its signatory (who may delegate to another member of the
-same organisation). A signatory reads the document, asks for a one-time code sent by e-mail
-and types it: the signature is recorded with the instant, the address and the hash of what
-was signed. A wrong code counts; after ``MAX_ATTEMPTS`` the code is spent; a code lasts
-``CODE_MINUTES``. When every party has signed, the evidence page is added, the PDF sealed
-(``seal``) and each convention moves to « signed ». A convention changed after sending
-cancels the document: its pending signatures are cancelled and the signatories told.
+holder, and for each organisation its authorised signatory (``accounts.signatories``; who
+may delegate to another member of the same organisation: ``delegations``). An organisation
+without one is refused, naming it (``NoSignatory``). A signatory reads the document, asks for
+a one-time code sent by e-mail and types it: the signature is recorded with the instant, the
+address and the hash of what was signed. A wrong code counts; after ``MAX_ATTEMPTS`` the code
+is spent; a code lasts ``CODE_MINUTES``. When every party has signed, the evidence page is
+added, the PDF sealed (``seal``) and each convention moves to « signed ». A convention changed
+after sending cancels the document: its pending signatures are cancelled and the signatories
+told.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from murporteur import signals
-from murporteur.accounts.models import Role, User
+from murporteur.accounts import signatories
+from murporteur.accounts.models import Organisation, User
 from murporteur.audit import services as audit
 from murporteur.conventions import documents, seal, templates
 from murporteur.conventions.models import Convention, ConventionDocument, Signature
-from murporteur.conventions.policies import may_manage_convention
+from murporteur.conventions.policies import may_manage_convention, may_sign_document
 from murporteur.conventions.workflow import ConventionState, SignatureState
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
@@ -53,12 +56,29 @@ def _digest(signature: Signature, code: str) -> str:
     return hmac.new(key, f"{signature.id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+class NoSignatory(DomainError):
+    """Organisations party to the document have no authorised signatory: nothing is sent,
+    and the page names them, with where to designate one."""
+
+    def __init__(self, organisations: list[Organisation]):
+        names = ", ".join(f"« {o.name} »" for o in organisations)
+        if len(organisations) == 1:
+            message = _l("Envoi impossible : %(names)s n'a pas de signataire habilité·e. "
+                         "Désignez la personne qui signe sur la page de l'organisation "
+                         "(rubrique « Signataire habilité·e »), puis envoyez à nouveau.",
+                         names=names)
+        else:
+            message = _l("Envoi impossible : %(names)s n'ont pas de signataire habilité·e. "
+                         "Désignez la personne qui signe sur la page de chaque organisation "
+                         "(rubrique « Signataire habilité·e »), puis envoyez à nouveau.",
+                         names=names)
+        super().__init__(message)
+        self.organisations = organisations
+
+
 def signatory_of(organisation_id: int) -> User | None:
-    """Who signs for an organisation by default: its first active member (the animators may
-    then be asked, or the member delegates)."""
-    return db.session.scalar(select(User).where(
-        User.organisation_id == organisation_id, User.role == Role.MEMBER,
-        User.active.is_(True)).order_by(User.id))
+    """Who signs for an organisation: its authorised signatory, if it has one."""
+    return signatories.current_signatory(organisation_id)
 
 
 def open_document(convention: Convention) -> ConventionDocument | None:
@@ -77,13 +97,11 @@ def send_for_signature(conventions: list[Convention], actor: User) -> Convention
         raise DomainError(_l("Un document ne lie que les conventions d'un même projet."))
     if any(c.state != ConventionState.DRAFT for c in conventions):
         raise DomainError(_l("Seule une convention en brouillon s'envoie pour signature."))
-    signers = []
-    for convention in conventions:
-        signer = signatory_of(convention.organisation_id)
-        if signer is None:
-            raise DomainError(_l("%(organisation)s n'a aucun membre actif pour signer.",
-                                 organisation=convention.organisation.name))
-        signers.append((convention.organisation_id, signer))
+    signers = [(c.organisation_id, signatory_of(c.organisation_id)) for c in conventions]
+    lacking = [c.organisation for c, (_o, signer) in zip(conventions, signers, strict=True)
+               if signer is None]
+    if lacking:
+        raise NoSignatory(lacking)
     pdf = documents.document_pdf(conventions)
     title = templates.template_for(conventions[0].kind, conventions[0].organisation_id
                                    if len(conventions) == 1 else None).title
@@ -101,26 +119,34 @@ def send_for_signature(conventions: list[Convention], actor: User) -> Convention
         "sha256": document.sha256, "conventions": [c.id for c in conventions],
         "signers": [s.signer_id for s in document.signatures]})
     for signature in document.signatures:
-        _tell(signature, "convention_signature_requested")
+        tell(signature, "convention_signature_requested")
     return document
 
 
-def _tell(signature: Signature, key: str, **extra) -> None:
+def tell(signature: Signature, key: str, to: User | None = None, **extra) -> None:
+    """Write to the signatory (or ``to``) about ``signature``: mail ``key``."""
     document = signature.document
     context = dict(dossier_context(document.dossier), document=document.title,
                    url=external_url("signing.signature_page", signature_id=signature.id),
                    **extra)
-    queue(key, signature.signer, context,
-          idempotency_key=f"{key}:{signature.id}:{signature.signer_id}:"
-          f"{len(signature.events)}:{signature.codes_sent}",
+    recipient = to or signature.signer
+    queue(key, recipient, context,
+          idempotency_key=f"{key}:{signature.id}:{recipient.id}:"
+          f"{len(signature.events)}:{signature.codes_sent}:{len(signature.delegations)}",
           dossier_id=document.dossier_id, sensitive=True)
 
 
-def _require_signer(signature: Signature, actor: User) -> None:
-    if actor is None or actor.id != signature.signer_id:
-        raise AccessDenied(_l("Seul·e la personne appelée à signer peut le faire."))
+def require_pending(signature: Signature) -> None:
     if not signature.is_pending or not signature.document.is_open:
         raise DomainError(_l("Cette signature n'est plus attendue."))
+
+
+def _require_signer(signature: Signature, actor: User) -> None:
+    if not may_sign_document(actor, signature):
+        raise AccessDenied(_l("Seul·e la personne appelée à signer peut le faire : le ou la "
+                              "signataire habilité·e de l'organisation, ou la personne à qui "
+                              "elle a délégué cette signature."))
+    require_pending(signature)
 
 
 def send_code(signature: Signature, actor: User) -> None:
@@ -137,7 +163,7 @@ def send_code(signature: Signature, actor: User) -> None:
     db.session.flush()
     audit.record(actor, "convention_signature.code_sent", signature, {
         "codes_sent": signature.codes_sent})
-    _tell(signature, "convention_signature_code", code=code, minutes=CODE_MINUTES)
+    tell(signature, "convention_signature_code", code=code, minutes=CODE_MINUTES)
 
 
 def sign(signature: Signature, actor: User, code: str, ip: str | None) -> None:
@@ -164,21 +190,6 @@ def sign(signature: Signature, actor: User, code: str, ip: str | None) -> None:
     apply_transition(signature, "sign", actor, "Code à usage unique reçu par courriel")
     if all(s.state == SignatureState.SIGNED for s in signature.document.signatures):
         complete(signature.document)
-
-
-def delegate(signature: Signature, actor: User, to: User) -> None:
-    """Hand one's signature to another active member of the same organisation."""
-    _require_signer(signature, actor)
-    if signature.organisation_id is None or to.organisation_id != signature.organisation_id \
-            or to.role != Role.MEMBER or not to.active or to.id == actor.id:
-        raise DomainError(_l("La délégation va à une autre personne de la même organisation."))
-    signature.delegated_by_id = actor.id
-    signature.signer_id = to.id
-    signature.signer = to
-    signature.code_digest = None
-    db.session.flush()
-    audit.record(actor, "convention_signature.delegate", signature, {"to": to.id})
-    _tell(signature, "convention_signature_requested")
 
 
 def complete(document: ConventionDocument) -> None:
@@ -212,7 +223,7 @@ def cancel(document: ConventionDocument, actor: User | None, reason: str) -> Non
     for signature in document.signatures:
         if signature.is_pending:
             apply_transition(signature, "cancel", actor, reason)
-        _tell(signature, "convention_signature_cancelled", reason=reason)
+        tell(signature, "convention_signature_cancelled", reason=reason)
     for convention in document.conventions:
         if convention.state == ConventionState.SENT_FOR_SIGNATURE:
             apply_transition(convention, "withdraw", actor, reason)

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
 
 from murporteur.accounts.models import Organisation, Role, User
-from murporteur.conventions import documents, seal, signatures, templates, tfpb
+from murporteur.accounts.signatories import may_sign_for
+from murporteur.conventions import delegations, documents, seal, signatures, templates, tfpb
 from murporteur.conventions.labels import KIND_LABELS
 from murporteur.conventions.models import (
     Convention,
@@ -26,7 +22,22 @@ from murporteur.conventions.models import (
     Signature,
     TfpbAxis,
 )
-from murporteur.conventions.policies import may_sign_document, may_view_document
+from murporteur.conventions.policies import (
+    may_delegate_signature,
+    may_sign_document,
+    may_view_document,
+    may_view_signature,
+    may_withdraw_delegation,
+)
+from murporteur.conventions.signing_forms import (
+    CodeForm,
+    DelegateForm,
+    SendForm,
+    TemplateForm,
+    TfpbForm,
+    VerifyForm,
+)
+from murporteur.conventions.views import render_dossier
 from murporteur.conventions.workflow import SIGNATURE_STATES, ConventionState
 from murporteur.core import params
 from murporteur.core.access import roles_required
@@ -38,29 +49,6 @@ from murporteur.submissions.services import find_by_number
 
 bp = Blueprint("signing", __name__, url_prefix="/conventions")
 animators_only = roles_required(Role.ANIMATOR)
-
-
-class TemplateForm(FlaskForm):
-    title = StringField(_l("Titre du document"))
-    body = TextAreaField(_l("Texte du modèle"))
-    convention = IntegerField(_l("Convention pour l'aperçu"), validators=[Optional()])
-
-
-class CodeForm(FlaskForm):
-    code = StringField(_l("Code reçu par courriel"))
-    read = BooleanField(_l("J'ai lu le document en entier"))
-
-
-class DelegateForm(FlaskForm):
-    member = SelectField(_l("Personne de votre organisation"), coerce=int, validate_choice=False)
-
-
-class VerifyForm(FlaskForm):
-    document = FileField(_l("Le PDF à vérifier"))
-
-
-class SendForm(FlaskForm):
-    pass
 
 
 # --- Templates -----------------------------------------------------------------------------
@@ -161,6 +149,9 @@ def send_for_signature(number: str):
     back = url_for("conventions.dossier_conventions", number=dossier.number)
     try:
         document = signatures.send_for_signature(chosen, current_user)
+    except signatures.NoSignatory as refused:
+        db.session.rollback()
+        return render_dossier(dossier, 422, send_refusal=refused)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -168,6 +159,20 @@ def send_for_signature(number: str):
     flash(_("Document envoyé pour signature à %(n)s signataire(s).",
             n=len(document.signatures)), "success")
     return redirect(back)
+
+
+@bp.get("/dossiers/<number>/apercu.pdf")
+@animators_only
+def preview_dossier_document(number: str):
+    """The document the dossier's drafts would give, generated now and not kept: it is frozen
+    only when sent for signature."""
+    dossier = find_by_number(number)
+    if dossier is None or dossier.is_draft:
+        abort(404)
+    drafts = sendable(dossier)
+    if not drafts:
+        abort(404)
+    return _pdf(documents.document_pdf(drafts), f"apercu-{dossier.number}.pdf")
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -198,28 +203,38 @@ def sealed_pdf(document_id: int):
 # --- One signature -------------------------------------------------------------------------
 
 def _load(signature_id: int) -> Signature:
-    return get_or_404(Signature, signature_id, may=may_sign_document)
+    """A signature its organisation's people, its signatory or its delegator may see; anyone
+    else: 404. Acting on it is asked apart (403): a colleague sees who signs, not signs."""
+    return get_or_404(Signature, signature_id, may=may_view_signature)
 
 
 def _members(signature: Signature) -> list[User]:
+    """Whom the signature may be delegated to: the organisation's other active people."""
     if signature.organisation_id is None:
         return []
-    return list(db.session.scalars(select(User).where(
-        User.organisation_id == signature.organisation_id, User.role == Role.MEMBER,
-        User.active.is_(True), User.id != signature.signer_id).order_by(User.full_name)))
+    return [u for u in db.session.scalars(select(User).where(
+        User.organisation_id == signature.organisation_id, User.active.is_(True),
+        User.id != signature.signer_id).order_by(User.full_name, User.email))
+        if may_sign_for(u, signature.organisation_id)]
 
 
 def _render_signature(signature: Signature, status: int = 200, code_form=None,
-                      delegate_form=None):
-    members = _members(signature)
+                      delegate_form=None, page_errors=()):
+    members = _members(signature) if may_delegate_signature(current_user, signature) else []
     delegate_form = delegate_form or DelegateForm(formdata=None)
     delegate_form.member.choices = [(m.id, m.display_name) for m in members]
     return render_template(
         "conventions/sign.html", signature=signature, document=signature.document,
         state=SIGNATURE_STATES[signature.state], code_form=code_form or CodeForm(formdata=None),
-        delegate_form=delegate_form, members=members,
+        delegate_form=delegate_form, members=members, action_form=SendForm(formdata=None),
+        page_errors=list(page_errors),
         party=signature.organisation.name if signature.organisation else
         signature.document.dossier.structure_name), status
+
+
+def _require(may, signature: Signature) -> None:
+    if not may(current_user, signature):
+        abort(403)
 
 
 @bp.get("/signatures/<id:signature_id>")
@@ -235,6 +250,7 @@ def send_code(signature_id: int):
     form = CodeForm()
     if not form.validate_on_submit():
         return _render_signature(signature, 422)
+    _require(may_sign_document, signature)
     on_refusal(form, "code", lambda exc: _render_signature(signature, code_form=form))
     signatures.send_code(signature, current_user)
     flash(_("Un code vous a été envoyé par courriel ; il vaut %(n)s minutes.",
@@ -249,6 +265,7 @@ def sign(signature_id: int):
     form = CodeForm()
     if not form.validate_on_submit():
         return _render_signature(signature, 422, code_form=form)
+    _require(may_sign_document, signature)
     if not form.read.data:
         form.read.errors = [_("Cochez la case pour dire que vous avez lu le document.")]
         return _render_signature(signature, 422, code_form=form)
@@ -274,15 +291,31 @@ def delegate(signature_id: int):
     form.member.choices = [(m.id, m.display_name) for m in _members(signature)]
     if not form.validate_on_submit():
         return _render_signature(signature, 422, delegate_form=form)
+    _require(may_delegate_signature, signature)
     to = db.session.get(User, form.member.data) if form.member.data else None
     if to is None:
         form.member.errors = [_("Choisissez la personne qui signera.")]
         return _render_signature(signature, 422, delegate_form=form)
     on_refusal(form, "member", lambda exc: _render_signature(signature, delegate_form=form))
-    signatures.delegate(signature, current_user, to)
-    flash(_("Signature déléguée à %(name)s, qui en est prévenu·e.", name=to.display_name),
-          "success")
-    return redirect(url_for("conventions.my_conventions"))
+    delegations.delegate(signature, current_user, to)
+    flash(_("Signature déléguée à %(name)s, qui en est prévenu·e. Vous pouvez la reprendre "
+            "tant qu'elle n'est pas donnée.", name=to.display_name), "success")
+    return redirect(url_for("signing.signature_page", signature_id=signature.id))
+
+
+@bp.post("/signatures/<id:signature_id>/reprendre")
+@login_required
+def withdraw_delegation(signature_id: int):
+    signature = _load(signature_id)
+    if not SendForm().validate_on_submit():
+        abort(400)
+    _require(may_withdraw_delegation, signature)
+    delegate_name = signature.signer.display_name
+    on_refusal(None, None, lambda exc: _render_signature(signature, page_errors=[exc.message]))
+    delegations.withdraw(signature, current_user)
+    flash(_("Vous avez repris la signature : %(name)s n'a plus à signer et en est prévenu·e.",
+            name=delegate_name), "success")
+    return redirect(url_for("signing.signature_page", signature_id=signature.id) + "#sign")
 
 
 # --- Checking a sealed PDF -----------------------------------------------------------------
@@ -315,11 +348,6 @@ def sendable(dossier) -> list[Convention]:
 @bp.app_context_processor
 def _tfpb_axes() -> dict:
     return {"TFPB_AXES": tfpb.AXIS_LABELS}
-
-
-class TfpbForm(FlaskForm):
-    axis = SelectField(_l("Axe du cadre national"), validate_choice=False)
-    qpv = StringField(_l("Quartier prioritaire (QPV)"))
 
 
 @bp.post("/<id:convention_id>/tfpb")

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from murporteur.accounts.models import Role
-from murporteur.conventions import services
+from murporteur.conventions import services, signatures
 from murporteur.conventions.forms import (
     AmendmentForm,
     ConventionForm,
@@ -35,6 +35,7 @@ from murporteur.conventions.workflow import (
     LIFECYCLE,
     SIGNATURE_STATES,
     SIGNED_STATES,
+    ConventionState,
 )
 from murporteur.core import params
 from murporteur.core.access import roles_required
@@ -116,28 +117,33 @@ def my_conventions():
 
 # --- A dossier's conventions ---------------------------------------------------------------
 
-def _render_dossier(dossier, status: int = 200, page_errors=()):
+def render_dossier(dossier, status: int = 200, page_errors=(), send_refusal=None):
+    """A dossier's conventions; ``send_refusal``: why its drafts could not be sent for
+    signature (``signatures.NoSignatory``), said at the sending form."""
     conventions = list(dossier.conventions)
     have = {c.organisation_id for c in conventions}
     pending = [(organisation, position, services.kind_of(position))
                for organisation, position in services.supporting_offers(dossier)
                if organisation.id not in have]
+    signers = {c.organisation_id: signatures.signatory_of(c.organisation_id)
+               for c in conventions if c.state == ConventionState.DRAFT}
     return render_template("conventions/dossier.html", dossier=dossier,
                            conventions=conventions, totals=totals(conventions),
-                           pending=pending, page_errors=list(page_errors)), status
+                           pending=pending, page_errors=list(page_errors),
+                           signers=signers, send_refusal=send_refusal), status
 
 
 @bp.get("/dossiers/<number>")
 @animators_only
 def dossier_conventions(number: str):
-    return _render_dossier(_load_dossier(number))
+    return render_dossier(_load_dossier(number))
 
 
 @bp.post("/dossiers/<number>/creer")
 @animators_only
 def create_for_dossier(number: str):
     dossier = _load_dossier(number)
-    on_refusal(None, None, lambda exc: _render_dossier(dossier, page_errors=[exc.message]))
+    on_refusal(None, None, lambda exc: render_dossier(dossier, page_errors=[exc.message]))
     created = services.create_conventions(dossier, current_user)
     if created:
         flash(ngettext("%(num)d convention créée en brouillon, pré-remplie avec l'offre du "

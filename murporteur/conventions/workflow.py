@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from murporteur import signals
 from murporteur.accounts.models import Role
+from murporteur.accounts.signatories import is_signatory, may_sign_for
 from murporteur.audit import services as audit
 from murporteur.core.lifecycle import Lifecycle, State, Transition, by_role, by_system, either
 
@@ -43,9 +44,17 @@ ENDING_STATES = frozenset({S.SIGNED, S.ACTIVE})
 
 
 def by_signatory(actor, convention) -> bool:
-    """A member of the convention's organisation: who signs it for the organisation."""
-    return (actor is not None and actor.role == Role.MEMBER
-            and actor.organisation_id == convention.organisation_id)
+    """Who signs the convention for its organisation: the organisation's authorised
+    signatory, or the colleague they delegated the signature of its document to (while that
+    document awaits signatures). Another member of the organisation does not."""
+    if actor is None or not may_sign_for(actor, convention.organisation_id):
+        return False
+    if is_signatory(actor, convention.organisation_id):
+        return True
+    return any(s.signer_id == actor.id and s.delegated_by_id is not None and s.is_pending
+               and s.organisation_id == convention.organisation_id
+               for d in getattr(convention, "documents", []) if d.is_open
+               for s in d.signatures)
 
 
 #: The animators do every step; the application too (a date reached).

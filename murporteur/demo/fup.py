@@ -1,7 +1,8 @@
 """Demo data of issue 18 (follow-up): on the first signed convention, indicators with their
-targets, two reports the holder submitted, one reporting date passed without a report
-(overdue), one to come, and the holder's request for the scheduled payment, waiting for the
-organisation's decision."""
+targets, two reports the holder submitted (the first read by the organisation, so locked; the
+second still correctable), one reporting date passed without a report (overdue), one to come,
+and the holder's request for the scheduled payment, waiting for the organisation's
+decision."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from murporteur.conventions import followup
+from murporteur.accounts.signatories import current_signatory
+from murporteur.conventions import followup, followup_changes
 from murporteur.conventions.models import Convention, IndicatorKind
 from murporteur.conventions.workflow import ENDING_STATES
 from murporteur.core.timeutil import paris_today
@@ -41,12 +43,15 @@ def seed_followup(animator) -> None:
     followup.add_indicator(convention, animator, IndicatorKind.FREE, 24, name="Ateliers",
                            unit="ateliers")
     holder = convention.dossier.holder
+    reports = []
     for days_ago, figures, text in REPORTS:
         reporting_date = followup.add_reporting_date(convention, animator,
                                                      today - timedelta(days=days_ago))
         values = {indicators[kind].id: value for kind, value in figures.items()}
         values.update({i.id: 9 for i in convention.indicators if i.id not in values})
-        followup.submit_report(reporting_date, holder, values, text)
+        reports.append(followup.submit_report(reporting_date, holder, values, text))
+    reader = current_signatory(convention.organisation_id) or animator
+    followup_changes.acknowledge_report(reports[0], reader)
     followup.add_reporting_date(convention, animator, today - timedelta(days=10))  # overdue
     followup.add_reporting_date(convention, animator, today + timedelta(days=80))
     payment = next(iter(followup.requestable(convention)), None)

@@ -27,7 +27,7 @@ from murporteur.demo.fup import seed_followup
 from murporteur.demo.meetings import seed_meetings
 from murporteur.demo.org import seed_organisation_details
 from murporteur.demo.premises import seed_premises
-from murporteur.demo.sign import seed_signatures
+from murporteur.demo.sign import seed_signatories, seed_signatures
 from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
@@ -130,6 +130,9 @@ PATHS = [
     ["start_qualification", "retain", "put_on_agenda", "not_support"],
     ["start_qualification", "redirect"], ["redirect"], ["start_qualification", "decline"],
     ["decline"], ["withdraw"], ["start_qualification", "withdraw"],
+    # Issue 18: a third supported project, whose convention stays a draft (its document only
+    # previewed, not yet frozen).
+    ["start_qualification", "retain", "put_on_agenda", "support"],
 ]
 
 def _presentation_pdf(title: str, structure: str) -> bytes:
@@ -190,6 +193,7 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
                              password=DEMO_PASSWORD, organisation=org)
         logins["member"].append(member.email)
         members.append(member)
+    seed_signatories(admin, animators, members)  # issue 18: who signs for each organisation
 
     structures = seed_structures()
     triage.ensure_default_labels()
@@ -248,7 +252,8 @@ def seed(rng: random.Random, now: datetime) -> dict[str, list[str]]:
     seed_premises(members, animators[0], now, rng)
     seed_meetings(animators[0], members, now, rng)
     seed_organisation_details()
-    seed_signatures(animators[0])  # issue 18: conventions signed in the application
+    # Issue 18: conventions signed in the application (one signature delegated).
+    logins["member"] += seed_signatures(animators[0], DEMO_PASSWORD)
     seed_calls(animators[0], members, now)
     seed_followup(animators[0])  # issue 18: the holder's reports, one overdue
     # Two drafts: ideas started and not yet sent.

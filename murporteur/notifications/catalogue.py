@@ -231,6 +231,19 @@ NOTIFICATIONS: tuple[Notification, ...] = (
         _HOLDER + _MEMBERS, {**_CONVENTION, "document": "Convention de financement",
                              "url": f"{_SITE}/conventions/signatures/7"}),
     Notification(
+        "convention_signature_delegated",
+        _l("La personne à qui le ou la signataire d'une organisation délègue sa signature"),
+        _l("Quand une signature lui est déléguée"), _MEMBERS + _STAFF,
+        {**_CONVENTION, "document": "Convention de financement",
+         "delegated_by": "Claire Fontaine", "url": f"{_SITE}/conventions/signatures/7"}),
+    Notification(
+        "convention_signature_delegation_withdrawn",
+        _l("La personne à qui une signature avait été déléguée"),
+        _l("Quand la délégation est reprise, ou la signature confiée au nouveau ou à la "
+           "nouvelle signataire de l'organisation"), _MEMBERS + _STAFF,
+        {**_CONVENTION, "document": "Convention de financement",
+         "delegated_by": "Claire Fontaine", "url": f"{_SITE}/conventions/signatures/7"}),
+    Notification(
         "convention_signature_code", _l("Le signataire qui demande un code"),
         _l("Quand un signataire demande son code à usage unique"), _HOLDER + _MEMBERS,
         {**_CONVENTION, "document": "Convention de financement", "code": "482913",

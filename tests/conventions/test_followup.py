@@ -87,8 +87,8 @@ def test_indicators_take_a_name_unit_and_integer_target(world):
     with pytest.raises(DomainError) as refused:
         followup.add_indicator(lyon, animator, IndicatorKind.PEOPLE, 3)
     assert "déjà" in refused.value.message
-    with pytest.raises(AccessDenied):
-        followup.add_indicator(lyon, world["member"], IndicatorKind.JOBS, 3)
+    with pytest.raises(AccessDenied):  # another organisation's member
+        followup.add_indicator(lyon, world["vilogia_member"], IndicatorKind.JOBS, 3)
 
 
 def test_a_reporting_date_outside_2000_2100_is_refused(world):

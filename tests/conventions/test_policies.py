@@ -23,6 +23,7 @@ from tests.factories import (
     AnimatorFactory,
     MemberFactory,
     OrganisationFactory,
+    designated,
     submitted_dossier,
 )
 
@@ -48,7 +49,9 @@ def small(app):
     db.session.add_all(conventions.values())
     db.session.flush()
     users = {"animator": AnimatorFactory(), "admin": AdminFactory(),
-             "a": MemberFactory(organisation=org_a), "b": MemberFactory(organisation=org_b),
+             "a": designated(MemberFactory(organisation=org_a)),
+             "a_colleague": MemberFactory(organisation=org_a),
+             "b": designated(MemberFactory(organisation=org_b)),
              "c": MemberFactory(organisation=org_c), "loose": MemberFactory(organisation=None),
              "first_holder": first.holder, "second_holder": second.holder,
              "anonymous": AnonymousUserMixin()}
@@ -93,7 +96,7 @@ def test_a_convention_is_signed_by_its_organisation_or_an_animator(small):
     users, conventions = small["users"], small["conventions"]
     assert may_sign(users["a"], conventions["first_a"])
     assert may_sign(users["animator"], conventions["first_a"])
-    for name in ("b", "first_holder", "admin", "loose"):
+    for name in ("b", "first_holder", "admin", "loose", "a_colleague"):
         assert not may_sign(users[name], conventions["first_a"]), name
     assert may_sign is lifecycle_may_sign  # written once, in the lifecycle
 

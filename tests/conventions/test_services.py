@@ -13,7 +13,7 @@ from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.policies import may_view_convention
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
-from tests.factories import MemberFactory, OrganisationFactory, submitted_dossier
+from tests.factories import MemberFactory, OrganisationFactory, designated, submitted_dossier
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)  # 14:00 in Paris
 
@@ -25,14 +25,18 @@ THREE_OFFERS = {
 }
 
 
-def supported_project(animator, offers=None, *, title="Café solidaire"):
+def supported_project(animator, offers=None, *, title="Café solidaire", signatories=True):
     """A dossier through a real committee: each organisation of ``offers`` records its offer
     and supports the project; the decision is published. Returns the dossier, the
-    organisations by name and one member of each."""
+    organisations by name and one member of each (its authorised signatory, unless
+    ``signatories`` is false)."""
     offers = THREE_OFFERS if offers is None else offers
     organisations = {name: OrganisationFactory(name=name) for name in offers}
     members = {name: MemberFactory(organisation=o, full_name=f"Membre {name}")
                for name, o in organisations.items()}
+    if signatories:
+        for member in members.values():
+            designated(member)
     session = committee.create_session(animator, starts_at=START, place="Maison de l'ESS",
                                        organisations=list(organisations.values()))
     dossier = submitted_dossier(title=title)
@@ -217,7 +221,7 @@ def test_members_are_asked_to_sign_and_animators_hear_of_the_signature(app):
     from tests.helpers import outbox
 
     animator = AnimatorFactory()
-    member = MemberFactory()
+    member = designated(MemberFactory())
     dossier = submitted_dossier()
     dossier.state = "supported"
     convention = Convention(dossier=dossier, organisation=member.organisation,

@@ -239,8 +239,11 @@ def test_a_signatory_delegates_to_a_colleague_of_the_same_organisation(app, proj
     response = client.post(f"/conventions/signatures/{signature.id}/deleguer",
                            data={"member": str(colleague.id)})
     assert response.status_code == 302
-    assert client.get(f"/conventions/signatures/{signature.id}").status_code == 404
-    assert outbox("convention_signature_requested", to=colleague.mail_address)
+    # The delegator still sees it, to take it back, but no longer signs it.
+    mine = client.get(f"/conventions/signatures/{signature.id}")
+    assert mine.status_code == 200 and "Reprendre la signature" in text(mine)
+    assert "Signer le document" not in text(mine)
+    assert outbox("convention_signature_delegated", to=colleague.mail_address)
     page = client_of(app, colleague).get(f"/conventions/signatures/{signature.id}")
     assert page.status_code == 200 and "déléguée par Membre Lyon" in text(page)
 

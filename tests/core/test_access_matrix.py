@@ -3,6 +3,8 @@
 A route missing from ROUTES fails the test: a new page must say who may open it.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from murporteur.core.db import utcnow
@@ -18,6 +20,7 @@ from tests.factories import (
     DraftFactory,
     HolderFactory,
     MemberFactory,
+    designated,
     submitted_dossier,
 )
 
@@ -182,6 +185,7 @@ ROUTES = {
     "api.list_sessions": ("GET", "/api/v1/sessions", _all(401)),
     "api.list_conventions": ("GET", "/api/v1/conventions", _all(401)),
     "api.list_payments": ("GET", "/api/v1/payments", _all(401)),
+    "api.show_convention_followup": ("GET", "/api/v1/conventions/{fup}/followup", _all(401)),
     "api.download_document": ("GET", "/api/v1/documents/{document}", _all(401)),
     "api.show_stats": ("GET", "/api/v1/stats", _all(200)),
     "api.openapi_document": ("GET", "/api/v1/openapi.json", _all(200)),
@@ -303,8 +307,16 @@ ROUTES = {
     "organisations.list_organisations": ("GET", "/admin/organisations/", _only(["admin"])),
     "organisations.new_organisation": ("GET", "/admin/organisations/nouvelle",
                                        _only(["admin"])),
+    # Issue 18 (sign): the animators open an organisation's page to designate its
+    # authorised signatory (editing it stays the admins').
     "organisations.show_organisation": ("GET", "/admin/organisations/{organisation}",
-                                        _only(["admin"])),
+                                        _only(["animator", "admin"])),
+    "organisations.designate_signatory": ("POST",
+                                          "/admin/organisations/{organisation}/signataire",
+                                          _only([], animator=422, admin=422)),
+    "organisations.withdraw_signatory": (
+        "POST", "/admin/organisations/{organisation}/signataire/retirer",
+        _only([], animator=302, admin=302)),
     "organisations.edit_organisation": ("GET", "/admin/organisations/{organisation}/modifier",
                                         _only(["admin"])),
     "organisations.archive_organisation": (
@@ -356,6 +368,11 @@ ROUTES = {
                      _only([], 404, member=422)),
     "signing.delegate": ("POST", "/conventions/signatures/{signature}/deleguer",
                          _only([], 404, member=422)),
+    # Only who delegated a signature takes it back (A's signatory has delegated nothing).
+    "signing.withdraw_delegation": ("POST", "/conventions/signatures/{signature}/reprendre",
+                                    _only([], 404, member=403)),
+    "signing.preview_dossier_document": ("GET", "/conventions/dossiers/{supported}/apercu.pdf",
+                                         _only(["animator"])),
     "signing.verify": ("GET", "/conventions/verifier", _all(200)),
     "signing.mark_tfpb": ("POST", "/conventions/{convention}/tfpb", _only([], animator=302)),
     "signing.tfpb_report": ("GET", "/conventions/tfpb", _only(["animator"])),
@@ -395,11 +412,37 @@ ROUTES = {
     # Issue 18 (fup): the follow-up of the holder's running convention with A: the animators
     # set it; only its holder reports and asks for a payment; A's member and the animators
     # decide on a request, B's member does not even see it.
-    "followup.setup": ("GET", "/conventions/{fup}/suivi", _only(["animator"])),
+    # The running convention's follow-up is set and changed by the animators and A's members.
+    "followup.setup": ("GET", "/conventions/{fup}/suivi",
+                       _only(["animator", "member"], member_b=404)),
     "followup.add_indicator": ("POST", "/conventions/{fup}/suivi/indicateurs",
-                               _only([], animator=422)),
+                               _only([], animator=422, member=422, member_b=404)),
     "followup.add_reporting_date": ("POST", "/conventions/{fup}/suivi/dates",
-                                    _only([], animator=422)),
+                                    _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.edit_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}",
+        _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.archive_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}/archiver",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.restore_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_indicator}/restaurer",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.delete_indicator": (
+        "POST", "/conventions/{fup}/suivi/indicateurs/{fup_spare}/supprimer",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.move_reporting_date": (
+        "POST", "/conventions/{fup}/suivi/dates/{fup_spare_date}",
+        _only([], animator=422, member=422, member_b=404)),
+    "followup_edit.delete_reporting_date": (
+        "POST", "/conventions/{fup}/suivi/dates/{fup_spare_date}/supprimer",
+        _only([], animator=302, member=302, member_b=404)),
+    # A report is read by the animators and A's members; its holder alone corrects it.
+    "followup_edit.acknowledge_report": (
+        "POST", "/conventions/{fup}/bilans/{fup_reported}/lu",
+        _only([], animator=302, member=302, member_b=404)),
+    "followup_edit.correct_report": ("GET", "/conventions/{fup}/bilans/{fup_reported}/corriger",
+                                     {**_all(404), "anonymous": LOGIN, "holder": 200}),
     "followup.report_page": ("GET", "/conventions/{fup}/bilans/{fup_date}",
                              {**_all(404), "anonymous": LOGIN, "holder": 200}),
     "followup.request_payment": ("GET", "/conventions/{fup}/versements/{fup_payment}/demande",
@@ -430,6 +473,7 @@ def world(app):
     users = {"holder": holder, "other_holder": HolderFactory(
         password_hash=holder.password_hash), "animator": AnimatorFactory(),
         "member": MemberFactory(), "member_b": MemberFactory(), "admin": AdminFactory()}
+    designated(users["member"])  # A's authorised signatory (B has none)
     from murporteur.committee import services as committee
 
     on_agenda = submitted_dossier()
@@ -543,8 +587,17 @@ def world(app):
     fup_payment = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 100000)
     fup_asked = conventions.schedule_payment(fup, users["animator"], utcnow().date(), 200000)
     fup_request = followup.request_payment(fup_asked, holder, "Étape franchie")
+    fup_reported = followup.add_reporting_date(fup, users["animator"],
+                                               utcnow().date() - timedelta(days=7))
+    followup.submit_report(fup_reported, holder, {}, "Premier bilan")
+    fup_spare_date = followup.add_reporting_date(fup, users["animator"],
+                                                 utcnow().date() + timedelta(days=30))
+    fup_indicator = followup.add_indicator(fup, users["animator"], "people", 100)
+    fup_spare = followup.add_indicator(fup, users["animator"], "jobs", 2)
     values.update(fup=fup.id, fup_date=fup_date.id, fup_payment=fup_payment.id,
-                  fup_request=fup_request.id)
+                  fup_request=fup_request.id, fup_reported=fup_reported.id,
+                  fup_spare_date=fup_spare_date.id, fup_indicator=fup_indicator.id,
+                  fup_spare=fup_spare.id)
     return users, values
 
 

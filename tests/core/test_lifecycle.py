@@ -23,6 +23,7 @@ from tests.factories import (
     HolderFactory,
     MemberFactory,
     OrganisationFactory,
+    designated,
     submitted_dossier,
 )
 
@@ -102,10 +103,12 @@ def test_a_transition_writes_one_history_row_one_audit_entry_and_one_signal(case
 
 def test_who_signs_a_convention_is_asked_of_its_transition(app):
     convention = _convention()
-    member = MemberFactory(organisation=convention.organisation)
+    member = designated(MemberFactory(organisation=convention.organisation))
+    colleague = MemberFactory(organisation=convention.organisation)
     outsider = MemberFactory(organisation=OrganisationFactory())
     assert may_sign(member, convention) and may_sign(AnimatorFactory(), convention)
     assert not may_sign(outsider, convention)
+    assert not may_sign(colleague, convention)  # not the organisation's signatory
     assert not may_sign(HolderFactory(), convention)
     apply_transition(convention, "send_for_signature", None)
     with pytest.raises(AccessDenied):

@@ -1,6 +1,7 @@
 """Issue 18: a convention generated, signed in the application by the member and the holder
 with a one-time code, sealed and checked — in Chromium, every page checked by axe in French
-and in English."""
+and in English. The organisation has no authorised signatory at first: the sending is refused
+and the animator designates the member on the organisation's page."""
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ def _world(live):
         animator = AnimatorFactory(full_name=f"Camille {tag}")
         dossier, organisations, members = supported_project(
             animator, {f"Lyon Métropole Habitat {tag}": (["financing"], 800000, "Démarrage")},
-            title=f"Café solidaire {tag}")
+            title=f"Café solidaire {tag}", signatories=False)
         dossier.holder.password_hash = _HASH
         dossier.structure_name = "Le Comptoir des Voisins"
         services.create_conventions(dossier, animator)
         return {"animator": animator.email, "number": dossier.number,
                 "public_id": dossier.public_id, "holder": dossier.holder.email,
-                "member": next(iter(members.values())).email}
+                "member": next(iter(members.values())).email,
+                "member_name": next(iter(members.values())).display_name,
+                "organisation": next(iter(organisations.values())).name}
 
 
 def _code(live, email: str) -> str:
@@ -72,6 +75,18 @@ def test_a_convention_is_signed_in_the_app_sealed_and_checked(web, live, tmp_pat
     log_in(page, live, web.checker, world["animator"])
     visit(page, live, web.checker, "/conventions/modeles")
     page.get_by_role("link", name="Financement").click()
+    check(page)
+    visit(page, live, web.checker, f"/conventions/dossiers/{world['number']}")
+    page.get_by_role("button", name="Générer et envoyer pour signature").click()
+    # The organisation has no authorised signatory yet: refused, and where to designate one.
+    expect(page.locator("#send-refusal")).to_contain_text("n'a pas de signataire habilité·e")
+    check(page, "no signatory")
+    page.get_by_role("link", name=f"Désigner le ou la signataire de {world['organisation']}") \
+        .click()
+    check(page)
+    page.get_by_label("Signataire habilité·e").select_option(label=world["member_name"])
+    page.get_by_role("button", name="Désigner", exact=True).click()
+    expect(page.get_by_text("signe désormais les conventions")).to_be_visible()
     check(page)
     visit(page, live, web.checker, f"/conventions/dossiers/{world['number']}")
     page.get_by_role("button", name="Générer et envoyer pour signature").click()

@@ -30,7 +30,7 @@ NOT_FUZZED = {"accounts.logout", "accounts.forget_device"}
 #: are parsed by the same code as the pages'), the time goes to the forms.
 HEAVY = {"reporting.yearly_report", "reporting.dashboard", "reporting.export_conventions",
          "reporting.export_payments", "triage.export", "committee.download_minutes",
-         "members.download_minutes"}
+         "members.download_minutes", "signing.preview_dossier_document"}
 
 
 def _settings(endpoint: str):

@@ -15,7 +15,7 @@ from murporteur.premises import matching, reporting, services
 from murporteur.premises.models import PremisesWish
 from murporteur.premises.policies import editable_units, may_edit_unit, visible_units
 from murporteur.premises.workflow import UnitState
-from tests.factories import HolderFactory, submitted_dossier
+from tests.factories import HolderFactory, designated, submitted_dossier
 from tests.premises.conftest import unit_values
 
 START = datetime(2026, 12, 10, 13, 0, tzinfo=UTC)
@@ -106,6 +106,7 @@ def _let_by_convention(world):
     db.session.add(convention)
     db.session.flush()
     apply_transition(convention, "send_for_signature", world["animator"])
+    designated(world["a"])
     apply_transition(convention, "sign", world["a"])
     return convention
 

@@ -12,6 +12,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -45,6 +46,12 @@ def file_size(size: int | None) -> str:
     return _("%(n)s ko", n=format_decimal(max(1, round(size / 1024))))
 
 
+def seen(job: BackgroundJob) -> str:
+    """What a page shows of ``job``, in a word: the fragment asks with it, and is answered
+    "nothing new" (204, nothing swapped, nothing read out again) while it holds."""
+    return f"{job.state.value}-{job.progress}-{job.step}"
+
+
 def view_of(job: BackgroundJob) -> dict:
     """What the progress fragment shows of ``job`` (its page and its object's page alike)."""
     kind = kind_of(job.kind)
@@ -53,7 +60,7 @@ def view_of(job: BackgroundJob) -> dict:
             "step": kind.step_label(job.step),
             "done_text": kind.done_text(job) if job.done else "",
             "failure": failure, "size": file_size(job.result_size),
-            "poll_seconds": POLL_SECONDS,
+            "poll_seconds": POLL_SECONDS, "seen": seen(job),
             "retention": timedelta(days=current_app.config["JOB_RETENTION_DAYS"])}
 
 
@@ -75,9 +82,12 @@ def show_job(job_id: int):
 @bp.get("/<id:job_id>/progression")
 @login_required
 def job_progress(job_id: int):
-    """The progress alone, swapped into the open page; it stops asking once the job ends."""
-    return _no_store(make_response(render_template("jobs/_progress.html",
-                                                   v=view_of(_load(job_id)))))
+    """The progress alone, swapped into the open page; it stops asking once the job ends.
+    Nothing new since the page's last look: 204, and htmx leaves the page as it is."""
+    job = _load(job_id)
+    if request.args.get("vu") == seen(job):
+        return _no_store(make_response("", 204))
+    return _no_store(make_response(render_template("jobs/_progress.html", v=view_of(job))))
 
 
 @bp.get("/<id:job_id>/fichier")

@@ -116,7 +116,8 @@ def test_a_broker_down_refuses_nothing_and_the_sweep_hands_the_job_over(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert '<progress max="100" value="0"' in html
-    assert f'hx-get="{url}/progression"' in html and 'hx-trigger="every 1s"' in html
+    assert f'hx-get="{url}/progression?vu=queued-0-queued"' in html
+    assert 'hx-trigger="every 1s"' in html
     # Without JavaScript the page reloads itself, and says how to do it by hand.
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
     assert "En attente d'un moment libre" in text(page) and "Rafraîchir" in text(page)
@@ -143,6 +144,9 @@ def test_the_fragment_tells_the_progress_then_the_file(animator_client, broker_d
     assert fragment.status_code == 200 and fragment.headers["Cache-Control"] == "no-store"
     assert "<html" not in html and 'hx-swap="outerHTML"' in html
     assert '<progress max="100" value="25"' in html and "Mise en page du PDF" in html
+    # Asked again with what it shows: nothing new, nothing to swap (nor to read out again).
+    again = animator_client.get(f"{url}/progression?vu=running-25-rendering")
+    assert again.status_code == 204 and again.data == b""
     job.state, job.attempts = JobState.QUEUED, 0
     db.session.commit()
     assert services.run(job.id) == JobState.DONE

@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.calls import tasks as _calls_tasks  # noqa: F401
     from murporteur.collective import models as _collective  # noqa: F401
     from murporteur.committee import checklist as _committee_checklist  # noqa: F401
+    from murporteur.committee import jobs as _committee_jobs  # noqa: F401 (its kinds of job)
     from murporteur.committee import models as _committee  # noqa: F401
     from murporteur.committee import notifications as _c_receivers  # noqa: F401
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
@@ -102,6 +103,9 @@ def register_extensions(app: Flask) -> None:
     from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
+    from murporteur.jobs import models as _jobs  # noqa: F401
+    from murporteur.jobs import tasks as _jobs_tasks  # noqa: F401
+    from murporteur.meetings import jobs as _meeting_jobs  # noqa: F401
     from murporteur.meetings import models as _meetings  # noqa: F401
     from murporteur.meetings import notifications as _meeting_notifications  # noqa: F401
     from murporteur.notifications import models as _notifications  # noqa: F401
@@ -110,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.premises import models as _premises  # noqa: F401
     from murporteur.premises import receivers as _premises_receivers  # noqa: F401
     from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
+    from murporteur.reporting import jobs as _reporting_jobs  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
     from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401
@@ -166,6 +171,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signing_bp)  # issue 18: templates, documents, signatures
     app.register_blueprint(followup_bp)  # issue 18: reports and payment requests
     app.register_blueprint(followup_edit_bp)  # issue 18: the follow-up changed, reports read
+    from murporteur.jobs.views import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)  # issue 17: background jobs and their progress
     # The API authenticates each request by its token, not a session cookie: no CSRF there.
     from murporteur.extensions import csrf
 

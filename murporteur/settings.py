@@ -46,6 +46,8 @@ This module is the one place that documents the variables; the README's table mi
 | OUTBOX_RETRY_SECONDS | 30                                   | wait before the first new attempt, doubled at each one |
 | OUTBOX_RECOVERY_SECONDS | 60                                | how often beat hands over again mails the broker never got |
 | OUTBOX_STUCK_SECONDS | 300                                  | a mail in `sending` this long (its worker died) is sent again by beat's recovery |
+| JOB_STUCK_SECONDS | 600                                     | a background job silent this long (its worker died) is run again by beat's sweep |
+| JOB_RETENTION_DAYS | 7                                      | a finished background job and its file (a PDF) are deleted this long after it ended |
 | LOG_FORMAT      | json in production, else text            | json: one JSON object per line (time, level, logger, message, request_id, extras) |
 | READYZ_OUTBOX_MAX | 500                                    | /readyz answers 503 when more outbox rows than this wait (queued or sending) |
 | METRICS_TOKEN   | (unset)                                  | /metrics asks for "Authorization: Bearer <token>"; unset: only from 127.0.0.1 / ::1 |
@@ -150,6 +152,15 @@ def outbox_settings(e: dict[str, str]) -> dict[str, int]:
     return values
 
 
+def job_settings(e: dict[str, str]) -> dict[str, int]:
+    """When beat's sweep takes back a background job whose worker went silent
+    (JOB_STUCK_SECONDS), and how long a finished one keeps its file (JOB_RETENTION_DAYS)."""
+    values = _numbers(e, {"JOB_STUCK_SECONDS": "600", "JOB_RETENTION_DAYS": "7"})
+    if min(values.values()) < 1:
+        raise ConfigurationError("The JOB_* settings must be at least 1.")
+    return values
+
+
 #: The collective's settings an environment variable overrides (``collective/settings.py``
 #: reads them from ``COLLECTIVE_ENV``; unset or empty: the settings page decides).
 COLLECTIVE_VARIABLES = ("COLLECTIVE_NAME", "COLLECTIVE_REGION", "CONTACT_EMAIL", "CONTACT_PHONE",
@@ -218,6 +229,8 @@ class Settings:
     operations: dict = field(default_factory=dict)
     #: The outbox's retries and recovery: see ``outbox_settings``.
     outbox: dict = field(default_factory=dict)
+    #: The background jobs' sweep and retention: see ``job_settings``.
+    jobs: dict = field(default_factory=dict)
     #: The collective's settings the environment overrides: see ``collective_environment``.
     collective: dict = field(default_factory=dict)
     #: The premises map's tile server (PREMISES_TILE_URL, PREMISES_TILE_ATTRIBUTION).
@@ -286,6 +299,7 @@ class Settings:
             privacy=privacy_settings(e, instance_path),
             operations=operations_settings(e, env),
             outbox=outbox_settings(e),
+            jobs=job_settings(e),
             collective=collective_environment(e),
             premises={"PREMISES_TILE_URL": e.get("PREMISES_TILE_URL") or None,
                       "PREMISES_TILE_ATTRIBUTION": e.get("PREMISES_TILE_ATTRIBUTION") or ""},
@@ -340,6 +354,7 @@ class Settings:
             **self.privacy,
             **self.operations,
             **self.outbox,
+            **self.jobs,
             "COLLECTIVE_ENV": dict(self.collective),
             **self.premises,
         }

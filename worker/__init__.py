@@ -16,5 +16,10 @@ celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = beat_schedule(flask_app.config)
 # A worker stuck on the mail server is stopped (prefork pool) well before beat's recovery takes
 # its row back (OUTBOX_STUCK_SECONDS): a live worker and the recovery never send the same mail.
-celery.conf.task_annotations = {"murporteur.notifications.send_outbox_message": {
-    "time_limit": max(1, flask_app.config["OUTBOX_STUCK_SECONDS"] // 2)}}
+# Likewise a background job is stopped well before the sweep takes it back (JOB_STUCK_SECONDS
+# without a sign of life): a job is never run by two workers at once.
+celery.conf.task_annotations = {
+    "murporteur.notifications.send_outbox_message": {
+        "time_limit": max(1, flask_app.config["OUTBOX_STUCK_SECONDS"] // 2)},
+    "murporteur.jobs.run": {"time_limit": max(1, flask_app.config["JOB_STUCK_SECONDS"] // 2)},
+}

@@ -11,6 +11,17 @@ BEAT_SCHEDULE = {
         "task": "murporteur.notifications.recover_outbox",
         "schedule": timedelta(minutes=1),
     },
+    # Background jobs the broker never received, or a dead worker left running
+    # (JOB_STUCK_SECONDS): every minute, like the outbox.
+    "recover-jobs": {
+        "task": "murporteur.jobs.recover",
+        "schedule": timedelta(minutes=1),
+    },
+    # Finished background jobs and their files (PDFs), JOB_RETENTION_DAYS after they ended.
+    "purge-jobs": {
+        "task": "murporteur.jobs.purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Audit entries a missed hand-over left unchained (issue 16): every minute.
     "chain-audit-trail": {
         "task": "murporteur.audit.chain",

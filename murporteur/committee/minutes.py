@@ -1,4 +1,8 @@
-"""The minutes of a session: an HTML page rendered to PDF by WeasyPrint, kept with uploads."""
+"""The minutes of a session: an HTML page rendered to PDF by WeasyPrint, kept with uploads.
+
+Laying out the PDF takes seconds: the animators' "Publier le compte rendu" asks for it as a
+background job (``committee/jobs.py``), whose run renders and publishes it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from murporteur.committee.services import attendance_of, grid, invited_members
 from murporteur.core.db import utcnow
 from murporteur.core.errors import DomainError
 from murporteur.core.lifecycle import apply_transition, ensure_transition
+from murporteur.core.pdf import html_to_pdf
 from murporteur.extensions import db
 
 
@@ -29,14 +34,18 @@ def minutes_context(session: CommitteeSession) -> dict:
     return {"session": session, "items": items, "members": members, "attendance": attendance}
 
 
-def minutes_pdf(session: CommitteeSession, locale: str = "fr") -> bytes:
-    from weasyprint import HTML
-
+def minutes_html(session: CommitteeSession, locale: str = "fr") -> str:
+    """The minutes as the HTML the PDF is laid out from (reads the database; quick)."""
     with force_locale(locale):
-        html = render_template("committee/minutes_pdf.html", **minutes_context(session))
-    static = current_app.static_folder
-    assert static is not None  # the app serves /static (create_app)
-    return HTML(string=html, base_url=str(Path(static))).write_pdf()
+        return render_template("committee/minutes_pdf.html", **minutes_context(session))
+
+
+def minutes_pdf(session: CommitteeSession, locale: str = "fr") -> bytes:
+    return html_to_pdf(minutes_html(session, locale))
+
+
+def download_name(session: CommitteeSession) -> str:
+    return f"compte-rendu-comite-{session.quarter}.pdf"
 
 
 def minutes_path(session: CommitteeSession) -> Path:
@@ -46,13 +55,20 @@ def minutes_path(session: CommitteeSession) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / "minutes" / session.minutes_storage_name
 
 
-def publish_minutes(session: CommitteeSession, actor: User) -> None:
-    """Write the minutes PDF and publish them: the session is then closed for good."""
+def check_publishable(session: CommitteeSession, actor: User) -> None:
+    """Refuse (``DomainError``) minutes that cannot be published now, or by ``actor``."""
     if any(item.decision_published_at is None for item in session.items):
         raise DomainError(_l("Publiez d'abord les décisions de tous les points de l'ordre du "
                              "jour."))
     ensure_transition(session, "publish_minutes", actor)
-    pdf = minutes_pdf(session)
+
+
+def publish_minutes(session: CommitteeSession, actor: User, pdf: bytes | None = None) -> None:
+    """Write the minutes PDF (``pdf``, laid out beforehand, or now) and publish them: the
+    session is then closed for good."""
+    check_publishable(session, actor)
+    if pdf is None:
+        pdf = minutes_pdf(session)
     session.minutes_storage_name = f"{secrets.token_hex(16)}.pdf"
     target = minutes_path(session)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,7 +82,7 @@ def send_minutes(session: CommitteeSession):
     if session.minutes_storage_name is None:
         abort(404)
     response = send_file(minutes_path(session), mimetype="application/pdf", as_attachment=True,
-                         download_name=f"compte-rendu-comite-{session.quarter}.pdf", max_age=0)
+                         download_name=download_name(session), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -76,5 +92,4 @@ def minutes_attachment(session_id: int) -> tuple[str, str, bytes] | None:
     session = db.session.get(CommitteeSession, session_id)
     if session is None or session.minutes_storage_name is None:
         return None
-    return (f"compte-rendu-comite-{session.quarter}.pdf", "application/pdf",
-            minutes_path(session).read_bytes())
+    return (download_name(session), "application/pdf", minutes_path(session).read_bytes())

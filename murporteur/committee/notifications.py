@@ -11,6 +11,8 @@ an event replaces the other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -147,11 +149,44 @@ def on_session_transition(session, event, actor, **_):
         return
     if event.transition != "convene":
         return
-    sequence, change = next_sequence(session), f"convene-{event.id}"
-    for member in invited_members(session):
-        _tell_member("committee_invitation", session, member, sequence, change)
-    for item in session.items:
-        _tell_holder("committee_holder_slot", session, item, sequence, change)
+    # The session is convened now; writing every convocation (with its calendar file) is
+    # the background job ``committee_convocations`` (committee/jobs.py), which the session's
+    # page follows. Its sequence is taken now, so that a later change of schedule comes after.
+    from murporteur.jobs import services as jobs
+
+    jobs.start("committee_convocations", actor, {
+        "session_id": session.id, "quarter": session.quarter, "event_id": event.id,
+        "sequence": next_sequence(session)}, subject=job_subject(session),
+        dedupe_key=f"convene:{event.id}", locale=locale_of(actor) if actor else None)
+
+
+def job_subject(session: CommitteeSession) -> str:
+    """What the session's background jobs are about (its page shows their progress)."""
+    return f"committee_session:{session.id}"
+
+
+#: Convocations written between two reports of progress (each report commits them).
+CONVOCATION_BATCH = 10
+
+
+def send_convocations(session: CommitteeSession, sequence: int, change: str,
+                      progress: Callable[[int, str], None]) -> dict:
+    """Each invited member's convocation with the whole agenda, and each holder's with their
+    own slot, both with an .ics; said again, nothing is written twice (idempotency keys).
+    Returns how many of each."""
+    members, items = invited_members(session), list(session.items)
+    total, written = max(1, len(members) + len(items)), 0
+    for start in range(0, len(members), CONVOCATION_BATCH):
+        for member in members[start:start + CONVOCATION_BATCH]:
+            _tell_member("committee_invitation", session, member, sequence, change)
+            written += 1
+        progress(5 + 90 * written // total, "members")
+    for start in range(0, len(items), CONVOCATION_BATCH):
+        for item in items[start:start + CONVOCATION_BATCH]:
+            _tell_holder("committee_holder_slot", session, item, sequence, change)
+            written += 1
+        progress(5 + 90 * written // total, "holders")
+    return {"members": len(members), "holders": len(items)}
 
 
 @signals.agenda_changed.connect

@@ -19,11 +19,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
 from murporteur.collective import settings as collective_settings
+from murporteur.committee import jobs as committee_jobs
 from murporteur.committee import minutes, services
 from murporteur.committee.forms_staff import (
     ATTENDANCE_LABELS,
@@ -43,6 +45,7 @@ from murporteur.core.access import roles_required
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.timeutil import paris_today, to_paris
 from murporteur.extensions import db
+from murporteur.jobs.views import view_of
 from murporteur.submissions.choices import SUPPORT_KIND_LABELS
 from murporteur.submissions.models import Dossier
 
@@ -156,12 +159,19 @@ def _render_session(session: CommitteeSession, status: int = 200, **forms):
             session)):
         steps = [(t, e) for t, e in steps if t.name != "hold"]
         waiting.append(reason)
+    # The minutes being laid out or the convocations being written: their progress, here.
+    job = committee_jobs.jobs_of(session)
+    if job is not None and job.active and job.kind == committee_jobs.MINUTES:
+        steps = [(t, e) for t, e in steps if t.name != "publish_minutes"]
+    shown_job = job if job is not None and (
+        job.active or job.failed or job.kind == committee_jobs.CONVOCATIONS) else None
     return render_template(
         "committee/staff_show.html", session=session, state=SESSION_STATES[session.state],
         states=SESSION_STATES, transitions=SESSION_TRANSITIONS, steps=steps,
         page_errors=forms.get("page_errors", []), add_form=add_form, waiting=waiting,
         pending=pending and services.decisions_open(session),
         attendance_form=attendance_form, members=members,
+        job=view_of(shown_job) if shown_job else None,
         agenda_editable=services.agenda_editable(session), attendance_labels=ATTENDANCE_LABELS,
         editable=session.state in OPEN_STATES), status
 
@@ -246,7 +256,8 @@ def convene(session_id: int):
     session = _load(session_id)
     _refusal_on_session_page(session)
     services.convene(session, current_user)
-    return _done(session, _("Convocations envoyées aux organisations invitées."))
+    return _done(session, _("Séance convoquée. Les convocations s'écrivent et partent : "
+                            "leur progression s'affiche ci-dessous."), "#session-jobs")
 
 
 @bp.post("/<id:session_id>/tenir")
@@ -261,11 +272,12 @@ def hold(session_id: int):
 @bp.post("/<id:session_id>/compte-rendu")
 @animators_only
 def publish_minutes(session_id: int):
+    """The minutes are laid out and published in the background: their job's page follows."""
     session = _load(session_id)
     _refusal_on_session_page(session)
-    minutes.publish_minutes(session, current_user)
-    return _done(session, _("Compte rendu publié et envoyé aux membres ; chaque porteur "
-                            "reçoit la décision qui le concerne."))
+    job = committee_jobs.publish_minutes_in_background(session, current_user,
+                                                       str(get_locale() or "fr"))
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 @bp.get("/<id:session_id>/compte-rendu.pdf")

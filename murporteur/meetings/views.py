@@ -5,20 +5,19 @@ Views load, check, call ``services``, render; the request commits once."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from murporteur.core.tables import send_table
 from murporteur.core.templating import paris_datetime
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.meetings import calendar, notifications, services, suggestions
+from murporteur.meetings import calendar, jobs, notifications, services, suggestions
 from murporteur.meetings.forms import (
     OUTCOME_LABELS,
     AddHolderForm,
@@ -318,21 +317,12 @@ def export_schedule(event_id: int, fmt: str):
     return send_table(fmt, f"rencontres-flash-{event.id}.{fmt}", _("Planning"), headers, rows)
 
 
-@bp.get("/<id:event_id>/tables.pdf")
+@bp.post("/<id:event_id>/tables")
 @animators_only
-def table_sheets(event_id: int):
-    from weasyprint import HTML
-
-    event = _load(event_id)
-    html = render_template("meetings/tables_pdf.html", event=event, grid=services.grid(event),
-                           slot_label=services.slot_label)
-    static = current_app.static_folder
-    assert static is not None
-    pdf = HTML(string=html, base_url=str(Path(static))).write_pdf()
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = \
-        f'inline; filename="rencontres-flash-{event.id}-tables.pdf"'
-    return response
+def prepare_table_sheets(event_id: int):
+    """The tables' sheets are laid out in the background: their job's page follows."""
+    job = jobs.prepare_table_sheets(_load(event_id), current_user, str(get_locale() or "fr"))
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 # --- A participant's own page ---------------------------------------------------------------

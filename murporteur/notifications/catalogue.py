@@ -353,6 +353,23 @@ NOTIFICATIONS: tuple[Notification, ...] = (
            "nouvelle"), (Role.ANIMATOR, Role.ADMIN),
         {"person": "Claire Fontaine", "email": "claire.fontaine@example.org",
          "url": f"{_SITE}/admin/personnes/12"}, channels=(EMAIL,)),
+    # Slow work done in the background (issue 17): the bell tells whoever asked for it.
+    Notification(
+        "committee_minutes_ready", _l("L'animateur ou l'animatrice qui publie le compte rendu"),
+        _l("Quand le compte rendu d'une séance est mis en page et publié"), _STAFF,
+        {"quarter": "2026-Q4", "url": f"{_SITE}/taches/12"}, channels=(IN_APP,)),
+    Notification(
+        "committee_convocations_sent", _l("L'animateur ou l'animatrice qui convoque la séance"),
+        _l("Quand toutes les convocations d'une séance sont écrites et partent"), _STAFF,
+        {"quarter": "2026-Q4", "url": f"{_SITE}/taches/13"}, channels=(IN_APP,)),
+    Notification(
+        "yearly_report_ready", _l("L'animateur ou l'animatrice qui demande le rapport annuel"),
+        _l("Quand le rapport annuel (PDF) est prêt à télécharger"), _STAFF,
+        {"year": 2026, "url": f"{_SITE}/taches/14"}, channels=(IN_APP,)),
+    Notification(
+        "flash_tables_ready", _l("L'animateur ou l'animatrice qui demande les feuilles des tables"),
+        _l("Quand les feuilles des tables d'une rencontre flash (PDF) sont prêtes"), _STAFF,
+        {"event": _FLASH["event"], "url": f"{_SITE}/taches/15"}, channels=(IN_APP,)),
     # The digest gathers what its recipient held back.
     Notification(
         "digest", _l("Qui a choisi le résumé quotidien pour au moins un type d'événement"),

@@ -1,5 +1,5 @@
 """The reporting's files: conventions and payments of a period (CSV streamed, XLSX in constant
-memory) and the yearly report (PDF).
+memory); the yearly report (PDF) is a background job (``reporting/jobs.py``).
 
 Columns in French, dates in Europe/Paris, amounts in euros: ``1234,56`` in the CSV, numbers
 formatted in euros in the XLSX (so that a spreadsheet adds them up).
@@ -8,9 +8,7 @@ formatted in euros in the XLSX (so that a spreadsheet adds them up).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
-from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
@@ -87,17 +85,6 @@ def payment_rows(period: Period, organisation_id: int | None = None,
                Cents(row.paid_amount_cents) if row.paid_date else ""]
 
 
-def yearly_pdf(**context) -> bytes:
-    """The yearly report (figures, charts, supported projects) as a PDF, in the reader's
-    language."""
-    from weasyprint import HTML
-
-    html = render_template("reporting/yearly_pdf.html", **context)
-    static = current_app.static_folder
-    assert static is not None  # the app serves /static (create_app)
-    return HTML(string=html, base_url=str(Path(static))).write_pdf()
-
-
 def record_export(actor: User, name: str, *, fmt: str, period: Period,
                   organisation_id: int | None) -> None:
     """Keep in the journal who exported which table, of which period and organisation."""
@@ -106,5 +93,5 @@ def record_export(actor: User, name: str, *, fmt: str, period: Period,
 
 
 def record_yearly_report(actor: User, year: int) -> None:
-    """Keep in the journal who downloaded the yearly report of ``year``."""
+    """Keep in the journal who asked for the yearly report of ``year``."""
     audit.record(actor, "export.yearly_report", ("export", "yearly_report"), {"year": year})

@@ -8,23 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import format_decimal, format_percent
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
-from murporteur.collective import references
 from murporteur.core import params
 from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
-from murporteur.core.templating import euros
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.reporting import charts, exports, services
+from murporteur.reporting import exports, jobs, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
-from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
-from murporteur.triage.choices import THEME_LABELS
+from murporteur.reporting.presentation import presentation
+from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, Period
 
 bp = Blueprint("reporting", __name__, url_prefix="/rapports")
 readers = roles_required(Role.ANIMATOR, Role.MEMBER)
@@ -57,49 +55,6 @@ def _scope(args) -> Scope:
         return Scope(None, False, [_("Cette organisation n'existe pas : les chiffres affichés "
                                      "sont ceux de tout le collectif.")])
     return Scope(organisation, False, [])
-
-
-def _percent(share: float | None) -> str:
-    return format_percent(share) if share is not None else "—"
-
-
-def _days(value: float | None) -> str:
-    return _("%(n)s jours", n=format_decimal(value)) if value is not None else "—"
-
-
-def presentation(figures: Figures) -> dict:
-    """The charts of ``figures`` and the helpers their tables use (page and PDF alike)."""
-    steps = [str(STEP_LABELS[s]) for s in STEPS]
-    rows = figures.by_organisation
-    themes = [r for r in figures.by_theme if r.key is not None]
-    quarters = figures.quarters
-    return {
-        "steps": STEPS, "step_labels": STEP_LABELS, "theme_labels": THEME_LABELS,
-        "percent": _percent, "days": _days,
-        "funnel_chart": charts.funnel(
-            _("Du dépôt de l'idée à la convention, %(period)s", period=figures.period.label),
-            list(zip(steps, [figures.funnel[s] for s in STEPS], strict=True))),
-        "organisation_chart": charts.horizontal_bars(
-            _("Euros engagés, versés et en nature par organisation, %(period)s",
-              period=figures.period.label),
-            [r.organisation.name for r in rows],
-            [charts.Series(_("Engagé"), [r.money.committed_cents for r in rows]),
-             charts.Series(_("Versé"), [r.money.paid_cents for r in rows]),
-             charts.Series(_("En nature"), [r.money.in_kind_cents for r in rows])],
-            fmt=euros) if rows else None,
-        "quarter_chart": charts.columns(
-            _("Idées reçues, projets soutenus et conventionnés par trimestre, %(year)s",
-              year=figures.period.year),
-            [q.period.label for q in quarters],
-            [charts.Series(str(STEP_LABELS[s]), [q.counts[s] for q in quarters])
-             for s in ("received", "supported", "conventioned")]),
-        "theme_chart": charts.horizontal_bars(
-            _("Idées reçues et projets soutenus par thème, %(period)s",
-              period=figures.period.label),
-            [references.label("theme", r.key) for r in themes],
-            [charts.Series(str(STEP_LABELS[s]), [r.counts[s] for r in themes])
-             for s in ("received", "supported")]) if themes else None,
-    }
 
 
 def _years(period: Period) -> list[int]:
@@ -162,20 +117,14 @@ def export_payments(fmt: str):
                    exports.payment_rows)
 
 
-@bp.get("/rapport-<int:year>.pdf")
+@bp.post("/rapport-<int:year>")
 @roles_required(Role.ANIMATOR)
-def yearly_report(year: int):
+def prepare_yearly_report(year: int):
+    """The yearly report is laid out in the background: its job's page follows it."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         abort(404)  # a report of no year the reports cover: no such page
-    period = Period.of_year(year)
-    figures = services.figures(period)
-    exports.record_yearly_report(current_user, year)
-    pdf = exports.yearly_pdf(figures=figures, period=period,
-                             supported=services.supported_projects(period),
-                             **presentation(figures))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="rapport-mur-porteur-{year}.pdf"',
-        "X-Content-Type-Options": "nosniff"})
+    job = jobs.prepare_yearly_report(year, current_user, str(get_locale() or "fr"))
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)
 
 
 @bp.app_context_processor

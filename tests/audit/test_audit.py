@@ -171,6 +171,6 @@ def test_exports_and_staff_views_of_a_dossier_write_one_entry_each(app, animator
     assert _count("export.conventions") == 1
     assert animator_client.get("/rapports/versements.csv?year=2026").status_code == 200
     assert _count("export.versements") == 1
-    assert animator_client.get("/rapports/rapport-2026.pdf").status_code == 200
+    assert animator_client.post("/rapports/rapport-2026").status_code == 303
     assert _count("export.yearly_report") == 1
     assert audit.verify()[1] is None

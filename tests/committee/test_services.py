@@ -225,12 +225,19 @@ def test_animators_publish_and_download_the_minutes_from_the_session_page(world,
     early = client.post(f"/instruction/comites/{session.id}/compte-rendu")
     assert early.status_code == 422 and "Publiez d'abord les décisions" in text(early)
     services.publish_decisions(session, animator)
+    # Laid out and published in the background: the button leads to the job's page, done at
+    # once here (no broker: the job runs in-process before the page is shown).
     response = client.post(f"/instruction/comites/{session.id}/compte-rendu")
-    assert response.status_code == 302
+    assert response.status_code == 303 and "/taches/" in response.headers["Location"]
     page = text(client.get(response.headers["Location"]))
-    assert "Compte rendu publié" in page
+    assert "Compte rendu publié et envoyé aux membres" in page
+    assert "Télécharger « compte-rendu-comite-2026-Q4.pdf »" in page
+    job_pdf = client.get(response.headers["Location"] + "/fichier")
+    assert job_pdf.status_code == 200 and job_pdf.data.startswith(b"%PDF")
+    session_page = text(client.get(f"/instruction/comites/{session.id}"))
+    assert "Compte rendu publié" in session_page
     pdf = client.get(f"/instruction/comites/{session.id}/compte-rendu.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.data == job_pdf.data
     assert pdf.headers["Content-Disposition"].startswith("attachment")
 
 

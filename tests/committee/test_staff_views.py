@@ -193,13 +193,23 @@ def test_a_dossier_already_on_an_open_agenda_is_refused(animator_client, animato
 
 # --- Lifecycle -----------------------------------------------------------------------------
 
-def test_convening_sends_the_invitations_and_is_written_in_the_history(animator_client,
-                                                                        session, four):
+def test_convening_sends_the_invitations_and_is_written_in_the_history(
+        animator_client, session, four, organisations):
+    from tests.helpers import outbox
+
+    MemberFactory(organisation=organisations[0])
+    MemberFactory(organisation=organisations[1])
     assert "Envoyer les convocations" in page(animator_client, f"{BASE}/{session.id}")
     response = animator_client.post(f"{BASE}/{session.id}/convoquer")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "#session-jobs")
     shown = page(animator_client, f"{BASE}/{session.id}")
-    assert "Convocations envoyées aux organisations invitées." in shown
+    assert "Séance convoquée." in shown
+    # The convocations, written by their background job (in-process here: done already).
+    assert "Convocations du comité 2026-Q4" in shown
+    assert "Convocations écrites pour 2 membres et 4 porteurs" in shown
+    assert len(outbox("committee_invitation")) == 2
+    assert len(outbox("committee_holder_slot")) == 4
     assert "Séance du 2026-Q4 Convoqué" in shown
     assert "En préparation → Convoqué" in shown and "Camille Dubois" in shown
     assert "Envoyer les convocations" not in shown and "Marquer comme tenu" in shown

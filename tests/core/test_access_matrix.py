@@ -201,7 +201,9 @@ ROUTES = {
                                      _only(["animator", "member"])),
     "reporting.export_payments": ("GET", "/rapports/versements.csv",
                                   _only(["animator", "member"])),
-    "reporting.yearly_report": ("GET", "/rapports/rapport-2026.pdf", _only(["animator"])),
+    # Issue 17 (jobs): the yearly report is asked for (POST) and laid out in the background.
+    "reporting.prepare_yearly_report": ("POST", "/rapports/rapport-2026",
+                                        _only([], animator=303)),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}",
@@ -291,8 +293,8 @@ ROUTES = {
                            _only([], animator=409)),
     "meetings.export_schedule": ("GET", "/rencontres/{flash_event}/planning.csv",
                                  _only(["animator"])),
-    "meetings.table_sheets": ("GET", "/rencontres/{flash_event}/tables.pdf",
-                              _only(["animator"])),
+    "meetings.prepare_table_sheets": ("POST", "/rencontres/{flash_event}/tables",
+                                      _only([], animator=303)),
     "meetings.participant_home": ("GET", "/rencontres/p/{flash_token}", _all(200)),
     "meetings.participant_agenda": ("GET", "/rencontres/p/{flash_token}/agenda.ics",
                                     _all(200)),
@@ -382,6 +384,13 @@ ROUTES = {
                                   _only(["animator"])),
     "committee.live_grid_fragment": ("GET", "/instruction/comites/{session}/grille/direct",
                                      _only(["animator"])),
+    # Issue 17 (jobs): a background job (here the animator's yearly report, done) is seen,
+    # followed and downloaded by whom its domain lets see the work; to anybody else it does
+    # not exist. Its "Réessayer" leaves a job that did not fail as it is.
+    "jobs.show_job": ("GET", "/taches/{job}", _only(["animator"], 404)),
+    "jobs.job_progress": ("GET", "/taches/{job}/progression", _only(["animator"], 404)),
+    "jobs.download_result": ("GET", "/taches/{job}/fichier", _only(["animator"], 404)),
+    "jobs.retry_job": ("POST", "/taches/{job}/reessayer", _only([], 404, animator=303)),
     "triage.save_view": ("POST", "/instruction/vues", _only([], animator=302)),
     # No such view: refused (422), as for anybody else's.
     "triage.delete_view": ("POST", "/instruction/vues/999999/supprimer",
@@ -598,6 +607,18 @@ def world(app):
                   fup_request=fup_request.id, fup_reported=fup_reported.id,
                   fup_spare_date=fup_spare_date.id, fup_indicator=fup_indicator.id,
                   fup_spare=fup_spare.id)
+    # Issue 17 (jobs): the animator's yearly report, laid out already.
+    from murporteur.jobs import services as jobs
+    from murporteur.jobs.models import JobState
+
+    job = jobs.start("yearly_report", users["animator"], {"year": 2026}, dedupe_key="matrix")
+    job.state, job.progress, job.finished_at = JobState.DONE, 100, utcnow()
+    job.result_storage, job.result_name = f"{job.id}-matrix.pdf", "rapport-mur-porteur-2026.pdf"
+    job.result_mimetype = "application/pdf"
+    jobs.result_path(job.result_storage).parent.mkdir(parents=True, exist_ok=True)
+    jobs.result_path(job.result_storage).write_bytes(files.pdf())
+    db.session.flush()
+    values.update(job=job.id)
     return users, values
 
 

@@ -65,13 +65,16 @@ class LiveServer:
 
     @contextlib.contextmanager
     def data(self):
-        """The database as the server sees it: what the block adds is committed at its end."""
+        """The database as the server sees it: what the block adds is committed at its end,
+        and what that commit makes due is done (a job handed over, mails queued), as after a
+        request."""
+        from murporteur.core import aftercommit
         from murporteur.extensions import db
 
         with self.app.app_context():
             try:
                 yield db.session
-                db.session.commit()
+                aftercommit.commit(db.session)
             finally:
                 db.session.remove()
 

@@ -107,6 +107,14 @@ def test_an_animator_runs_a_flash_meeting_from_wishes_to_agendas(web, live):
     expect(page.get_by_text("Rendez-vous placé à 09:45, table 1.")).to_be_visible()
     page.get_by_role("button", name="Envoyer les agendas").click()
     expect(page.get_by_text("Agendas envoyés").first).to_be_visible()
+    # The tables' sheets to print, laid out in the background: the job's page, its file.
+    page.get_by_role("button", name="Préparer les feuilles des tables (PDF)").click()
+    expect(page.get_by_text("Les feuilles des tables sont prêtes")).to_be_visible()
+    web.checker.check(page, "the table sheets' job")
+    sheets = page.get_by_role("link", name=re.compile("Télécharger « rencontres-flash-"))
+    assert page.request.get(live.url + sheets.get_attribute("href")).body().startswith(b"%PDF")
+    page.get_by_role("link", name="Revenir à la rencontre").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rencontres flash de printemps")
 
     # The holder's agenda: the mail's fresh link, the meeting, and the .ics.
     _key, _subject, body = live.outbox(holder_email, "flash_agenda")[-1]

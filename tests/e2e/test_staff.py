@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from murporteur.core.timeutil import paris_today
 from tests.e2e.steps import log_in, nav, visit
@@ -188,6 +189,9 @@ def test_an_animator_builds_and_convenes_a_committee(web, live):
 
     page.get_by_role("button", name="Envoyer les convocations").click()
     expect(page.locator("main .badge").first).to_have_text("Convoqué")
+    # The convocations are a background job (run in-process here): its outcome on the page.
+    expect(page.locator("#session-jobs")).to_contain_text(
+        "Convocations écrites pour 1 membre et 1 porteur")
     check(page)
     kinds = [key for key, _s, _b in live.outbox(member_email)]
     assert "committee_invitation" in kinds, kinds
@@ -253,14 +257,62 @@ def test_the_animator_records_decisions_and_publishes_the_minutes(web, live):
 
     page.get_by_role("link", name=re.compile("Séance du")).last.click()
     page.get_by_role("button", name="Publier le compte rendu").click()
+    # Laid out and published by a background job: its page, then the file.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Compte rendu du comité")
+    expect(page.get_by_text("Compte rendu publié et envoyé aux membres")).to_be_visible()
+    check(page)
+    download = page.get_by_role("link", name=re.compile("Télécharger « compte-rendu-comite-"))
+    response = page.request.get(live.url + download.get_attribute("href"))
+    assert response.ok and response.body().startswith(b"%PDF")
+    page.get_by_role("link", name="Revenir à la séance").click()
     expect(page.locator("main .badge").first).to_have_text("Compte rendu publié")
     check(page)
     link = page.get_by_role("link", name="Télécharger le compte rendu (PDF)")
     response = page.request.get(live.url + link.get_attribute("href"))
     assert response.ok and response.body().startswith(b"%PDF")
+    # The bell says it is ready.
+    visit(page, live, web.checker, "/notifications")
+    expect(page.locator("main")).to_contain_text("Le compte rendu du comité")
     # The holder heard of the decision.
     assert "committee_decision" in [
         key for key, _s, _b in live.outbox(_holder_email(live, world["number"]))]
+
+
+def test_a_job_page_follows_the_work_without_reloading(web, live):
+    """The yearly report is laid out while its page is open: htmx fetches the progress and,
+    once done, the download appears without a reload."""
+    from murporteur.accounts.models import User
+    from murporteur.jobs import services as jobs
+    from murporteur.jobs.models import BackgroundJob, JobState
+
+    email = _animator(live)
+    with live.data() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        # Running in a worker elsewhere (none here: the test does its work below).
+        job = BackgroundJob(kind="yearly_report", requested_by=user, parameters={"year": 2024},
+                            dedupe_key=f"e2e-{_tag()}", locale="fr", state=JobState.RUNNING,
+                            progress=25, step="rendering", attempts=1)
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    page = web.open(width=375, height=740)
+    check = web.checker.check
+    log_in(page, live, web.checker, email)
+    visit(page, live, web.checker, f"/taches/{job_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapport annuel 2024")
+    expect(page.locator("progress")).to_have_attribute("value", "25")
+    expect(page.get_by_text("Mise en page du PDF")).to_be_visible()
+    with live.data() as session:  # the worker finishes its run
+        job = session.get(BackgroundJob, job_id)
+        job.state, job.attempts = JobState.QUEUED, 0
+        session.commit()
+        assert jobs.run(job_id) == JobState.DONE
+    download = page.get_by_role("link", name="Télécharger « rapport-mur-porteur-2024.pdf »")
+    expect(download).to_be_visible(timeout=15_000)
+    assert page.locator("progress").count() == 0
+    check(page)
+    response = page.request.get(live.url + download.get_attribute("href"))
+    assert response.ok and response.body().startswith(b"%PDF")
 
 
 def _holder_email(live, number):

@@ -1,11 +1,13 @@
 """Flash meetings as the animators run them and the participants live them: registering,
 wishes, the schedule, changes by hand (refused naming who and when), agendas, follow-ups."""
 
+import io
 import re
 from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
+from pypdf import PdfReader
 
 from murporteur.committee import services as committee
 from murporteur.committee.models import AgendaItem, Position, Stance
@@ -238,8 +240,15 @@ def test_the_schedule_exports_as_csv_with_one_row_per_meeting(
     lines = csv.strip().splitlines()
     assert len(lines) == 2
     assert re.search(r"2027-03-12 09:30.*2027-03-12 09:45.*1.*Claire Fontaine", lines[1])
-    pdf = animator_client.get(f"/rencontres/{event.id}/tables.pdf")
+    # The tables' sheets are laid out in the background: the job's page, then its file.
+    job = animator_client.post(f"/rencontres/{event.id}/tables")
+    assert job.status_code == 303
+    assert "Les feuilles des tables sont prêtes" in text(animator_client.get(
+        job.headers["Location"]))
+    pdf = animator_client.get(job.headers["Location"] + "/fichier")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    sheets = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Table 1" in sheets and "Claire Fontaine" in sheets
 
 
 def test_wishes_are_prefilled_from_premises_that_fit_the_idea(animator, event, people):

@@ -143,7 +143,7 @@ def test_a_member_sees_their_organisation_and_the_collective_totals_only(lmh_bro
     assert "Votre organisation : Lyon Métropole Habitat" in page
     for other in ("Vilogia", "Dynacité", "Café solidaire", "Atelier vélo"):
         assert other not in page, other
-    assert "rapport-2025.pdf" not in response.get_data(as_text=True)
+    assert "rapport-2025" not in response.get_data(as_text=True)
 
 
 # --- Exports -------------------------------------------------------------------------------
@@ -223,11 +223,24 @@ def test_an_unknown_export_format_is_not_found(animator_browser):
 
 # --- The yearly report -----------------------------------------------------------------------
 
+def yearly_report(browser, year: int):
+    """Ask for the yearly report: its job's page (the job runs in-process here)."""
+    response = browser.post(f"/rapports/rapport-{year}")
+    assert response.status_code == 303, response.status_code
+    job_url = response.headers["Location"]
+    assert re.fullmatch(r"/taches/\d+", job_url), job_url
+    return job_url
+
+
 def test_the_yearly_report_pdf(animator_browser):
-    response = animator_browser.get("/rapports/rapport-2025.pdf")
+    job_url = yearly_report(animator_browser, 2025)
+    page = text(animator_browser.get(job_url))
+    assert "Rapport annuel 2025" in page and "Le rapport annuel 2025 est prêt." in page
+    assert "Télécharger « rapport-mur-porteur-2025.pdf »" in page
+    response = animator_browser.get(f"{job_url}/fichier")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == \
-        'attachment; filename="rapport-mur-porteur-2025.pdf"'
+        'attachment; filename=rapport-mur-porteur-2025.pdf'
     pdf = " ".join(_plain("\n".join(page.extract_text() for page in PdfReader(
         io.BytesIO(response.data)).pages)).split())
     for expected in ("Rapport d'impact 2025", "14 000 €", "11 000 €", "3 000 €", "50 %",
@@ -239,31 +252,49 @@ def test_the_yearly_report_pdf(animator_browser):
                                             str(EXPECTED_2025["qualified"]))
 
 
+def test_the_yearly_report_speaks_the_readers_language(animator_browser):
+    animator_browser.post("/langue", data={"locale": "en", "next": "/rapports/"})
+    job_url = yearly_report(animator_browser, 2025)
+    page = text(animator_browser.get(job_url))
+    assert "Yearly report 2025" in page and "The 2025 yearly report is ready." in page
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        animator_browser.get(f"{job_url}/fichier").data)).pages)
+    assert "Ideas received" in " ".join(pdf.split())
+
+
 def test_a_year_out_of_range_has_no_report(animator_browser):
-    assert animator_browser.get("/rapports/rapport-1999.pdf").status_code == 404
+    assert animator_browser.post("/rapports/rapport-1999").status_code == 404
 
 
 # --- Access ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", ["/rapports/", "/rapports/conventions.csv",
-                                  "/rapports/versements.xlsx", "/rapports/rapport-2025.pdf"])
+                                  "/rapports/versements.xlsx"])
 def test_anonymous_visitors_are_sent_to_log_in(client, path):
     response = client.get(path)
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+    response = client.post("/rapports/rapport-2025", data={"csrf_token": client.csrf_token()})
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
 @pytest.mark.parametrize("path", ["/rapports/", "/rapports/conventions.csv",
-                                  "/rapports/versements.csv", "/rapports/rapport-2025.pdf"])
+                                  "/rapports/versements.csv"])
 @pytest.mark.parametrize("role", [Role.HOLDER, Role.ADMIN])
 def test_holders_and_admins_are_refused(app, path, role):
     client = app.test_client()
     login(client, UserFactory(role=role))
     assert client.get(path).status_code == 403
+    assert client.post("/rapports/rapport-2025").status_code == 403
 
 
-def test_members_may_not_download_the_yearly_report(lmh_browser):
-    assert lmh_browser.get("/rapports/rapport-2025.pdf").status_code == 403
+def test_members_may_not_download_the_yearly_report(lmh_browser, animator_browser):
+    assert lmh_browser.post("/rapports/rapport-2025").status_code == 403
     assert lmh_browser.get("/rapports/").status_code == 200
+    # Nor the one an animator asked for: its page and its file are not theirs to see.
+    job_url = yearly_report(animator_browser, 2025)
+    assert lmh_browser.get(job_url).status_code == 404
+    assert lmh_browser.get(f"{job_url}/fichier").status_code == 404
+    assert lmh_browser.get(f"{job_url}/progression").status_code == 404
 
 
 def test_an_empty_period_still_reads_well(animator_browser):
@@ -271,7 +302,8 @@ def test_an_empty_period_still_reads_well(animator_browser):
     assert response.status_code == 200
     assert figure(response, "received") == "0" and figure(response, "crossed_share") == "—"
     assert "Aucun projet soutenu sur la période." in text(response)
-    assert animator_browser.get("/rapports/rapport-2023.pdf").data.startswith(b"%PDF")
+    job_url = yearly_report(animator_browser, 2023)
+    assert animator_browser.get(f"{job_url}/fichier").data.startswith(b"%PDF")
 
 
 def test_export_dates_are_days_in_paris(animator_browser, world):

@@ -237,6 +237,8 @@ def save_response(call: Call, dossier: Dossier, values: Mapping[int, object],
             answer = CallAnswer(question=question)
             response.answers.append(answer)
         if document is not None:
+            if answer.document is not None and answer.document is not document:
+                answer.document.removed = True  # replaced: kept for the history, not shown
             answer.document = document
         else:
             answer.value = value

@@ -125,7 +125,7 @@ def _idea_form(dossier: Dossier | None):
     if holder is not None:
         # The address that follows a dossier is its holder's: not changed from the form.
         form.email.data = holder.mail_address
-    new, upload_errors = _keep_files(form, dossier, key)
+    new, upload_errors = _keep_files(form, dossier, key, actives)
     action = request.form.get("action", "save")
     if dossier is None and _user() is None and filled_too_fast(form.started.data):
         # A first anonymous send, quicker than anyone fills this form in. The files are
@@ -135,7 +135,7 @@ def _idea_form(dossier: Dossier | None):
                                "enregistré. Vérifiez vos réponses, elles sont conservées, "
                                "puis envoyez de nouveau."))
     extended = extensions.check(actives, request.form, request.files, dossier=dossier,
-                                submitting=action == "submit")
+                                submitting=action == "submit", staging_key=key)
     if not form.validate() or upload_errors or not extended:
         if action == "submit":
             # Say everything that is missing at once, not only the malformed answers.
@@ -160,7 +160,8 @@ def _idea_form(dossier: Dossier | None):
         locale=str(get_locale() or ""))
     if not fresh:
         return _sent_already(saved)  # the same page sent twice at once: the other did it
-    extensions.save(actives, saved, request.form, request.files, submitting=action == "submit")
+    extensions.save(actives, saved, request.form, request.files, submitting=action == "submit",
+                    staging_key=key)
     if action == "submit":
         if not services.submit_unless_sent(saved, saved.holder):
             return _sent_already(saved)  # sent a moment ago by the same double click
@@ -192,13 +193,18 @@ def autosave_draft(public_id: str):
     return "", 204
 
 
-def _keep_files(form: IdeaForm, dossier: Dossier | None, key: str):
-    """Files first: whatever else is wrong with the form, what was sent is kept for the next
-    try. Committed here, because a refused form answers 422 and commits nothing."""
+def _keep_files(form: IdeaForm, dossier: Dossier | None, key: str, actives):
+    """Files first, the form's and its sections' (a call's file question): whatever else is
+    wrong with the form, what was sent is kept for the next try. Committed here, because a
+    refused form answers 422 and commits nothing."""
     user = _user()
+    uploaded_by = user.id if user else None
     new, errors = services.keep_idea_files(
         request.files.getlist(form.documents.name), request.form.getlist("remove_document"),
-        dossier=dossier, staging_key=key, uploaded_by_id=user.id if user else None)
+        dossier=dossier, staging_key=key, uploaded_by_id=uploaded_by,
+        apart=frozenset(d.id for d in extensions.documents(actives, dossier)))
+    extensions.keep_files(actives, request.files, dossier=dossier, staging_key=key,
+                          uploaded_by_id=uploaded_by)
     db.session.commit()
     return new, errors
 
@@ -212,19 +218,20 @@ def _idea_page(form: IdeaForm, dossier: Dossier | None, key: str,
         uploads.discard(over)
         # Their bytes are gone from the disk: their rows go too, although the page is a 422.
         db.session.commit()
-    documents = services.staged_documents(key) + (
-        services.dossier_documents(dossier) if dossier else [])
+    actives = g.get("idea_extensions", [])
+    apart = {d.id for d in extensions.documents(actives, dossier)}
+    documents = services.staged_documents(key) + [
+        d for d in (services.dossier_documents(dossier) if dossier else []) if d.id not in apart]
     status = 422 if request.method == "POST" else 200
     if not genuine_stamp(form.started.data):
         # The next send is timed from the first display: fixing one field and sending again
         # at once is a person, not a robot.
         form.started.data = form_stamp()
-    actives = g.get("idea_extensions", [])
     return render_template("submissions/idea_form.html", form=form, dossier=dossier,
                            extensions=actives, extension_errors=extensions.messages(actives),
                            extension_sections=extensions.sections(
                                actives, dossier, request.form if request.method == "POST"
-                               else None),
+                               else None, key),
                            documents=documents, upload_errors=upload_errors,
                            max_files=uploads.MAX_FILES,
                            accepted_types=uploads.ACCEPTED_LABEL,

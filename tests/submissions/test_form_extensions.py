@@ -32,7 +32,7 @@ class Essai(extensions.IdeaFormExtension):
     def value_for(self, dossier):
         return SAVED.get(dossier.id, (None, None))[0] if dossier.id else None
 
-    def section(self, value, *, dossier, posted):
+    def section(self, value, *, dossier, posted, staging_key):
         if value == "inconnu":
             return None
         if posted is not None:
@@ -42,7 +42,7 @@ class Essai(extensions.IdeaFormExtension):
         return extensions.Section(self.template, "section-essai", f"Essai {value}",
                                   {"couleur": colour})
 
-    def check(self, value, posted, files, *, dossier, submitting):
+    def check(self, value, posted, files, *, dossier, submitting, staging_key):
         if value == "inconnu":
             return {"essai": "Cet essai n'existe pas."}
         colour = posted.get("essai_couleur", "").strip()
@@ -52,7 +52,7 @@ class Essai(extensions.IdeaFormExtension):
             return {"couleur": "La couleur est nécessaire pour envoyer."}
         return {}
 
-    def save(self, value, dossier, posted, files, *, submitting):
+    def save(self, value, dossier, posted, files, *, submitting, staging_key):
         SAVED[dossier.id] = (value, posted.get("essai_couleur", "").strip())
         dossier.support_details = f"couleur : {SAVED[dossier.id][1]}"  # in the transaction
 

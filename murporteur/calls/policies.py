@@ -76,7 +76,7 @@ def may_compare_answers(user: User | None, _call: Call | None = None) -> bool:
 @permission("view_own_answers")
 def may_view_own_answers(user: User | None, dossier) -> bool:
     """The answers a dossier gave to its call, on the holder's own page: its holder."""
-    return _signed_in(user) and user.id == dossier.holder_id
+    return user is not None and user.is_authenticated and user.id == dossier.holder_id
 
 
 permission("write_call")(may_write_call)

@@ -14,7 +14,7 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
 from tests import files
 from tests.calls.test_calls import field, make_call, post_idea
-from tests.helpers import text
+from tests.helpers import sent_back, text
 
 PLAN = "Plan du local"
 SURFACE = "Surface souhaitée (m²)"
@@ -27,15 +27,9 @@ def call(animator):
         (QuestionKind.NUMBER, SURFACE, False, ())))
 
 
-def refused(client, response):
-    """The page a refused send leaves the browser on."""
-    assert response.status_code == 422, response.status_code
-    return response
-
-
 def test_a_file_answer_is_kept_when_another_answer_is_refused(client, call):
     plan, surface = field(call, PLAN), field(call, SURFACE)
-    page = refused(client, post_idea(client, call, **{
+    page = sent_back(client, post_idea(client, call, **{
         plan: files.upload(files.pdf(), "plan.pdf"), surface: "beaucoup"}))
     html = page.get_data(as_text=True)
     assert f'id="{surface}-error"' in html and f'id="{plan}-error"' not in html
@@ -57,7 +51,7 @@ def test_a_file_answer_is_kept_when_another_answer_is_refused(client, call):
 
 def test_a_required_file_already_kept_satisfies_required_on_the_next_send(client, call):
     plan = field(call, PLAN)
-    page = refused(client, post_idea(client, call, summary="", **{
+    page = sent_back(client, post_idea(client, call, summary="", **{
         plan: files.upload(files.pdf(), "plan.pdf")}))
     assert 'id="summary-error"' in page.get_data(as_text=True)
     assert f'id="{plan}-error"' not in page.get_data(as_text=True)
@@ -68,34 +62,34 @@ def test_a_required_file_already_kept_satisfies_required_on_the_next_send(client
 
 
 def test_without_a_file_kept_a_required_file_question_is_refused(app, client, call):
-    page = refused(client, post_idea(client, call))
+    page = sent_back(client, post_idea(client, call))
     assert f'id="{field(call, PLAN)}-error"' in page.get_data(as_text=True)
     # Another browser's file is not this one's.
     other = app.test_client()
-    refused(other, post_idea(other, call, summary="", **{
+    sent_back(other, post_idea(other, call, summary="", **{
         field(call, PLAN): files.upload(files.pdf(), "autre.pdf")}))
-    page = refused(client, post_idea(client, call))
+    page = sent_back(client, post_idea(client, call))
     assert f'id="{field(call, PLAN)}-error"' in page.get_data(as_text=True)
     assert "autre.pdf" not in text(page)
 
 
 def test_a_file_of_a_refused_type_is_said_at_its_field_and_not_kept(client, call):
     plan = field(call, PLAN)
-    page = refused(client, post_idea(client, call, **{
+    page = sent_back(client, post_idea(client, call, **{
         plan: files.upload(b"MZ\x90\x00 an executable", "plan.pdf")}))
     html = page.get_data(as_text=True)
     assert f'id="{plan}-error"' in html
     assert "« plan.pdf » n'est pas d'un type accepté" in text(page)
     assert "Fichier déjà joint" not in text(page)
     assert db.session.scalar(select(func.count(Document.id))) == 0
-    page = refused(client, post_idea(client, call, **{plan: files.upload(b"", "vide.pdf")}))
+    page = sent_back(client, post_idea(client, call, **{plan: files.upload(b"", "vide.pdf")}))
     assert "« vide.pdf » est vide." in text(page)
 
 
 def test_a_hostile_file_name_is_cleaned_and_shown_as_text(client, call):
     plan = field(call, PLAN)
     name = "..\\..\\<img src=x onerror=alert(1)>\x07.pdf"
-    page = refused(client, post_idea(client, call, summary="", **{
+    page = sent_back(client, post_idea(client, call, summary="", **{
         plan: files.upload(files.pdf(), name)}))
     html = page.get_data(as_text=True)
     assert "<img src=x" not in html
@@ -106,9 +100,9 @@ def test_a_hostile_file_name_is_cleaned_and_shown_as_text(client, call):
 
 def test_a_new_file_replaces_the_one_kept_or_saved(client, call):
     plan = field(call, PLAN)
-    refused(client, post_idea(client, call, summary="", **{
+    sent_back(client, post_idea(client, call, summary="", **{
         plan: files.upload(files.pdf(), "premier.pdf")}))
-    page = refused(client, post_idea(client, call, summary="", **{
+    page = sent_back(client, post_idea(client, call, summary="", **{
         plan: files.upload(files.pdf(), "second.pdf")}))
     assert "Fichier déjà joint : second.pdf" in text(page)
     assert db.session.scalars(select(Document.original_name)).all() == ["second.pdf"]

@@ -83,3 +83,13 @@ def finish_login(client, response, user=None):
         assert done.status_code == 200, text(done)
         return done
     return response
+
+
+def sent_back(client, response):
+    """The page a refused send of the idea form leads to (POST, redirect, GET): a 303 to the
+    form's address, whose GET draws what was typed and what was refused again."""
+    assert response.status_code == 303, (response.status_code,
+                                         response.get_data(as_text=True)[:1000])
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200, page.status_code
+    return page

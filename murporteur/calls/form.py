@@ -1,5 +1,10 @@
 """A call's extra questions in the idea form (``/deposer?appel=<id>``): the extension the
-submissions layer draws, checks and saves with the draft (``submissions.extensions``)."""
+submissions layer draws, checks and saves with the draft (``submissions.extensions``).
+
+A file question's file is kept as soon as it is sent, staged as the form's own files
+(``submissions.staging``), so that a refusal of another answer does not lose it: the question
+then says "Fichier déjà joint", the file satisfies a required question, and it is attached to
+the answer when the form is saved."""
 
 from __future__ import annotations
 
@@ -10,9 +15,8 @@ from werkzeug.datastructures import MultiDict
 from murporteur.calls import answers, services
 from murporteur.calls.models import Call, QuestionKind
 from murporteur.core import params
-from murporteur.core.errors import DomainError
-from murporteur.submissions import extensions, uploads
-from murporteur.submissions.models import DocumentKind, Dossier
+from murporteur.submissions import extensions, staging, uploads
+from murporteur.submissions.models import Document, Dossier
 
 #: Ticked on a draft whose call no longer takes answers: send it as an idea of its own.
 DETACH = "appel_detacher"
@@ -34,7 +38,7 @@ class CallQuestions(extensions.IdeaFormExtension):
         response = services.response_of(dossier) if dossier.id else None
         return str(response.call_id) if response is not None else None
 
-    def section(self, value, *, dossier, posted):
+    def section(self, value, *, dossier, posted, staging_key):
         call = _call(value)
         if call is None or (services.refusal_for_answers(call) and dossier is None):
             return None
@@ -47,11 +51,34 @@ class CallQuestions(extensions.IdeaFormExtension):
         return extensions.Section(
             "calls/_idea_questions.html", "section-call",
             str(_l("Questions de l'appel")),
-            {"call": call, "questions": questions, "typed": typed, "saved": saved,
+            {"call": call, "questions": questions, "typed": typed,
+             "files": {q.key: _file_of(q, saved, staging_key) for q in questions
+                       if q.kind == QuestionKind.FILE},
              "locale": str(get_locale() or "fr"), "refusal": services.refusal_for_answers(call),
              "detach": bool(posted is not None and posted.get(DETACH))})
 
-    def check(self, value, posted, files, *, dossier, submitting):
+    def keep_files(self, value, files, *, dossier, staging_key, uploaded_by_id):
+        call = _call(value)
+        if call is None or services.refusal_for_answers(call):
+            return {}
+        refused: dict[str, str] = {}
+        for question in call.current_questions:
+            upload = _upload(files, question.field_name)
+            if question.kind != QuestionKind.FILE or upload is None:
+                continue
+            try:
+                staging.stage_field_file(upload, staging_key, question.field_name,
+                                         uploaded_by_id=uploaded_by_id)
+            except uploads.UploadRefused as exc:
+                refused[question.field_name] = str(exc.message)
+        return refused
+
+    def documents(self, value, dossier):
+        response = services.response_of(dossier) if dossier.id else None
+        return [a.document for a in (response.answers if response else [])
+                if a.document is not None]
+
+    def check(self, value, posted, files, *, dossier, submitting, staging_key):
         call = _call(value)
         refusal = services.refusal_for_answers(call)
         if refusal and dossier is not None and posted.get(DETACH):
@@ -64,17 +91,9 @@ class CallQuestions(extensions.IdeaFormExtension):
         for question in call.current_questions:
             name = question.field_name
             if question.kind == QuestionKind.FILE:
-                upload = _upload(files, name)
-                if upload is not None:
-                    head = upload.stream.read(8192)
-                    upload.stream.seek(0)
-                    if not head or uploads.sniff(head) is None:
-                        problems[name] = str(_l(
-                            "Ce fichier n'est pas d'un type accepté (%(types)s).",
-                            types=uploads.ACCEPTED_LABEL))
-                elif submitting and question.required and (
-                        saved.get(question.key) is None
-                        or saved[question.key].document is None):
+                # The file sent now was kept (or refused) by ``keep_files``.
+                if submitting and question.required and \
+                        _file_of(question, saved, staging_key) is None:
                     problems[name] = str(answers.REQUIRED)
                 continue
             try:
@@ -86,7 +105,7 @@ class CallQuestions(extensions.IdeaFormExtension):
                 problems[name] = str(answers.REQUIRED)
         return problems
 
-    def save(self, value, dossier, posted, files, *, submitting):
+    def save(self, value, dossier, posted, files, *, submitting, staging_key):
         call = _call(value)
         assert call is not None  # checked just before
         if services.refusal_for_answers(call) and posted.get(DETACH):
@@ -95,18 +114,27 @@ class CallQuestions(extensions.IdeaFormExtension):
         values, documents = {}, {}
         for question in call.current_questions:
             if question.kind == QuestionKind.FILE:
-                upload = _upload(files, question.field_name)
-                if upload is not None:
-                    try:
-                        documents[question.id] = uploads.store(
-                            upload, dossier_id=dossier.id, kind=DocumentKind.HOLDER,
-                            uploaded_by_id=dossier.holder_id)
-                    except uploads.UploadRefused as exc:
-                        raise DomainError(exc.message, field=question.field_name) from exc
+                document = staging.attach_field_file(dossier, staging_key,
+                                                     question.field_name)
+                if document is not None:
+                    documents[question.id] = document
                 continue
             values[question.id] = answers.parse(question,
                                                 answers.posted_value(question, posted))
         services.save_response(call, dossier, values, documents)
+
+
+def _file_of(question, saved: dict, staging_key: str) -> Document | None:
+    """The file answering ``question``: the one sent since the form was last saved, else
+    the one the draft holds."""
+    staged = staging.staged_field_file(staging_key, question.field_name)
+    if staged is not None:
+        return staged
+    answer = saved.get(question.key)
+    if answer is None or answer.question_id != question.id or answer.document is None \
+            or answer.document.removed:
+        return None  # none, or one given to an earlier version of the question
+    return answer.document
 
 
 def _typed(answer, question) -> object:

@@ -43,7 +43,7 @@ def on_dossier_sent(dossier, event, actor, **_):
               idempotency_key=f"call-answer:{response.id}:{member.id}")
 
 
-# --- The dashboard's « call » filter (triage knows calls only through these hooks) ---------
+# --- The dashboard's « call » filter and column (triage knows calls only through these) ---
 
 @dashboard.call_condition.connect
 def _answers_of_call(call_id: int):
@@ -54,6 +54,13 @@ def _answers_of_call(call_id: int):
 def _calls_with_answers(_sender=None) -> list[tuple[int, str]]:
     return [(c.id, c.title) for c in db.session.scalars(
         select(Call).where(Call.id.in_(select(CallResponse.call_id))).order_by(Call.title))]
+
+
+@dashboard.call_title_asked.connect
+def _title_of_answered_call(_sender=None):
+    return (select(Call.title).join(CallResponse, CallResponse.call_id == Call.id)
+            .where(CallResponse.dossier_id == Dossier.id).correlate(Dossier)
+            .scalar_subquery())
 
 
 @signals.call_transitioned.connect

@@ -5,7 +5,9 @@
   written for (``may_view_call``; as a query: ``visible_calls``);
 - write one: the animators (for anyone), a member (for their own organisation, and only while
   it is a draft: publishing is the animators' approval, see ``workflow``);
-- its answers (comparison, exports, agenda, reporting): the animators.
+- its answers (comparison, exports, agenda, reporting): the animators; a dossier's own answers
+  on the holder's dossier page: its holder (``may_view_own_answers``; their files are
+  downloaded through ``submissions.policies.may_view_document``).
 
 Templates ask ``can("write_call")``, ``can("edit_call", call)``, ``can("compare_answers",
 call)``.
@@ -69,6 +71,12 @@ def may_edit_call(user: User | None, call: Call) -> bool:
 
 def may_compare_answers(user: User | None, _call: Call | None = None) -> bool:
     return _animator(user)
+
+
+@permission("view_own_answers")
+def may_view_own_answers(user: User | None, dossier) -> bool:
+    """The answers a dossier gave to its call, on the holder's own page: its holder."""
+    return user is not None and user.is_authenticated and user.id == dossier.holder_id
 
 
 permission("write_call")(may_write_call)

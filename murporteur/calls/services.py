@@ -213,6 +213,17 @@ def response_of(dossier: Dossier) -> CallResponse | None:
     return db.session.scalar(select(CallResponse).where(CallResponse.dossier_id == dossier.id))
 
 
+def response_for_page(dossier: Dossier) -> CallResponse | None:
+    """``response_of``, with its call, answers, their questions and files loaded at once (a
+    dossier's page: a few queries whatever the number of questions)."""
+    return db.session.scalar(select(CallResponse).where(CallResponse.dossier_id == dossier.id)
+                             .options(selectinload(CallResponse.call),
+                                      selectinload(CallResponse.answers)
+                                      .selectinload(CallAnswer.question),
+                                      selectinload(CallResponse.answers)
+                                      .selectinload(CallAnswer.document)))
+
+
 def save_response(call: Call, dossier: Dossier, values: Mapping[int, object],
                   documents: Mapping[int, Document]) -> CallResponse:
     """Link ``dossier`` to ``call`` and keep its answers (question id → value; a file question
@@ -237,6 +248,8 @@ def save_response(call: Call, dossier: Dossier, values: Mapping[int, object],
             answer = CallAnswer(question=question)
             response.answers.append(answer)
         if document is not None:
+            if answer.document is not None and answer.document is not document:
+                answer.document.removed = True  # replaced: kept for the history, not shown
             answer.document = document
         else:
             answer.value = value

@@ -52,21 +52,41 @@ def call_day(value) -> str:
 def _calls_helpers() -> dict:
     return {"open_calls_for_home": lambda: services.open_calls(limit=4),
             "dossier_extra_sections": _dossier_sections,
+            "holder_dossier_sections": _holder_sections,
             "call_kind_label": services.kind_label, "call_states": CALL_STATES,
             "call_offer_labels": OFFER_LABELS, "call_theme_labels": THEME_LABELS}
+
+
+def _answer_rows(response) -> list[tuple]:
+    """(the question as it was answered, the answer as read, the answer) in the form's
+    order: an answer keeps the version of the question it answered."""
+    locale = str(get_locale() or "fr")
+    return [(a.question.label(locale), answers.shown(a, locale), a)
+            for a in sorted(response.answers, key=lambda a: (a.question.position, a.id))]
 
 
 def _dossier_sections(dossier) -> list[dict]:
     """The call a dossier answers, with its answers as given (each with the version of the
     question it answered), for the animators' dossier page."""
-    response = services.response_of(dossier)
-    if response is None or not policies.may_compare_answers(current_user):
+    if not policies.may_compare_answers(current_user):
         return []
-    locale = str(get_locale() or "fr")
-    rows = [(a.question.label(locale), answers.shown(a, locale), a)
-            for a in sorted(response.answers, key=lambda a: (a.question.position, a.id))]
+    response = services.response_for_page(dossier)
+    if response is None:
+        return []
     return [{"template": "calls/_dossier_answers.html",
-             "context": {"call": response.call, "rows": rows}}]
+             "context": {"call": response.call, "rows": _answer_rows(response)}}]
+
+
+def _holder_sections(dossier) -> list[dict]:
+    """The same for the holder's own dossier page: the call they answered and their answers,
+    with the questions as they were when answered."""
+    if not policies.may_view_own_answers(current_user, dossier):
+        return []
+    response = services.response_for_page(dossier)
+    if response is None:
+        return []
+    return [{"template": "calls/_holder_answers.html",
+             "context": {"call": response.call, "rows": _answer_rows(response)}}]
 
 
 def _load(call_id: int) -> Call:

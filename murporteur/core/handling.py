@@ -6,7 +6,8 @@
   then raises ``DomainError``, the app-wide handler rolls the transaction back, puts the
   message at the form's field (or above the form), and answers ``render(exc)`` with 422 (or
   the ``status`` the error class declares): the page comes back with everything the person
-  typed;
+  typed; a ``render`` that answers a redirect (having kept the refusal for the page it leads
+  to) keeps its status;
 - ``AccessDenied`` outside such a form: 403; a ``DomainError`` with no page to draw again: the
   message on the page the person came from (a side form), else a 422 page;
 - one commit per request: a request that succeeded (status below 400) commits at its end, in
@@ -68,6 +69,10 @@ def _refused(exc: DomainError):
         form, field, render = page
         _place_message(form, exc.field or field, exc.message)
         answer = render(exc)
+        if 300 <= getattr(answer, "status_code", 0) < 400:
+            # POST, redirect, GET (the idea form): ``render`` kept the refusal on the server
+            # for the page the browser is sent to; that is committed, the rest rolled back.
+            return answer
         # 422 unless the refusal names its own status (a conflict between two saves: 409).
         status = getattr(exc, "status", 422)
         if isinstance(answer, tuple):

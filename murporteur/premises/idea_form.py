@@ -43,7 +43,7 @@ class PremisesSection(extensions.IdeaFormExtension):
             return None
         return str(wish.unit_id) if wish.unit_id else SEEKING
 
-    def section(self, value, *, dossier, posted):
+    def section(self, value, *, dossier, posted, staging_key):
         wish = _wish(dossier)
         unit = None if value == SEEKING else (wish.unit if wish and wish.unit_id and
                                               str(wish.unit_id) == value else _unit(value))
@@ -60,7 +60,7 @@ class PremisesSection(extensions.IdeaFormExtension):
                                                                     "cherchez")),
                                   {"unit": unit, **typed})
 
-    def check(self, value, posted, files, *, dossier, submitting):
+    def check(self, value, posted, files, *, dossier, submitting, staging_key):
         errors: dict[str, str] = {}
         if value != SEEKING and _unit(value) is None and not (
                 (wish := _wish(dossier)) is not None and str(wish.unit_id) == value):
@@ -84,7 +84,7 @@ class PremisesSection(extensions.IdeaFormExtension):
                                      max=300))
         return errors
 
-    def save(self, value, dossier, posted, files, *, submitting):
+    def save(self, value, dossier, posted, files, *, submitting, staging_key):
         wish = _wish(dossier)
         if wish is None:
             wish = PremisesWish(dossier_id=dossier.id)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -281,3 +282,25 @@ class DossierMilestone(Model):
     step: Mapped[str] = mapped_column(String(32), primary_key=True)
     reached_at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class StagedForm(Model):
+    """What a refused send of the idea form held, kept on the server for the page the browser
+    is sent back to (POST, redirect, GET: Back never asks to send it again): the answers as
+    typed and what was refused. Sessions are signed cookies, too small for 20,000 characters:
+    the row is keyed by the browser's staging key (as its staged files) and the form it was
+    sent from (``scope``: ``new``, or a draft's public id). Dropped when the form is saved;
+    purged with the staged files after STAGED_UPLOAD_HOURS (``submissions.staging``)."""
+
+    __tablename__ = "staged_form"
+    __table_args__ = (UniqueConstraint("staging_key", "scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staging_key: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(40))
+    #: The form's fields as sent: [[name, value], …] (files and the CSRF token left out).
+    values: Mapped[list] = mapped_column(JSON, default=list)
+    #: {"fields": {name: [message, …]}, "messages": [message, …],
+    #:  "sections": {parameter: {field: message}}}, in the language of the refused send.
+    refusals: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

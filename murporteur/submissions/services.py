@@ -183,11 +183,14 @@ def answers_problems(answers: Answers) -> dict[str, object]:
 
 
 def keep_idea_files(files: list, removed: list[str], *, dossier: Dossier | None,
-                    staging_key: str, uploaded_by_id: int | None
-                    ) -> tuple[list[Document], list[str]]:
+                    staging_key: str, uploaded_by_id: int | None,
+                    apart: frozenset[int] = frozenset()) -> tuple[list[Document], list[str]]:
     """The idea form's files: those unticked set aside, the new ones stored (staged until the
-    form is saved). Returns the new documents and the refusals."""
-    kept = staged_documents(staging_key) + (dossier_documents(dossier) if dossier else [])
+    form is saved). ``apart``: ids of the draft's files a section shows at its own fields
+    (a call's file answer), neither listed nor counted here. Returns the new documents and
+    the refusals."""
+    kept = staged_documents(staging_key) + [
+        d for d in (dossier_documents(dossier) if dossier else []) if d.id not in apart]
     remove_documents(kept, removed)
     kept = [d for d in kept if not d.removed]
     return uploads.store_many(files, already=len(kept), staging_key=staging_key,

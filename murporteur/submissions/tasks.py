@@ -12,7 +12,7 @@ from sqlalchemy import select
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.notifications.dispatch import commit_and_dispatch
-from murporteur.submissions import scanning, uploads
+from murporteur.submissions import scanning, staging, uploads
 from murporteur.submissions.models import Document
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,13 @@ def rescan_pending() -> int:
 
 @shared_task(name="murporteur.submissions.purge_staged_uploads", ignore_result=True)
 def purge_staged_uploads() -> int:
-    """Beat, every hour: files sent with an idea form never saved, older than
-    STAGED_UPLOAD_HOURS, are deleted (rows and bytes). A second run finds nothing."""
+    """Beat, every hour: files sent with an idea form never saved, and what its refused sends
+    kept (``staging``), older than STAGED_UPLOAD_HOURS, are deleted (rows and bytes). A second
+    run finds nothing."""
     count = uploads.purge_staged()
+    forms = staging.purge_refused_sends()
     db.session.commit()
-    if count:
-        log.info("%s staged upload(s) purged", count, extra={"purged": count})
-    return count
+    if count or forms:
+        log.info("%s staged upload(s) and %s refused send(s) purged", count, forms,
+                 extra={"purged": count, "forms": forms})
+    return count + forms

@@ -25,11 +25,12 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     union,
 )
-from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from murporteur.accounts.models import User
 from murporteur.collective import references
@@ -66,6 +67,19 @@ returns a condition on ``Dossier`` (the ideas answering that call), or None.
 call_choices = _hooks.signal("dashboard-call-choices", doc="""
 The calls the « call » filter offers. A receiver returns a list of (id, title).
 """)
+
+
+call_title_asked = _hooks.signal("dashboard-call-title", doc="""
+The « call » column of the table and its exports, answered by a higher layer (calls). A
+receiver returns a scalar expression correlated to ``Dossier``: the title of the call or need
+the dossier answers (NULL for none).
+""")
+
+
+def call_title():
+    """The title of the call a dossier answers, as a column (NULL without the calls)."""
+    found = [e for _receiver, e in call_title_asked.send() if e is not None]
+    return found[0] if found else null()
 
 
 def calls_to_filter() -> list:
@@ -456,12 +470,18 @@ class Row:
     age_days: int
     overdue_call: bool
     overdue_answer: bool
+    #: The values of the ``extras`` columns asked for (``columns.extras``).
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
-                   counts: dict[str, int] | None = None) -> tuple[list[Row], int]:
+                   counts: dict[str, int] | None = None, options=(),
+                   extras: dict[str, Any] | None = None) -> tuple[list[Row], int]:
     """The page of rows under ``f`` and the number of dossiers in the tab (read from
-    ``counts``, the tabs' counts, when no filter narrows them)."""
+    ``counts``, the tabs' counts, when no filter narrows them). ``options`` load what the
+    columns shown read, for all the rows at once; ``extras`` (name → expression) are read
+    with each row."""
+    extras = extras or {}
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
     documents = (select(func.count(Document.id))
@@ -473,9 +493,10 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
     else:
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     cursor = decode_cursor(f.after or f.before, f) if (f.after or f.before) else None
-    query, column = ordered_on(query.add_columns(documents, no_call, no_answer), f,
+    query, column = ordered_on(query.add_columns(documents, no_call, no_answer,
+                                                 *extras.values()), f,
                                reverse=bool(cursor and f.before))
-    query = query.options(selectinload(Dossier.assigned_to), selectinload(Dossier.labels))
+    query = query.options(*options)
     if cursor is not None:
         query = query.where(_keyset(column, *cursor, forward=bool(f.after),
                                     ascending=f.direction == "asc")).limit(PAGE_SIZE)
@@ -486,5 +507,5 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
         rows.reverse()
     today = now.astimezone(PARIS).date()
     return [Row(d, count, (today - d.submitted_at.astimezone(PARIS).date()).days,
-                bool(late_call), bool(late_answer))
-            for d, count, late_call, late_answer in rows], total
+                bool(late_call), bool(late_answer), dict(zip(extras, more, strict=True)))
+            for d, count, late_call, late_answer, *more in rows], total

@@ -1,7 +1,8 @@
 """Exports of the dashboard's current filter: CSV streamed row by row, XLSX in constant memory.
 
-Every column an animator may choose is declared once here, with its header and how to read it.
-Dates are written in Europe/Paris, amounts in euros.
+Every column an animator may choose is declared once here, with its header and how to read it;
+the dashboard's table shows the same columns (``columns``), and its exports write the ones it
+shows. Dates are written in Europe/Paris, amounts in euros.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from contextvars import ContextVar
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import User
 from murporteur.audit import services as audit
+from murporteur.core.db import utcnow
 from murporteur.core.tables import Cents
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
@@ -27,9 +29,9 @@ from murporteur.submissions.choices import (
 )
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
+from murporteur.triage import dashboard
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.models import (
-    ExportPreference,
     Label,
     Qualification,
     QualificationTheme,
@@ -84,7 +86,18 @@ def _q(name: str, reader: Callable | None = None) -> Callable[[_Row], str]:
     return read
 
 
-#: key -> (header, reader). The order is the export's column order.
+LATE_CALL = _l("Premier appel en retard")
+LATE_ANSWER = _l("Sans réponse du porteur")
+ON_TIME = _l("Dans les temps")
+
+
+def _deadlines(d: _Row) -> str:
+    late = [_tr(text) for text, flag in ((LATE_CALL, d.x_late_call),
+                                         (LATE_ANSWER, d.x_late_answer)) if flag]
+    return ", ".join(late) or _tr(ON_TIME)
+
+
+#: key -> (header, reader).
 COLUMNS: dict[str, tuple[object, Callable[[_Row], Cell]]] = {
     "number": (_l("Numéro"), lambda d: d.number or ""),
     "state": (_l("État"), lambda d: _tr(STATES[d.state].staff_label)),
@@ -123,25 +136,16 @@ COLUMNS: dict[str, tuple[object, Callable[[_Row], Cell]]] = {
                         _q("support_kinds", lambda v: _many(SUPPORT_KIND_LABELS, v))),
     "q_summary": (_l("Résumé (qualification)"), _q("summary")),
     "q_opinion": (_l("Avis de l'animation"), _q("opinion")),
+    "activity": (_l("Dernière activité"), lambda d: _date(d.updated_at)),
+    "deadlines": (_l("Délais"), _deadlines),
+    "call": (_l("Appel"), lambda d: d.x_call or ""),
 }
-DEFAULT_COLUMNS = ["number", "state", "submitted_at", "title", "structure_name", "town",
-                   "assigned_to", "labels"]
 
 
-def chosen_columns(user, requested: list[str] | None) -> list[str]:
-    """The columns asked for (remembered for next time), else the ones last chosen."""
-    preference = db.session.scalar(select(ExportPreference).where(
-        ExportPreference.user_id == user.id))
-    wanted = [c for c in (requested or []) if c in COLUMNS]
-    if wanted:
-        if preference is None:
-            db.session.add(ExportPreference(user_id=user.id, columns=wanted))
-        else:
-            preference.columns = wanted
-        return wanted
-    if preference is not None and preference.columns:
-        return [c for c in preference.columns if c in COLUMNS] or DEFAULT_COLUMNS
-    return DEFAULT_COLUMNS
+def requested_columns(requested: list[str] | None) -> list[str]:
+    """The columns of ``requested`` an export knows, in the order asked, each once (the
+    names it does not know are left out)."""
+    return list(dict.fromkeys(c for c in (requested or []) if c in COLUMNS))
 
 
 def record_export(user, fmt: str, columns: list[str], filters: dict) -> None:
@@ -159,7 +163,7 @@ _DOSSIER_FIELDS = {
     "neighbourhoods": ("neighbourhoods",), "priority_area": ("priority_area",),
     "stage": ("stage",), "support_kinds": ("support_kinds",),
     "financing_amount": ("financing_amount_cents",), "assigned_to": ("assigned_to_id",),
-    "first_call_at": ("first_call_at",),
+    "first_call_at": ("first_call_at",), "activity": ("updated_at",),
 }
 SEPARATOR = "\x1f"  # between the names of a dossier's labels (never typed in a name)
 
@@ -234,6 +238,12 @@ def _rows(query, columns: list[str]) -> Iterator[list[Cell]]:
             qualification.support_kinds.label("x_q_support_kinds"),
             qualification.summary.label("x_q_summary"),
             qualification.opinion.label("x_q_opinion"), themes.label("x_q_themes"))
+    if "deadlines" in wanted:
+        no_call, no_answer = dashboard.overdue_condition(utcnow())
+        statement = statement.add_columns(case((no_call, 1), else_=0).label("x_late_call"),
+                                          case((no_answer, 1), else_=0).label("x_late_answer"))
+    if "call" in wanted:
+        statement = statement.add_columns(dashboard.call_title().label("x_call"))
     for row in db.session.execute(statement.execution_options(yield_per=BATCH)):
         dossier = _Row(row)
         yield [reader(dossier) for reader in readers]

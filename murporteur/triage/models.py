@@ -140,7 +140,8 @@ class PrivateNote(Model):
 
 
 class ExportPreference(Model):
-    """The columns an animator last chose for exports."""
+    """The columns of an animator's default dashboard view, table and exports (the last
+    choice of the « Colonnes » control, ``triage.columns``)."""
 
     __tablename__ = "export_preference"
     __table_args__ = (UniqueConstraint("user_id"),)

@@ -1,5 +1,5 @@
-"""An animator's saved dashboard views: a name for a tab, its filters, its sort and the
-columns of its exports, found again in one click."""
+"""An animator's saved dashboard views: a name for a tab, its filters, its sort and its
+columns (the table's and its exports'), found again in one click."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from murporteur.accounts.models import User
 from murporteur.core.errors import DomainError
 from murporteur.core.text import french_order
 from murporteur.extensions import db
-from murporteur.triage import dashboard, exports
+from murporteur.triage import columns as table_columns
+from murporteur.triage import dashboard
 from murporteur.triage.models import SavedView
 
 MAX_VIEWS = 30
@@ -34,7 +35,7 @@ def save_view(user: User, name: str, args, columns: list[str]) -> SavedView:
         raise DomainError(_l("Ce nom est trop long : %(max)d caractères au plus.",
                              max=NAME_LENGTH), field="name")
     query = urlencode(dashboard.Filters.from_args(args).to_args(page=1), doseq=True)
-    kept = [c for c in columns if c in exports.COLUMNS]
+    kept = [c for c in columns if c in table_columns.ORDER]
     view = db.session.scalar(select(SavedView).where(SavedView.user_id == user.id,
                                                      SavedView.name == name))
     if view is None:

@@ -5,6 +5,9 @@ The dossier page and its actions are in ``dossier_views``, on the same blueprint
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +24,7 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
-from murporteur.triage import dashboard, exports, policies, saved_views, services
+from murporteur.triage import columns, dashboard, exports, policies, saved_views, services
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
 from murporteur.triage.models import Label
@@ -34,8 +37,18 @@ animators_only = roles_required(Role.ANIMATOR)
 @animators_only
 def inbox():
     filters = dashboard.Filters.from_args(request.args)
+    # The columns of the URL (a saved view), else the default view's; the « Colonnes »
+    # control's choice (``columns_chosen``) becomes the default view's.
+    shown = columns.chosen(current_user, request.args.getlist("column"),
+                           remember=request.args.get("columns_chosen") == "1")
+    # A view's own columns (opened from a saved view) stay with its tabs, sorts and pages.
+    view_columns: dict[str, Any] = (
+        {"column": shown} if columns.asked(request.args.getlist("column")) else {})
+    offered = columns.offered()
     counts = dashboard.tab_counts(filters, current_user)
-    rows, total = dashboard.dashboard_page(filters, current_user, counts=counts)
+    rows, total = dashboard.dashboard_page(filters, current_user, counts=counts,
+                                           options=columns.loads(shown),
+                                           extras=columns.extras(shown))
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
     # The next and previous pages are read from the rows' position (keyset): as fast deep in
     # the list as at its start. The first page needs none.
@@ -47,12 +60,17 @@ def inbox():
         cursors=cursors,
         counts=counts, tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
-        themes=THEME_LABELS, columns=exports.COLUMNS,
+        themes=THEME_LABELS, offered=offered, headers=dict(offered), shown=shown,
+        sort_of=columns.SORT_OF, always=columns.ALWAYS, cell=columns.cell,
+        view_columns=view_columns,
+        shown_names=", ".join(str(dict(offered)[key]) for key in shown),
+        inbox_url=lambda **changes: url_for("triage.inbox", **filters.to_args(**changes),
+                                            **view_columns),
         organisations=dashboard.interested_organisations(),
         calls=dashboard.calls_to_filter(),
-        chosen=exports.chosen_columns(current_user, request.args.getlist("column") or None),
         saved_views=[(v, saved_views.view_args(v)) for v in saved_views.views_of(current_user)],
-        current_query=request.query_string.decode("utf-8", "replace"))
+        current_query=urlencode([*filters.to_args(page=1).items(),
+                                 *(("column", c) for c in shown)], doseq=True))
 
 
 @bp.post("/vues")
@@ -69,7 +87,7 @@ def save_view():
                                       if request.form.get("query") else "")
     try:
         view = saved_views.save_view(current_user, request.form.get("name", ""), args,
-                                     exports.chosen_columns(current_user, None))
+                                     columns.chosen(current_user, args.getlist("column")))
     except DomainError as exc:
         return _refused(exc.message, back)
     flash(_("Vue « %(name)s » enregistrée.", name=view.name), "success")
@@ -153,11 +171,12 @@ def _export(query, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     source = request.form if request.method == "POST" else request.args
-    columns = exports.chosen_columns(current_user, source.getlist("column"))
-    # The columns chosen and the audit entry are committed at the end of the request, before
-    # the file streams.
-    exports.record_export(current_user, fmt, columns, request.args.to_dict(flat=False))
-    headers, rows = exports.table(query, columns)
+    # The columns asked for (the dashboard sends those it shows), else the default view's.
+    written = exports.requested_columns(source.getlist("column")) \
+        or columns.chosen(current_user, None)
+    # The audit entry is committed at the end of the request, before the file streams.
+    exports.record_export(current_user, fmt, written, request.args.to_dict(flat=False))
+    headers, rows = exports.table(query, written)
     return send_table(fmt, f"dossiers-{paris_today().isoformat()}.{fmt}", _("Dossiers"),
                       headers, rows)
 

@@ -25,7 +25,7 @@ from murporteur.notifications.models import NotificationPreference
 from murporteur.submissions.models import Dossier
 from tests.conftest import login
 from tests.factories import HolderFactory, MemberFactory, OrganisationFactory
-from tests.helpers import outbox, text
+from tests.helpers import outbox, sent_back, text
 from tests.submissions.test_idea_form import answers
 
 TODAY = paris_today()
@@ -119,8 +119,8 @@ def test_answering_opens_the_idea_form_with_the_call_questions_in_their_section(
 def test_each_answer_is_checked_against_its_type_at_its_field(client, call, label, value,
                                                              message):
     name = field(call, label)
-    response = post_idea(client, call, **good(call, **{name: value}), title="Atelier vélo")
-    assert response.status_code == 422
+    response = sent_back(client, post_idea(
+        client, call, **good(call, **{name: value}), title="Atelier vélo"))
     html = response.get_data(as_text=True)
     assert f'id="{name}-error"' in html and message in text(response)
     assert 'value="Atelier vélo"' in html  # nothing typed is lost
@@ -129,13 +129,14 @@ def test_each_answer_is_checked_against_its_type_at_its_field(client, call, labe
 
 def test_a_choice_outside_the_list_of_a_multiple_question_is_refused(client, call):
     name = field(call, "Publics")
-    response = post_idea(client, call, **good(call, **{name: ["Jeunes", "Robots"]}))
-    assert response.status_code == 422 and f'id="{name}-error"' in response.get_data(True)
+    response = sent_back(client, post_idea(
+        client, call, **good(call, **{name: ["Jeunes", "Robots"]})))
+    assert f'id="{name}-error"' in response.get_data(True)
 
 
 def test_required_answers_are_needed_to_send_not_to_save_a_draft(client, call):
-    response = post_idea(client, call, **{field(call, "Partenaire principal"): "La MJC"})
-    assert response.status_code == 422
+    response = sent_back(client, post_idea(
+        client, call, **{field(call, "Partenaire principal"): "La MJC"}))
     html = response.get_data(as_text=True)
     assert f'id="{field(call, "Surface souhaitée (m²)")}-error"' in html
     assert f'id="{field(call, "Ouverture le soir")}-error"' in html
@@ -169,10 +170,11 @@ def test_a_file_question_takes_a_checked_file(client, animator):
 
     call = make_call(animator, questions=((QuestionKind.FILE, "Plan", True, ()),))
     name = field(call, "Plan")
-    response = post_idea(client, call, **{name: files.upload(b"MZ not a pdf", "plan.exe")})
-    assert response.status_code == 422 and "pas d'un type accepté" in text(response)
-    response = post_idea(client, call)
-    assert response.status_code == 422 and f'id="{name}-error"' in response.get_data(True)
+    response = sent_back(client, post_idea(
+        client, call, **{name: files.upload(b"MZ not a pdf", "plan.exe")}))
+    assert "pas d'un type accepté" in text(response)
+    response = sent_back(client, post_idea(client, call))
+    assert f'id="{name}-error"' in response.get_data(True)
     response = post_idea(client, call, **{name: files.upload(files.pdf(), "plan.pdf")})
     assert response.status_code == 302
     answer = db.session.scalars(select(CallAnswer)).one()
@@ -183,8 +185,7 @@ def test_a_file_question_takes_a_checked_file(client, animator):
 
 def test_after_the_closing_date_answers_are_refused_with_a_clear_message(client, animator):
     call = make_call(animator, opens=-30, closes=-1)
-    response = post_idea(client, call)
-    assert response.status_code == 422
+    response = sent_back(client, post_idea(client, call))
     assert "Cet appel est clos depuis le" in text(response)
     assert db.session.scalar(select(func.count(Dossier.id))) == 0
     assert "Cet appel est clos" in text(client.get(f"/appels/{call.id}"))
@@ -198,9 +199,10 @@ def test_a_draft_of_a_call_that_has_closed_cannot_be_sent(client, animator):
     call.opens_on = TODAY - timedelta(days=10)
     db.session.flush()
     draft_id = db.session.scalars(select(Dossier)).one().public_id
-    response = client.post(response.headers["Location"], data=answers(),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422 and "Cet appel est clos" in text(response)
+    response = sent_back(client, client.post(
+        response.headers["Location"], data=answers(),
+        content_type="multipart/form-data"))
+    assert "Cet appel est clos" in text(response)
     assert "Envoyer mon idée sans la lier à cet appel" in text(response)
     assert db.session.scalars(select(Dossier)).one().is_draft
     # The holder may send it as an idea of its own instead.
@@ -213,10 +215,11 @@ def test_a_draft_of_a_call_that_has_closed_cannot_be_sent(client, animator):
 
 def test_a_call_not_yet_open_or_unknown_takes_no_answer(client, animator):
     call = make_call(animator, opens=2, closes=10)
-    assert "Cet appel ouvre le" in text(post_idea(client, call))
-    response = client.post("/deposer?appel=999999", data=answers(appel="999999"),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422 and "n'existe pas" in text(response)
+    assert "Cet appel ouvre le" in text(sent_back(client, post_idea(client, call)))
+    response = sent_back(client, client.post(
+        "/deposer?appel=999999", data=answers(appel="999999"),
+        content_type="multipart/form-data"))
+    assert "n'existe pas" in text(response)
 
 
 def test_drafts_are_reminded_three_days_before_closing_once(client, animator):

@@ -81,11 +81,22 @@ def _fuzzed(methods: tuple[str, ...]):
     return cases
 
 
+#: Where a refused send of a POST-redirect-GET form keeps what was typed and refused for the
+#: page the browser is sent to (``submissions.staging``): the one row a refusal may write.
+KEPT_FOR_THE_GET = "staged_form"
+
+
 def _row_counts() -> tuple:
     """The number of rows of every table, in one query."""
     tables = sorted(db.metadata.tables)
     query = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{t}")' for t in tables)
     return tuple(db.session.execute(sql(query)).one())
+
+
+def _but_kept(counts: tuple) -> tuple:
+    """The row counts, but the table of refused sends kept for their GET."""
+    return tuple(n for t, n in zip(sorted(db.metadata.tables), counts, strict=True)
+                 if t != KEPT_FOR_THE_GET)
 
 
 def _client(app, users, role):
@@ -100,10 +111,11 @@ def _client(app, users, role):
     return client
 
 
-def _says_why(response) -> bool:
-    """A refused form is shown again with its errors; any other refusal is an error page."""
+def _says_why(response, *, refused_form: bool = False) -> bool:
+    """A refused form is shown again with its errors (in answer to the POST, 422, or by the
+    GET a POST-redirect-GET form sends the browser to); any other refusal is an error page."""
     html = response.get_data(as_text=True)
-    if response.status_code == 422:
+    if response.status_code == 422 or refused_form:
         return any(mark in html for mark in ('class="field-error"', 'class="error-summary"',
                                              'class="flash'))
     return "<h1>" in html
@@ -123,10 +135,21 @@ def _send(client, method, url, body, token):
                        content_type="application/x-www-form-urlencoded")
 
 
-def _check(endpoint, method, response, before):
+def _check(endpoint, method, response, before, client=None):
     where = f"{method} {endpoint} answered {response.status_code}"
     assert response.status_code < 500, f"{where}: {response.get_data(as_text=True)[:2000]}"
-    if method == "POST" and response.status_code >= 400:
+    if method == "POST" and response.status_code == 303:
+        # A refusal, POST-redirect-GET (the idea form; successes answer 302): nothing written
+        # but the one row that keeps what was typed for the GET, which says why.
+        db.session.rollback()
+        after = _row_counts()
+        assert _but_kept(after) == _but_kept(before), f"{where} but wrote rows"
+        assert sum(after) - sum(before) <= 1, f"{where} but kept more than one send"
+        shown = client.get(response.headers["Location"])
+        assert shown.status_code == 200, f"{where}, then its GET {shown.status_code}"
+        assert _says_why(shown, refused_form=True), \
+            f"{where}, its GET without saying why: {shown.get_data(as_text=True)[:2000]}"
+    elif method == "POST" and response.status_code >= 400:
         db.session.rollback()
         assert _row_counts() == before, f"{where} but wrote rows"
         if response.mimetype == "text/html":
@@ -144,11 +167,12 @@ def _fuzz_route(app, client, token, endpoint, url, method):
         target = f"{url}?{query}" if method == "GET" or also_post else url
         db.session.commit()
         before = _row_counts() if method == "POST" else None
-        _check(endpoint, method, _send(client, method, target, body, token), before)
+        _check(endpoint, method, _send(client, method, target, body, token), before, client)
         if also_post:
             db.session.commit()
             before = _row_counts()
-            _check(endpoint, "POST", _send(client, "POST", target, body, token), before)
+            _check(endpoint, "POST", _send(client, "POST", target, body, token), before,
+                   client)
 
     attempt()
 

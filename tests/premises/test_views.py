@@ -13,7 +13,7 @@ from murporteur.premises.models import PremisesUnit, PremisesWish
 from murporteur.submissions.models import Dossier
 from tests import files
 from tests.conftest import login, make_app
-from tests.helpers import text
+from tests.helpers import sent_back, text
 from tests.premises.conftest import unit_values
 from tests.submissions.test_idea_form import answers
 
@@ -149,10 +149,9 @@ def test_proposing_an_idea_for_a_unit_keeps_the_wish_with_the_dossier(app, world
     assert "Proposer une idée pour ce local" in page and f"/deposer?local={unit.id}" in page
     form_page = text(client.get(f"/deposer?local={unit.id}"))
     assert "Le local que vous cherchez" in form_page and "Local d'angle" in form_page
-    response = client.post(f"/deposer?local={unit.id}", data=answers(
+    response = sent_back(client, client.post(f"/deposer?local={unit.id}", data=answers(
         local=str(unit.id), local_surface_min="60", local_surface_max="40",
-        local_towns="Vénissieux"), content_type="multipart/form-data")
-    assert response.status_code == 422
+        local_towns="Vénissieux"), content_type="multipart/form-data"))
     assert "La surface maximale est plus petite que la minimale." in text(response)
     assert 'value="Vénissieux"' in response.get_data(as_text=True)
     response = client.post(f"/deposer?local={unit.id}", data=answers(
@@ -169,9 +168,9 @@ def test_proposing_an_idea_for_a_unit_keeps_the_wish_with_the_dossier(app, world
 
 
 def test_an_unknown_unit_in_the_idea_form_is_said(client):
-    response = client.post("/deposer?local=999999", data=answers(local="999999"),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer?local=999999", data=answers(local="999999"),
+        content_type="multipart/form-data"))
     assert "Ce local n'est plus proposé" in text(response)
 
 

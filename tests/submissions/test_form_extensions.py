@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from murporteur.extensions import db
 from murporteur.submissions import extensions
 from murporteur.submissions.models import Dossier
-from tests.helpers import text
+from tests.helpers import sent_back, text
 from tests.submissions.test_idea_form import answers
 
 SECTION = """
@@ -32,7 +32,7 @@ class Essai(extensions.IdeaFormExtension):
     def value_for(self, dossier):
         return SAVED.get(dossier.id, (None, None))[0] if dossier.id else None
 
-    def section(self, value, *, dossier, posted):
+    def section(self, value, *, dossier, posted, staging_key):
         if value == "inconnu":
             return None
         if posted is not None:
@@ -42,7 +42,7 @@ class Essai(extensions.IdeaFormExtension):
         return extensions.Section(self.template, "section-essai", f"Essai {value}",
                                   {"couleur": colour})
 
-    def check(self, value, posted, files, *, dossier, submitting):
+    def check(self, value, posted, files, *, dossier, submitting, staging_key):
         if value == "inconnu":
             return {"essai": "Cet essai n'existe pas."}
         colour = posted.get("essai_couleur", "").strip()
@@ -52,7 +52,7 @@ class Essai(extensions.IdeaFormExtension):
             return {"couleur": "La couleur est nécessaire pour envoyer."}
         return {}
 
-    def save(self, value, dossier, posted, files, *, submitting):
+    def save(self, value, dossier, posted, files, *, submitting, staging_key):
         SAVED[dossier.id] = (value, posted.get("essai_couleur", "").strip())
         dossier.support_details = f"couleur : {SAVED[dossier.id][1]}"  # in the transaction
 
@@ -83,8 +83,8 @@ def test_the_parameter_adds_its_section_and_a_hidden_input(client, essai):
 
 
 def test_a_refused_answer_is_at_its_field_with_everything_kept(client, essai):
-    response = _post(client, essai="un", essai_couleur="rouge", title="Atelier vélo")
-    assert response.status_code == 422
+    response = sent_back(client, _post(client, essai="un", essai_couleur="rouge",
+                                       title="Atelier vélo"))
     html = response.get_data(as_text=True)
     assert 'id="essai-couleur-error"' in html and "Choisissez bleu ou vert." in text(response)
     assert 'value="rouge"' in html and 'value="Atelier vélo"' in html
@@ -93,8 +93,7 @@ def test_a_refused_answer_is_at_its_field_with_everything_kept(client, essai):
 
 
 def test_a_draft_is_lenient_a_submission_is_not(client, essai):
-    response = _post(client, essai="un", essai_couleur="", action="submit")
-    assert response.status_code == 422
+    response = sent_back(client, _post(client, essai="un", essai_couleur="", action="submit"))
     assert "La couleur est nécessaire pour envoyer." in text(response)
     response = _post(client, essai="un", essai_couleur="", action="save")
     assert response.status_code == 302
@@ -117,15 +116,13 @@ def test_saved_with_the_draft_and_found_again_for_it(client, essai):
 
 
 def test_a_refusal_without_a_section_is_in_the_summary(client, essai):
-    response = _post(client, url="/deposer?essai=inconnu", essai="inconnu")
-    assert response.status_code == 422
+    response = sent_back(client, _post(client, url="/deposer?essai=inconnu", essai="inconnu"))
     assert "Cet essai n'existe pas." in text(response)
     assert db.session.scalar(select(func.count(Dossier.id))) == 0
 
 
 def test_a_refused_submission_saves_nothing_of_the_extension(client, essai):
-    response = _post(client, essai="un", essai_couleur="vert", summary="")
-    assert response.status_code == 422
+    response = sent_back(client, _post(client, essai="un", essai_couleur="vert", summary=""))
     # Saved, then the submission refused: the whole transaction rolled back.
     assert db.session.scalar(select(func.count(Dossier.id))) == 0
     assert "Cette réponse est nécessaire pour envoyer votre idée." in text(response)

@@ -10,7 +10,7 @@ from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
 from tests import files
 from tests.factories import AnimatorFactory
-from tests.helpers import link_in, outbox, text
+from tests.helpers import link_in, outbox, sent_back, text
 
 
 def answers(**overrides):
@@ -67,10 +67,9 @@ def test_a_complete_idea_with_a_pdf_is_numbered_received_and_announced(app, clie
 
 
 def test_every_missing_answer_is_named_next_to_its_field_and_nothing_is_lost(client):
-    response = client.post("/deposer", data=answers(
+    response = sent_back(client, client.post("/deposer", data=answers(
         title="Atelier vélo", summary="", need="", stage=None, support_kinds=None,
-        consent=None, phone="pas un numéro"), content_type="multipart/form-data")
-    assert response.status_code == 422
+        consent=None, phone="pas un numéro"), content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
     page = text(response)
     assert "Votre formulaire n'est pas encore complet" in page
@@ -87,20 +86,21 @@ def test_every_missing_answer_is_named_next_to_its_field_and_nothing_is_lost(cli
 
 
 def test_a_malformed_email_is_explained(client):
-    response = client.post("/deposer", data=answers(email="amina@"),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(email="amina@"),
+        content_type="multipart/form-data"))
     assert "Cette adresse e-mail ne semble pas valide" in text(response)
     assert 'value="amina@"' in response.get_data(as_text=True)
 
 
 def test_financing_asks_for_an_amount_in_euros(client):
-    response = client.post("/deposer", data=answers(support_kinds=["financing"],
-                                                    financing_amount="beaucoup"),
-                           content_type="multipart/form-data")
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(support_kinds=["financing"], financing_amount="beaucoup"),
+        content_type="multipart/form-data"))
     assert "Indiquez un montant en euros" in text(response)
-    response = client.post("/deposer", data=answers(support_kinds=["financing"]),
-                           content_type="multipart/form-data")
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(support_kinds=["financing"]),
+        content_type="multipart/form-data"))
     assert "Indiquez le montant du financement recherché" in text(response)
     response = client.post("/deposer", data=answers(support_kinds=["financing"],
                                                     financing_amount="8 000,50"),
@@ -110,9 +110,9 @@ def test_financing_asks_for_an_amount_in_euros(client):
 
 
 def test_uploads_survive_an_error_in_the_form_and_are_attached_on_success(client):
-    response = client.post("/deposer", data=answers(title="", documents=[
-        files.upload(files.pdf(), "budget.pdf")]), content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(title="", documents=[files.upload(files.pdf(), "budget.pdf")]),
+        content_type="multipart/form-data"))
     assert "budget.pdf" in text(response)
     response = client.post("/deposer", data=answers(), content_type="multipart/form-data")
     assert response.status_code == 302
@@ -121,10 +121,10 @@ def test_uploads_survive_an_error_in_the_form_and_are_attached_on_success(client
 
 
 def test_a_file_of_another_type_is_refused_whatever_its_name(client):
-    response = client.post("/deposer", data=answers(documents=[
-        files.upload(files.exe(), "devis.pdf"), files.upload(files.png(), "photo.png")]),
-        content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(documents=[
+            files.upload(files.exe(), "devis.pdf"), files.upload(files.png(), "photo.png")]),
+        content_type="multipart/form-data"))
     page = text(response)
     assert "« devis.pdf » n'est pas d'un type accepté" in page
     assert "photo.png" in page  # the good one is kept for the next try
@@ -173,9 +173,9 @@ def test_a_draft_is_saved_with_an_email_and_resumed_through_the_link(client, app
 
 
 def test_saving_a_draft_needs_only_an_email(client):
-    response = client.post("/deposer", data={"email": "", "action": "save"},
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data={"email": "", "action": "save"},
+        content_type="multipart/form-data"))
     assert "Indiquez votre adresse e-mail" in text(response)
     response = client.post("/deposer", data={"email": "x@example.org", "action": "save"},
                            content_type="multipart/form-data")
@@ -237,9 +237,9 @@ def test_long_texts_are_never_cut_by_the_browser_and_show_their_limit(client):
 
 def test_a_pasted_text_over_the_limit_is_kept_whole_and_the_overflow_said(client):
     pasted = ("Une ligne de notre projet, écrite ailleurs.\r\n" * 460)[:20000]
-    response = client.post("/deposer", data=answers(summary=pasted),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(summary=pasted),
+        content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
     kept = re.search(r'<textarea[^>]*id="summary"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     length = len(pasted.replace("\r\n", "\n").strip())
@@ -266,9 +266,9 @@ def test_fixing_one_field_and_sending_at_once_does_not_trip_the_robot_timer(app,
         from murporteur.core.security import form_stamp
 
         shown = form_stamp(time.time() - 60)  # the form was shown a minute ago
-        refused = client.post("/deposer", data=answers(title="", started=shown),
-                              content_type="multipart/form-data")
-        assert refused.status_code == 422
+        refused = sent_back(client, client.post(
+            "/deposer", data=answers(title="", started=shown),
+            content_type="multipart/form-data"))
         again = re.search(r'name="started"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="started"',
                           refused.get_data(as_text=True))
         stamp = again.group(1) or again.group(2)
@@ -285,22 +285,23 @@ def test_a_robot_posting_at_once_is_still_refused(app, client):
     try:
         from murporteur.core.security import form_stamp
 
-        refused = client.post("/deposer", data=answers(started=form_stamp()),
-                              content_type="multipart/form-data")
-        assert refused.status_code == 422
+        refused = sent_back(client, client.post(
+            "/deposer", data=answers(started=form_stamp()),
+            content_type="multipart/form-data"))
         assert "plus vite qu'une personne" in text(refused)
     finally:
         app.config["FORM_MIN_SECONDS"] = 0
 
 
-def test_a_refused_send_is_drawn_to_replace_its_history_entry(client):
-    # The page answering a POST carries the mark forms.js reads to turn its history entry into
-    # a GET: the back button after the next send never asks to resend the form.
-    refused = client.post("/deposer", data=answers(title=""),
+def test_a_refused_send_is_answered_by_a_redirect_to_the_form_s_get(client):
+    # POST, redirect, GET: the page showing the refusal is a GET, so that the back button
+    # after the next send never asks to resend the form.
+    refused = client.post("/deposer?appel=", data=answers(title=""),
                           content_type="multipart/form-data")
-    assert "<body data-posted>" in refused.get_data(as_text=True)
-    assert "<body>" in client.get("/deposer").get_data(as_text=True)
-    assert "/static/js/forms.js" in refused.get_data(as_text=True)
+    assert refused.status_code == 303 and refused.headers["Location"] == "/deposer"
+    page = client.get(refused.headers["Location"])
+    assert page.status_code == 200 and "<body>" in page.get_data(as_text=True)
+    assert 'id="title-error"' in page.get_data(as_text=True)
 
 
 def test_the_pdf_receipt_holds_what_was_sent(app, client):

@@ -12,7 +12,7 @@ from murporteur.extensions import db
 from murporteur.settings import PROJECT_ROOT
 from murporteur.submissions.models import Dossier
 from tests.conftest import make_app
-from tests.helpers import outbox, text
+from tests.helpers import outbox, sent_back, text
 from tests.submissions.test_idea_form import answers
 
 
@@ -35,9 +35,9 @@ def test_the_trap_field_is_hidden_from_people_and_assistive_technologies(client)
 
 def test_a_filled_trap_stores_nothing_and_keeps_the_answers(client):
     before = _count()
-    response = client.post("/deposer", data=answers(website="http://spam.example"),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(website="http://spam.example"),
+        content_type="multipart/form-data"))
     page = text(response)
     assert "ressemble à celui d'un robot" in page and "rien n'a été enregistré" in page
     html = response.get_data(as_text=True)
@@ -58,9 +58,9 @@ def test_a_form_sent_too_fast_is_refused_with_everything_kept(timed_app):
     started = re.search(r'id="started" name="started" type="hidden" value="([^"]+)"',
                         html) or re.search(r'name="started"[^>]*value="([^"]+)"', html)
     before = _count()
-    response = client.post("/deposer", data=answers(started=started.group(1)),
-                           content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(started=started.group(1)),
+        content_type="multipart/form-data"))
     page = text(response)
     assert "plus vite qu'une personne ne remplit ce formulaire" in page
     assert 'value="Café solidaire au pied des immeubles"' in response.get_data(as_text=True)
@@ -80,9 +80,9 @@ def test_a_missing_or_forged_timestamp_counts_as_too_fast(timed_app):
     client = timed_app.test_client()
     before = _count()
     for started in (None, "", "1700000000", "forged.signature"):
-        response = client.post("/deposer", data=answers(started=started),
-                               content_type="multipart/form-data")
-        assert response.status_code == 422
+        response = sent_back(client, client.post(
+            "/deposer", data=answers(started=started),
+            content_type="multipart/form-data"))
         assert "plus vite qu'une personne" in text(response)
     assert _count() == before
 

@@ -13,7 +13,7 @@ from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.tasks import purge_staged_uploads
 from tests import files
 from tests.factories import DraftFactory
-from tests.helpers import text
+from tests.helpers import sent_back, text
 from tests.submissions.test_idea_form import answers
 
 KIB = 1024
@@ -54,10 +54,10 @@ def test_the_purge_is_in_the_beat_schedule():
 def test_the_cap_refuses_the_extra_file_at_the_field_and_keeps_the_answers(
         app, client, monkeypatch):
     monkeypatch.setitem(app.config, "STAGED_UPLOAD_MAX_FILES", 2)
-    response = client.post("/deposer", data=answers(summary="", documents=[
-        files.upload(files.pdf(), "un.pdf"), files.upload(files.pdf(), "deux.pdf"),
-        files.upload(files.pdf(), "trois.pdf")]), content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(summary="", documents=[
+            files.upload(files.pdf(), "un.pdf"), files.upload(files.pdf(), "deux.pdf"),
+            files.upload(files.pdf(), "trois.pdf")]), content_type="multipart/form-data"))
     html = response.get_data(as_text=True)
     errors = html[html.index('id="documents-upload-errors"'):]
     assert "« trois.pdf » n'a pas été gardé" in text(response)
@@ -66,10 +66,10 @@ def test_the_cap_refuses_the_extra_file_at_the_field_and_keeps_the_answers(
     assert sorted(db.session.scalars(select(Document.original_name))) == ["deux.pdf", "un.pdf"]
     # Unticking a staged file does not make room: its bytes are still on disk.
     un = db.session.scalar(select(Document).where(Document.original_name == "un.pdf"))
-    response = client.post("/deposer", data=answers(
+    response = sent_back(client, client.post("/deposer", data=answers(
         summary="", remove_document=[un.public_id],
         documents=[files.upload(files.pdf(), "quatre.pdf")]),
-        content_type="multipart/form-data")
+        content_type="multipart/form-data"))
     assert "« quatre.pdf » n'a pas été gardé" in text(response)
     assert db.session.scalar(select(Document).where(Document.original_name == "quatre.pdf")) \
         is None
@@ -85,10 +85,10 @@ def test_the_cap_counts_bytes_too(app, client, monkeypatch):
     big = files.pdf() + b"0" * (600 * KIB)
     root = Path(app.config["UPLOAD_DIR"])
     before = len(list(root.glob("*/*")))
-    response = client.post("/deposer", data=answers(title="", documents=[
-        files.upload(big, "plan.pdf"), files.upload(big, "budget.pdf")]),
-        content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = sent_back(client, client.post(
+        "/deposer", data=answers(title="", documents=[
+            files.upload(big, "plan.pdf"), files.upload(big, "budget.pdf")]),
+        content_type="multipart/form-data"))
     assert "« budget.pdf » n'a pas été gardé" in text(response)
     document = db.session.scalars(select(Document)).one()
     assert document.original_name == "plan.pdf"

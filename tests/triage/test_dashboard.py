@@ -209,10 +209,11 @@ def test_export_of_the_current_filter_as_csv_with_chosen_columns(animator_client
                            "Très prometteur"]
     assert rows[1][6] == "2026-03-01 10:00"  # 9:00 UTC shown in Paris time
     assert len(rows) == 2
-    # The choice is remembered for the next export.
+    # Without columns asked for, the export writes those of the animator's dashboard.
+    animator_client.get("/instruction/?column=town&column=q_themes&columns_chosen=1")
     again = animator_client.get("/instruction/export.csv?tab=all")
-    assert again.get_data(as_text=True).lstrip("\ufeff").splitlines()[0].startswith(
-        "Numéro;Titre;Commune")
+    assert again.get_data(as_text=True).lstrip("\ufeff").splitlines()[0] \
+        == "Numéro;Titre;Commune;Thèmes (qualification)"
 
 
 def test_export_as_xlsx(animator_client):

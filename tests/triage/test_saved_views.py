@@ -16,12 +16,12 @@ def _views_links(html):
 
 def test_an_animator_saves_a_view_and_opens_it_again(animator_client, animator):
     query = "tab=all&state=submitted&sort=town&direction=asc&neighbourhood=Mas"
-    animator_client.get("/instruction/export.csv?tab=all&column=number&column=town")
+    animator_client.get("/instruction/?column=number&column=town&columns_chosen=1")
     response = animator_client.post("/instruction/vues", data={"query": query,
                                                               "name": "  Mas du Taureau  "})
     assert response.status_code == 302
     assert "neighbourhood=Mas" in response.headers["Location"]
-    assert "column=number&column=town" in response.headers["Location"]
+    assert "column=number&column=title&column=town" in response.headers["Location"]
     html = animator_client.get("/instruction/").get_data(as_text=True)
     links = [(href, name) for href, name in _views_links(html) if name == "Mas du Taureau"]
     assert links, "the saved view is not offered on the dashboard"

@@ -85,6 +85,12 @@ def targets(results: dict) -> list[str]:
     return out + _same_statements(small, large)
 
 
+def _kib(page: dict) -> str:
+    """The page's HTML (the body of its response) in KiB: what a browser downloads."""
+    kib = page.get("bytes", 0) / 1024
+    return f"{kib:.1f}" if kib < 10 else f"{kib:,.0f}"
+
+
 def _same_statements(small: dict, large: dict) -> list[str]:
     same = all(small[n]["queries"] == large[n]["queries"] for n in small
                if n in large and n != "submission")
@@ -190,8 +196,8 @@ def write(results: dict, path: Path) -> None:
             "the data.", "",
             f"| page | statements ({s_label}) | statements ({b_label}) | in-process ms "
             f"({s_label}) | in-process ms ({b_label}) | ratio | SQL ms ({b_label}) | "
-            "slowest statement ms | HTML KiB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            f"slowest statement ms | HTML KiB ({s_label}) | HTML KiB ({b_label}) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in PAGES:
         if name not in small or name not in large:
             continue
@@ -200,7 +206,7 @@ def write(results: dict, path: Path) -> None:
         ratio = f"{b['ms'] / sm['ms']:.2f}" if sm["ms"] else "—"
         out.append(f"| {PAGES[name][3]} | {sm['queries']} | {b['queries']}{flag} | {sm['ms']} "
                    f"| {b['ms']} | {ratio} | {b['sql_ms']} | {b.get('slowest_ms', '—')} | "
-                   f"{b['bytes'] / 1024:.0f} |")
+                   f"{_kib(sm)} | {_kib(b)} |")
 
     out += ["", "## Targets (issue 16)", ""] + targets(results)
     out += ["", "## Reading the numbers", "", notes, "",

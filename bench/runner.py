@@ -265,7 +265,7 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
                                                 parameters).all()
                 plans.append({"page": name, "ms": round(duration * 1000, 1),
                               "sql": statement.strip(), "plan": "\n".join(r[0] for r in plan)})
-                if len(plans) == len(EXPLAINED) + 2:
+                if len(plans) == len(EXPLAINED) + int(os.environ.get("BENCH_MORE_PLANS", "2")):
                     break
     return {"pages": results, "plans": plans}
 

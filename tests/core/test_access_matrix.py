@@ -132,6 +132,8 @@ ROUTES = {
                                _only(["animator"])),
     "committee.show_session": ("GET", "/instruction/comites/{session}", _only(["animator"])),
     "committee.live_grid": ("GET", "/instruction/comites/{session}/grille", _only(["animator"])),
+    "committee.decision_page": ("GET", "/instruction/comites/{session}/decision/{item}",
+                                _only(["animator"])),
     "committee.move_item": ("POST", "/instruction/comites/{session}/ordre/{item}/down",
                             _only([], animator=302)),
     "committee.add_item": ("POST", "/instruction/comites/{session}/ajouter",

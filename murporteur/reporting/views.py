@@ -21,7 +21,7 @@ from murporteur.core.tables import send_table
 from murporteur.core.templating import euros
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.reporting import charts, exports, services
+from murporteur.reporting import cache, charts, exports, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
 from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, STEP_LABELS, STEPS, Figures, Period
 from murporteur.triage.choices import THEME_LABELS
@@ -67,18 +67,39 @@ def _days(value: float | None) -> str:
     return _("%(n)s jours", n=format_decimal(value)) if value is not None else "—"
 
 
-def presentation(figures: Figures) -> dict:
-    """The charts of ``figures`` and the helpers their tables use (page and PDF alike)."""
+#: The page's table and chart by organisation: the most engaged ones; the whole table is in
+#: its export and in the yearly report.
+ORGANISATIONS_ON_PAGE = 10
+
+
+def leading_organisations(figures: Figures, limit: int | None) -> list:
+    """The rows of ``figures.by_organisation``: all of them up to ``limit`` (or when it is
+    None), else the first ``limit`` with something to show, most committed first (then paid,
+    in kind, supported, name)."""
+    if limit is None or len(figures.by_organisation) <= limit:
+        return figures.by_organisation
+    active = [r for r in figures.by_organisation if r.supported or r.money.conventions
+              or r.money.paid_cents or r.money.committed_cents or r.money.in_kind_cents]
+    active.sort(key=lambda r: (-r.money.committed_cents, -r.money.paid_cents,
+                               -r.money.in_kind_cents, -r.supported, r.organisation.name))
+    return active[:limit]
+
+
+def presentation(figures: Figures, organisations_shown: int | None = None) -> dict:
+    """The charts of ``figures`` and the helpers their tables use (page and PDF alike); on
+    the page, the first ``organisations_shown`` organisations."""
     steps = [str(STEP_LABELS[s]) for s in STEPS]
-    rows = figures.by_organisation
+    rows = leading_organisations(figures, organisations_shown)
     themes = [r for r in figures.by_theme if r.key is not None]
     quarters = figures.quarters
+    desc = _("Les mêmes chiffres sont dans le tableau qui suit.")
     return {
         "steps": STEPS, "step_labels": STEP_LABELS, "theme_labels": THEME_LABELS,
-        "percent": _percent, "days": _days,
+        "percent": _percent, "days": _days, "organisation_rows": rows,
+        "other_organisations": len(figures.by_organisation) - len(rows),
         "funnel_chart": charts.funnel(
             _("Du dépôt de l'idée à la convention, %(period)s", period=figures.period.label),
-            list(zip(steps, [figures.funnel[s] for s in STEPS], strict=True))),
+            list(zip(steps, [figures.funnel[s] for s in STEPS], strict=True)), desc=desc),
         "organisation_chart": charts.horizontal_bars(
             _("Euros engagés, versés et en nature par organisation, %(period)s",
               period=figures.period.label),
@@ -86,19 +107,19 @@ def presentation(figures: Figures) -> dict:
             [charts.Series(_("Engagé"), [r.money.committed_cents for r in rows]),
              charts.Series(_("Versé"), [r.money.paid_cents for r in rows]),
              charts.Series(_("En nature"), [r.money.in_kind_cents for r in rows])],
-            fmt=euros) if rows else None,
+            fmt=euros, desc=desc) if rows else None,
         "quarter_chart": charts.columns(
             _("Idées reçues, projets soutenus et conventionnés par trimestre, %(year)s",
               year=figures.period.year),
             [q.period.label for q in quarters],
             [charts.Series(str(STEP_LABELS[s]), [q.counts[s] for q in quarters])
-             for s in ("received", "supported", "conventioned")]),
+             for s in ("received", "supported", "conventioned")], desc=desc),
         "theme_chart": charts.horizontal_bars(
             _("Idées reçues et projets soutenus par thème, %(period)s",
               period=figures.period.label),
             [references.label("theme", r.key) for r in themes],
             [charts.Series(str(STEP_LABELS[s]), [r.counts[s] for r in themes])
-             for s in ("received", "supported")]) if themes else None,
+             for s in ("received", "supported")], desc=desc) if themes else None,
     }
 
 
@@ -108,8 +129,8 @@ def _years(period: Period) -> list[int]:
 
 
 #: The page stays small whatever the year: the first supported projects, the whole list in
-#: the yearly report (PDF) and the exports.
-SUPPORTED_ON_PAGE = 50
+#: its export and the yearly report (PDF).
+SUPPORTED_ON_PAGE = 20
 
 
 @bp.get("/")
@@ -119,21 +140,21 @@ def dashboard():
     if errors:
         errors.append(_("Les chiffres affichés sont ceux de l'année %(year)s.", year=period.year))
     scope = _scope(request.args)
-    figures = services.figures(period, scope.organisation)
+    figures = cache.figures(period, scope.organisation)
     if scope.restricted and scope.organisation is None:
         figures.by_organisation = []  # a member without an organisation: the totals only
     animator = may_view_all_figures(current_user)
     args: dict[str, object] = dict(period.to_args())
     if scope.organisation is not None and not scope.restricted:
         args["organisation"] = scope.organisation.id
+    supported, supported_total = (cache.supported(period, SUPPORTED_ON_PAGE) if animator
+                                  else (None, 0))
     return render_template(
         "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,
         period=period, args=args, years=_years(period),
         organisations=services.reporting_organisations() if animator else [],
-        supported=services.supported_projects(period, limit=SUPPORTED_ON_PAGE)
-        if animator else None,
-        supported_total=services.supported_count(period) if animator else 0,
-        **presentation(figures))
+        supported=supported, supported_total=supported_total,
+        **presentation(figures, ORGANISATIONS_ON_PAGE))
 
 
 def _export(fmt: str, name: str, sheet, headers, rows):
@@ -162,6 +183,22 @@ def export_payments(fmt: str):
                    exports.payment_rows)
 
 
+@bp.get("/organisations.<fmt>")
+@readers
+def export_organisations(fmt: str):
+    """The table by organisation in full (a member: their organisation's row)."""
+    return _export(fmt, "organisations", _("Par organisation"), exports.ORGANISATION_HEADERS,
+                   exports.organisation_rows)
+
+
+@bp.get("/projets-soutenus.<fmt>")
+@roles_required(Role.ANIMATOR)
+def export_supported(fmt: str):
+    """Every project supported in the period (the page lists the first ones)."""
+    return _export(fmt, "projets-soutenus", _("Projets soutenus"), exports.SUPPORTED_HEADERS,
+                   exports.supported_rows)
+
+
 @bp.get("/rapport-<int:year>.pdf")
 @roles_required(Role.ANIMATOR)
 def yearly_report(year: int):
@@ -182,6 +219,7 @@ def yearly_report(year: int):
 def _collective_aims() -> dict:
     """The flash meetings' qualified exchanges and the crossed interventions' trend, for the
     report's page (``reporting/_aims.html``)."""
-    from murporteur.reporting.exchanges import crossed_trend, flash_exchanges
+    from murporteur.reporting.cache import crossed_trend
+    from murporteur.reporting.exchanges import flash_exchanges
 
     return {"flash_exchanges": flash_exchanges, "crossed_trend": crossed_trend}

@@ -199,6 +199,10 @@ ROUTES = {
                                      _only(["animator", "member"])),
     "reporting.export_payments": ("GET", "/rapports/versements.csv",
                                   _only(["animator", "member"])),
+    "reporting.export_organisations": ("GET", "/rapports/organisations.csv",
+                                       _only(["animator", "member"])),
+    "reporting.export_supported": ("GET", "/rapports/projets-soutenus.xlsx",
+                                   _only(["animator"])),
     "reporting.yearly_report": ("GET", "/rapports/rapport-2026.pdf", _only(["animator"])),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),

@@ -63,9 +63,17 @@ def upgrade():
         for table in WATCHED_TABLES:
             for statement in _sqlite_triggers(table):
                 op.execute(statement)
+    # The staff lists among the holders; the dashboard's default order (its deep pages).
+    op.create_index(op.f('ix_user_account_role'), 'user_account', ['role'], unique=False)
+    if postgresql:
+        op.execute("CREATE INDEX ix_dossier_submitted_keyset ON dossier "
+                   "(submitted_at DESC NULLS LAST, id DESC)")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_dossier_submitted_keyset")
+    op.drop_index(op.f('ix_user_account_role'), table_name='user_account')
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED_TABLES:
             op.execute(f"DROP TRIGGER figures_changed ON {table}")

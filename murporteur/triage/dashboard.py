@@ -461,14 +461,15 @@ class Row:
 def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                    counts: dict[str, int] | None = None) -> tuple[list[Row], int]:
     """The page of rows under ``f`` and the number of dossiers in the tab (read from
-    ``counts``, the tabs' counts, when no filter narrows them)."""
+    ``counts``, the tabs' counts under the same filters, when given: the filtered count is
+    not computed twice)."""
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
     query = dossier_query(f, user)
-    if counts is not None and not f.q and not f.active_count:
+    if counts is not None:
         total = counts[f.tab]
     else:
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

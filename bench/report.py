@@ -25,6 +25,10 @@ STAFF_AND_MEMBER_PAGES = ("dashboard", "dashboard_filtered", "dashboard_search",
                           "holder_dossier")
 TARGET_PAGE, TARGET_REPORTING, TARGET_SUBMISSION = 0.30, 0.20, 0.40
 TARGET_STATEMENTS, TARGET_GROWTH, TARGET_EXPORT_S = 25, 1.5, 3.0
+#: Measured and shown, but no target of issue 16: the bare SQL, and the reporting page just
+#: after a change (its figures computed instead of read from Redis: the time a year's figures
+#: take, which grows with the year's dossiers).
+NOT_TARGETED = ("ceiling", "reporting_cold")
 #: The reference: below this scale (or on a loaded machine) the report says it is a check.
 REFERENCE_DOSSIERS = 100_000
 
@@ -67,7 +71,7 @@ def targets(results: dict) -> list[str]:
                f"{_verdict(statements <= TARGET_STATEMENTS)} (the same with 5 and 50 "
                "animators: asserted by `tests/perf/test_submission_statements.py`)")
     for name in PAGES:
-        if name in ("ceiling",) or name not in small or name not in large:
+        if name in NOT_TARGETED or name not in small or name not in large:
             continue
         growth = large[name]["ms"] / small[name]["ms"] if small[name]["ms"] else 0
         line = (f"- {PAGES[name][3]}: in-process time at full scale within "

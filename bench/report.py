@@ -25,6 +25,10 @@ STAFF_AND_MEMBER_PAGES = ("dashboard", "dashboard_filtered", "dashboard_search",
                           "holder_dossier")
 TARGET_PAGE, TARGET_REPORTING, TARGET_SUBMISSION = 0.30, 0.20, 0.40
 TARGET_STATEMENTS, TARGET_GROWTH, TARGET_EXPORT_S = 25, 1.5, 3.0
+#: Measured and shown, but no target of issue 16: the bare SQL, and the reporting page just
+#: after a change (its figures computed instead of read from Redis: the time a year's figures
+#: take, which grows with the year's dossiers).
+NOT_TARGETED = ("ceiling", "reporting_cold")
 #: The reference: below this scale (or on a loaded machine) the report says it is a check.
 REFERENCE_DOSSIERS = 100_000
 
@@ -67,7 +71,7 @@ def targets(results: dict) -> list[str]:
                f"{_verdict(statements <= TARGET_STATEMENTS)} (the same with 5 and 50 "
                "animators: asserted by `tests/perf/test_submission_statements.py`)")
     for name in PAGES:
-        if name in ("ceiling",) or name not in small or name not in large:
+        if name in NOT_TARGETED or name not in small or name not in large:
             continue
         growth = large[name]["ms"] / small[name]["ms"] if small[name]["ms"] else 0
         line = (f"- {PAGES[name][3]}: in-process time at full scale within "
@@ -83,6 +87,12 @@ def targets(results: dict) -> list[str]:
                f"{best['rss_before_mib']} → {best['rss_peak_mib']} MiB — "
                f"{_verdict(best['seconds'] < TARGET_EXPORT_S and flat)}")
     return out + _same_statements(small, large)
+
+
+def _kib(page: dict) -> str:
+    """The page's HTML (the body of its response) in KiB: what a browser downloads."""
+    kib = page.get("bytes", 0) / 1024
+    return f"{kib:.1f}" if kib < 10 else f"{kib:,.0f}"
 
 
 def _same_statements(small: dict, large: dict) -> list[str]:
@@ -190,8 +200,8 @@ def write(results: dict, path: Path) -> None:
             "the data.", "",
             f"| page | statements ({s_label}) | statements ({b_label}) | in-process ms "
             f"({s_label}) | in-process ms ({b_label}) | ratio | SQL ms ({b_label}) | "
-            "slowest statement ms | HTML KiB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            f"slowest statement ms | HTML KiB ({s_label}) | HTML KiB ({b_label}) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name in PAGES:
         if name not in small or name not in large:
             continue
@@ -200,7 +210,7 @@ def write(results: dict, path: Path) -> None:
         ratio = f"{b['ms'] / sm['ms']:.2f}" if sm["ms"] else "—"
         out.append(f"| {PAGES[name][3]} | {sm['queries']} | {b['queries']}{flag} | {sm['ms']} "
                    f"| {b['ms']} | {ratio} | {b['sql_ms']} | {b.get('slowest_ms', '—')} | "
-                   f"{b['bytes'] / 1024:.0f} |")
+                   f"{_kib(sm)} | {_kib(b)} |")
 
     out += ["", "## Targets (issue 16)", ""] + targets(results)
     out += ["", "## Reading the numbers", "", notes, "",

@@ -6,7 +6,7 @@ This module is the one place that documents the variables; the README's table mi
 |-----------------|------------------------------------------|---------|
 | MURPORTEUR_ENV  | development                              | development, production or test |
 | DATABASE_URL    | sqlite:///<instance>/murporteur.db       | SQLAlchemy URL; postgresql:// is mapped to psycopg 3 |
-| REDIS_URL       | (unset)                                  | Celery broker; unset: tasks run in-process after the commit |
+| REDIS_URL       | (unset)                                  | Celery broker and the reporting's cache; unset: tasks run in-process after the commit |
 | SECRET_KEY      | generated into instance/secret_key (dev) | signs sessions, CSRF tokens and links; required in production |
 | BASE_URL        | http://127.0.0.1:5000                    | public address used in e-mails |
 | MAIL_SERVER     | (unset)                                  | SMTP host; unset: mails are written to the log and kept in the outbox |

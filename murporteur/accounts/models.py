@@ -83,7 +83,8 @@ class User(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str | None] = mapped_column(String(40))
-    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
+    # Indexed: the staff lists (a few dozen animators) among a hundred thousand holders.
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))

@@ -330,6 +330,7 @@ from murporteur.committee.positions import (  # noqa: E402,F401
     PositionConflict,
     give_proxy,
     grid,
+    item_positions,
     missing_positions,
     position_of,
     positions_open,

@@ -323,17 +323,32 @@ def _decision_form(item: AgendaItem, formdata=None) -> ItemDecisionForm:
     return form
 
 
-def _render_grid(session: CommitteeSession, status: int = 200, **forms):
-    posted = forms.get("decision_forms", {})
+#: The words the grid's live parts read (the grid, its fragment, an item's decision page).
+LIVE_LABELS = {"stances": STANCE_LABELS, "kinds": SUPPORT_KIND_LABELS,
+               "decisions": DECISION_LABELS}
+
+
+def _render_grid(session: CommitteeSession, status: int = 200,
+                 page_errors: list[str] | None = None):
+    """The grid: each item's positions, compact, and a link to note its decision (the form
+    comes into the item with JavaScript, on the item's decision page without)."""
     services.load_agenda(session)
-    items = [(item, services.grid(item), posted.get(item.id) or _decision_form(item))
-             for item in session.items]
     return render_template(
         "committee/staff_grid.html", session=session, state=SESSION_STATES[session.state],
-        items=items, stances=STANCE_LABELS, kinds=SUPPORT_KIND_LABELS,
-        decisions=DECISION_LABELS, decisions_open=services.decisions_open(session),
+        items=[(item, services.item_positions(item)) for item in session.items],
+        decisions_open=services.decisions_open(session),
         pending=any(i.decision and not i.decision_published_at for i in session.items),
-        poll_seconds=GRID_POLL_SECONDS, page_errors=forms.get("page_errors", [])), status
+        poll_seconds=GRID_POLL_SECONDS, page_errors=page_errors or [], **LIVE_LABELS), status
+
+
+def _render_decision_page(session: CommitteeSession, item: AgendaItem,
+                          form: ItemDecisionForm | None = None, status: int = 200):
+    """An item's positions, every organisation named, and its decision's form."""
+    services.load_agenda(session)  # the positions and who gave them, in a few queries
+    return render_template(
+        "committee/staff_decision.html", session=session, item=item,
+        summary=services.item_positions(item), form=form or _decision_form(item),
+        decisions_open=services.decisions_open(session), **LIVE_LABELS), status
 
 
 @bp.get("/<id:session_id>/grille")
@@ -353,10 +368,17 @@ def live_grid_fragment(session_id: int):
     session = _load(session_id)
     services.load_agenda(session)
     response = make_response(render_template(
-        "committee/_grid_fragment.html", items=[(i, services.grid(i)) for i in session.items],
-        stances=STANCE_LABELS, kinds=SUPPORT_KIND_LABELS, decisions=DECISION_LABELS))
+        "committee/_grid_fragment.html",
+        items=[(i, services.item_positions(i)) for i in session.items], **LIVE_LABELS))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/<id:session_id>/decision/<id:item_id>")
+@animators_only
+def decision_page(session_id: int, item_id: int):
+    session = _load(session_id)
+    return _render_decision_page(session, _load_item(session, item_id))
 
 
 @bp.post("/<id:session_id>/decision/<id:item_id>")
@@ -369,14 +391,14 @@ def record_decision(session_id: int, item_id: int):
             _("Les décisions se prennent en séance, une fois convoquée.")])
     form = _decision_form(item, request.form)
     if not form.validate_on_submit():
-        return _render_grid(session, 422, decision_forms={item.id: form})
+        return _render_decision_page(session, item, form, 422)
     supporters = [o for i in form.supporters.data or []
                   if (o := db.session.get(Organisation, i)) is not None]
     decision = Decision(form.decision.data)
     # Shown next to what the chosen decision needs: its motivation, or its supporters.
     field = {Decision.NOT_SUPPORTED: "comment", Decision.SUPPORTED: "supporters"}.get(
         decision, "decision")
-    on_refusal(form, field, lambda _exc: _render_grid(session, decision_forms={item.id: form}))
+    on_refusal(form, field, lambda _exc: _render_decision_page(session, item, form))
     services.record_decision(item, decision, current_user, form.comment.data or "",
                              supporters=supporters)
     return _done(session, _("Décision notée pour le dossier %(number)s ; elle sera envoyée au "

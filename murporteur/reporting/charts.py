@@ -1,7 +1,9 @@
 """Charts drawn on the server as SVG: no JavaScript, nothing fetched from elsewhere.
 
-Each chart is an image for assistive technologies (``role="img"``, a label and a title); the
-page puts the same numbers in a table next to it, which is what screen readers read.
+Each chart is an image for assistive technologies (``role="img"``, a label, a title and a
+description saying where its numbers are written); the page puts the same numbers in a table
+next to it, which is what screen readers read. Colours and fonts are attributes, never
+``style``: the CSP allows no inline style.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ def _short(text: str, length: int = 32) -> str:
     return text if len(text) <= length else text[:length - 1] + "…"
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
+def _svg(width: int, height: int, title: str, body: list[str], desc: str = "") -> Markup:
     title = escape(str(title))
+    described = f"<desc>{escape(str(desc))}</desc>" if desc else ""
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{title}" {FONT}>'
-        f'<title>{title}</title>{"".join(body)}</svg>')
+        f'<title>{title}</title>{described}{"".join(body)}</svg>')
 
 
 def _text(x: float, y: float, text, anchor: str = "start", weight: str = "normal",
@@ -60,7 +63,8 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     return parts
 
 
-def funnel(title: str, steps: Sequence[tuple[str, int]], width: int = 640) -> Markup:
+def funnel(title: str, steps: Sequence[tuple[str, int]], width: int = 640,
+           desc: str = "") -> Markup:
     """One centred bar per step, as wide as its count: the funnel from idea to convention."""
     label_width, row, bar_height = 230, 40, 26
     area = width - label_width - 60
@@ -73,11 +77,12 @@ def funnel(title: str, steps: Sequence[tuple[str, int]], width: int = 640) -> Ma
         body += [_text(0, y + 18, _short(label)),
                  _rect(x, y, bar, bar_height, PALETTE[0]),
                  _text(label_width + area + 10, y + 18, value, weight="bold")]
-    return _svg(width, 20 + row * len(steps), title, body)
+    return _svg(width, 20 + row * len(steps), title, body, desc)
 
 
 def horizontal_bars(title: str, labels: Sequence[str], series: Sequence[Series],
-                    fmt: Callable[[int], str] = _fmt, width: int = 640) -> Markup:
+                    fmt: Callable[[int], str] = _fmt, width: int = 640,
+                    desc: str = "") -> Markup:
     """For each label, one bar per series (e.g. euros committed, paid, in kind)."""
     label_width, bar_height, gap = 200, 16, 14
     area = width - label_width - 130
@@ -95,11 +100,12 @@ def horizontal_bars(title: str, labels: Sequence[str], series: Sequence[Series],
             top_y = y + rank * bar_height
             body += [_rect(label_width, top_y, bar, bar_height - 2, colour),
                      _text(label_width + bar + 6, top_y + bar_height - 4, fmt(value))]
-    return _svg(width, legend + 16 + group * max(len(labels), 1), title, body)
+    return _svg(width, legend + 16 + group * max(len(labels), 1), title, body, desc)
 
 
 def columns(title: str, labels: Sequence[str], series: Sequence[Series],
-            fmt: Callable[[int], str] = _fmt, width: int = 640, height: int = 260) -> Markup:
+            fmt: Callable[[int], str] = _fmt, width: int = 640, height: int = 260,
+            desc: str = "") -> Markup:
     """Vertical bars side by side for each label (e.g. the quarters of a year)."""
     legend, bottom, left = 30, 30, 10
     plot = height - legend - bottom - 20
@@ -121,4 +127,4 @@ def columns(title: str, labels: Sequence[str], series: Sequence[Series],
                      _text(x + (bar - 4) / 2, baseline - h - 4, fmt(value), anchor="middle")]
         body.append(_text(left + index * slot + slot / 2, baseline + 20, label, anchor="middle",
                           weight="bold"))
-    return _svg(width, height, title, body)
+    return _svg(width, height, title, body, desc)

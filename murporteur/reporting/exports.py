@@ -32,6 +32,15 @@ PAYMENT_HEADERS = (
     _l("Date prévue"), _l("Montant prévu (€)"), _l("Versé le"), _l("Montant versé (€)"))
 
 
+ORGANISATION_HEADERS = (
+    _l("Organisation"), _l("Projets soutenus"), _l("Conventions signées"),
+    _l("Montant engagé (€)"), _l("Montant versé (€)"), _l("Valorisation en nature (€)"))
+
+SUPPORTED_HEADERS = (
+    _l("Dossier"), _l("Projet"), _l("Porteur"), _l("Soutenu le"), _l("Organisations"),
+    _l("Montant engagé (€)"), _l("Valorisation en nature (€)"))
+
+
 def _day(value) -> str:
     return value.isoformat() if value else ""
 
@@ -83,6 +92,32 @@ def payment_rows(period: Period, organisation_id: int | None = None,
         yield [row.number or "", row.title, row.name, row.reference, _day(row.planned_date),
                Cents(row.amount_cents), _day(row.paid_date),
                Cents(row.paid_amount_cents) if row.paid_date else ""]
+
+
+def organisation_rows(period: Period, organisation_id: int | None = None,
+                      restricted: bool = False) -> Iterator[list]:
+    """The page's table by organisation, every organisation (of one when ``restricted`` or
+    chosen; none for a member without an organisation)."""
+    from murporteur.reporting import cache
+
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if restricted and organisation is None:
+        return
+    for row in cache.figures(period, organisation).by_organisation:
+        yield [row.organisation.name, row.supported, row.money.conventions,
+               Cents(row.money.committed_cents), Cents(row.money.paid_cents),
+               Cents(row.money.in_kind_cents)]
+
+
+def supported_rows(period: Period, _organisation_id: int | None = None,
+                   _restricted: bool = False) -> Iterator[list]:
+    """Every project supported in the period (the collective's list, as on the page)."""
+    from murporteur.reporting.services import supported_projects
+
+    for project in supported_projects(period):
+        yield [project.number, project.title, project.structure_name,
+               _day(to_paris(project.supported_at).date()), ", ".join(project.organisations),
+               Cents(project.committed_cents), Cents(project.in_kind_cents)]
 
 
 def record_export(actor: User, name: str, *, fmt: str, period: Period,

@@ -38,14 +38,25 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from murporteur.accounts.models import Organisation, OrganisationKind
 from murporteur.collective import references
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, item_supporter
 from murporteur.committee.workflow import HELD_STATES
 from murporteur.conventions.models import Convention, Payment
-from murporteur.core.timeutil import to_paris
+from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
 from murporteur.reporting.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, paris_midnight  # noqa: F401  (part of this module's interface)
 from murporteur.reporting.results import (
@@ -195,13 +206,29 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def _median_days(pairs) -> tuple[float | None, int]:
+    """The median number of calendar days in Paris between the two instants of each row of
+    ``pairs`` (a SELECT of before, after), and how many rows: computed by PostgreSQL, which
+    then sends two numbers instead of every row; row by row on SQLite."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        days = _days(db.session.execute(pairs))
+        return _median(days), len(days)
+    rows = pairs.subquery()
+    before, after = rows.c
+    span = (cast(func.timezone(PARIS.key, after), Date)
+            - cast(func.timezone(PARIS.key, before), Date))
+    median, count = db.session.execute(select(
+        func.percentile_cont(0.5).within_group(span), func.count()).select_from(rows)).one()
+    return (float(median) if median is not None else None), count
+
+
 def medians(period: Period, organisation_id: int | None = None) -> Medians:
     reached = first_reached()
-    calls = _days(db.session.execute(select(Dossier.submitted_at, Dossier.first_call_at).where(
-        Dossier.submitted_at.is_not(None), _between(Dossier.first_call_at, period))))
-    committee = _days(db.session.execute(
+    calls = _median_days(select(Dossier.submitted_at, Dossier.first_call_at).where(
+        Dossier.submitted_at.is_not(None), _between(Dossier.first_call_at, period)))
+    committee = _median_days(
         select(Dossier.submitted_at, reached.c.at).join(reached, reached.c.dossier_id == Dossier.id)
-        .where(reached.c.step == "presented", _between(reached.c.at, period))))
+        .where(reached.c.step == "presented", _between(reached.c.at, period)))
     if organisation_id is None:
         signed = select(Dossier.submitted_at, reached.c.at).join(
             reached, reached.c.dossier_id == Dossier.id).where(
@@ -210,10 +237,10 @@ def medians(period: Period, organisation_id: int | None = None) -> Medians:
         signed = select(Dossier.submitted_at, Convention.signed_at).join(
             Convention, Convention.dossier_id == Dossier.id).where(
             Convention.organisation_id == organisation_id, _between(Convention.signed_at, period))
-    convention = _days(db.session.execute(signed))
-    return Medians(_median(calls), _median(committee), _median(convention),
-                   {"first_call": len(calls), "committee": len(committee),
-                    "convention": len(convention)})
+    convention = _median_days(signed)
+    return Medians(calls[0], committee[0], convention[0],
+                   {"first_call": calls[1], "committee": committee[1],
+                    "convention": convention[1]})
 
 
 def _breakdown(rows, keys) -> list[BreakdownRow]:
@@ -231,9 +258,10 @@ def breakdowns(period: Period) -> tuple[list, list, list]:
     stage and the QPV are the qualification's when saved, else the holder's answer."""
     reached = first_reached()
     in_period = _between(reached.c.at, period)
+    # A dossier reaches a step once and has a theme once: a plain count (hashed, where
+    # counting distinct dossiers sorted every row).
     themes = db.session.execute(
-        select(reached.c.step, QualificationTheme.theme,
-               func.count(func.distinct(reached.c.dossier_id)))
+        select(reached.c.step, QualificationTheme.theme, func.count())
         .select_from(reached)
         .outerjoin(Qualification, Qualification.dossier_id == reached.c.dossier_id)
         .outerjoin(QualificationTheme, QualificationTheme.qualification_id == Qualification.id)

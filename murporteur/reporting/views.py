@@ -19,7 +19,7 @@ from murporteur.core.access import roles_required
 from murporteur.core.tables import send_table
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
-from murporteur.reporting import exports, jobs, services
+from murporteur.reporting import cache, exports, jobs, services
 from murporteur.reporting.policies import may_view_all_figures, own_organisation_only
 from murporteur.reporting.presentation import presentation
 from murporteur.reporting.services import MAX_YEAR, MIN_YEAR, Period
@@ -57,14 +57,19 @@ def _scope(args) -> Scope:
     return Scope(organisation, False, [])
 
 
+#: The page's table and chart by organisation: the most engaged ones; the whole table is in
+#: its export and in the yearly report.
+ORGANISATIONS_ON_PAGE = 10
+
+
 def _years(period: Period) -> list[int]:
     this_year = paris_today().year
     return sorted(set(range(this_year - 5, this_year + 1)) | {period.year}, reverse=True)
 
 
 #: The page stays small whatever the year: the first supported projects, the whole list in
-#: the yearly report (PDF) and the exports.
-SUPPORTED_ON_PAGE = 50
+#: its export and the yearly report (PDF).
+SUPPORTED_ON_PAGE = 20
 
 
 @bp.get("/")
@@ -74,21 +79,21 @@ def dashboard():
     if errors:
         errors.append(_("Les chiffres affichés sont ceux de l'année %(year)s.", year=period.year))
     scope = _scope(request.args)
-    figures = services.figures(period, scope.organisation)
+    figures = cache.figures(period, scope.organisation)
     if scope.restricted and scope.organisation is None:
         figures.by_organisation = []  # a member without an organisation: the totals only
     animator = may_view_all_figures(current_user)
     args: dict[str, object] = dict(period.to_args())
     if scope.organisation is not None and not scope.restricted:
         args["organisation"] = scope.organisation.id
+    supported, supported_total = (cache.supported(period, SUPPORTED_ON_PAGE) if animator
+                                  else (None, 0))
     return render_template(
         "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,
         period=period, args=args, years=_years(period),
         organisations=services.reporting_organisations() if animator else [],
-        supported=services.supported_projects(period, limit=SUPPORTED_ON_PAGE)
-        if animator else None,
-        supported_total=services.supported_count(period) if animator else 0,
-        **presentation(figures))
+        supported=supported, supported_total=supported_total,
+        **presentation(figures, ORGANISATIONS_ON_PAGE))
 
 
 def _export(fmt: str, name: str, sheet, headers, rows):
@@ -117,6 +122,22 @@ def export_payments(fmt: str):
                    exports.payment_rows)
 
 
+@bp.get("/organisations.<fmt>")
+@readers
+def export_organisations(fmt: str):
+    """The table by organisation in full (a member: their organisation's row)."""
+    return _export(fmt, "organisations", _("Par organisation"), exports.ORGANISATION_HEADERS,
+                   exports.organisation_rows)
+
+
+@bp.get("/projets-soutenus.<fmt>")
+@roles_required(Role.ANIMATOR)
+def export_supported(fmt: str):
+    """Every project supported in the period (the page lists the first ones)."""
+    return _export(fmt, "projets-soutenus", _("Projets soutenus"), exports.SUPPORTED_HEADERS,
+                   exports.supported_rows)
+
+
 @bp.post("/rapport-<int:year>")
 @roles_required(Role.ANIMATOR)
 def prepare_yearly_report(year: int):
@@ -131,6 +152,7 @@ def prepare_yearly_report(year: int):
 def _collective_aims() -> dict:
     """The flash meetings' qualified exchanges and the crossed interventions' trend, for the
     report's page (``reporting/_aims.html``)."""
-    from murporteur.reporting.exchanges import crossed_trend, flash_exchanges
+    from murporteur.reporting.cache import crossed_trend
+    from murporteur.reporting.exchanges import flash_exchanges
 
     return {"flash_exchanges": flash_exchanges, "crossed_trend": crossed_trend}

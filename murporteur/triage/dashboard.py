@@ -478,9 +478,9 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                    counts: dict[str, int] | None = None, options=(),
                    extras: dict[str, Any] | None = None) -> tuple[list[Row], int]:
     """The page of rows under ``f`` and the number of dossiers in the tab (read from
-    ``counts``, the tabs' counts, when no filter narrows them). ``options`` load what the
-    columns shown read, for all the rows at once; ``extras`` (name → expression) are read
-    with each row."""
+    ``counts``, the tabs' counts under the same filters, when given: the filtered count is
+    not computed twice). ``options`` load what the columns shown read, for all the rows at
+    once; ``extras`` (name → expression) are read with each row."""
     extras = extras or {}
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
@@ -488,7 +488,7 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
     query = dossier_query(f, user)
-    if counts is not None and not f.q and not f.active_count:
+    if counts is not None:
         total = counts[f.tab]
     else:
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -1,6 +1,8 @@
 /* Progressive enhancement only: every page works without this file.
  * - An error summary (a refused form) takes the focus, so that a screen reader and the eye
  *   land on it, and its links move the focus to the field they name (RGAA 11.10/11.11).
+ * - A form that htmx brings into the page ([data-focus-first], the committee's decision in
+ *   the grid) takes the focus on its first choice, where the link that fetched it was.
  */
 (function () {
   "use strict";
@@ -27,6 +29,12 @@
       field.scrollIntoView({block: "center"});
       field.focus();
     }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    var added = event.detail && event.detail.elt;
+    if (!added || !added.matches || !added.matches("[data-focus-first]")) { return; }
+    var first = added.querySelector("input:checked, input:not([type=hidden]), textarea");
+    if (first) { first.focus(); }
   });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusSummary);

@@ -382,6 +382,7 @@ def routes(session, item):
             ("POST", f"{BASE}/{s}/retirer/{i}"), ("POST", f"{BASE}/{s}/ajouter"),
             ("POST", f"{BASE}/{s}/convoquer"), ("POST", f"{BASE}/{s}/tenir"),
             ("GET", f"{BASE}/{s}/grille"), ("POST", f"{BASE}/{s}/decision/{i}"),
+            ("GET", f"{BASE}/{s}/decision/{i}"),
             ("POST", f"{BASE}/{s}/publier-decisions"), ("POST", f"{BASE}/{s}/presences"),
             ("POST", f"{BASE}/{s}/compte-rendu"), ("GET", f"{BASE}/{s}/compte-rendu.pdf"),
             ("GET", f"{BASE}/{s}/grille/direct")]

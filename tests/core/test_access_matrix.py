@@ -135,6 +135,8 @@ ROUTES = {
                                _only(["animator"])),
     "committee.show_session": ("GET", "/instruction/comites/{session}", _only(["animator"])),
     "committee.live_grid": ("GET", "/instruction/comites/{session}/grille", _only(["animator"])),
+    "committee.decision_page": ("GET", "/instruction/comites/{session}/decision/{item}",
+                                _only(["animator"])),
     "committee.move_item": ("POST", "/instruction/comites/{session}/ordre/{item}/down",
                             _only([], animator=302)),
     "committee.add_item": ("POST", "/instruction/comites/{session}/ajouter",
@@ -204,6 +206,10 @@ ROUTES = {
     # Issue 17 (jobs): the yearly report is asked for (POST) and laid out in the background.
     "reporting.prepare_yearly_report": ("POST", "/rapports/rapport-2026",
                                         _only([], animator=303)),
+    "reporting.export_organisations": ("GET", "/rapports/organisations.csv",
+                                       _only(["animator", "member"])),
+    "reporting.export_supported": ("GET", "/rapports/projets-soutenus.xlsx",
+                                   _only(["animator"])),
     # The members' portal.
     "members.sessions": ("GET", "/comite/", _only(["member"])),
     "members.show_session": ("GET", "/comite/seances/{session}",

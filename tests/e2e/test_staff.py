@@ -243,6 +243,12 @@ def test_the_animator_records_decisions_and_publishes_the_minutes(web, live):
     log_in(page, live, web.checker, world["animator"])
     visit(page, live, web.checker, f"/instruction/comites/{world['session']}/grille")
     item = page.locator(f"#item-{world['item']}")
+    # The decision's form comes into the item (htmx), pre-filled from the « Soutient »
+    # positions, the focus on its first choice.
+    item.get_by_role("link", name="Noter la décision du comité").click()
+    expect(item.get_by_role("group", name="Décision du comité")).to_be_visible()
+    expect(item.get_by_label("Soutenu", exact=True)).to_be_focused()
+    check(page)
     item.get_by_role("group", name="Décision du comité").get_by_label(
         "Soutenu", exact=True).check()
     for organisation in world["organisations"]:

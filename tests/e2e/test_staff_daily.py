@@ -101,7 +101,7 @@ def test_the_grid_shows_a_members_position_without_reload(web, live):
     log_in(grid, live, web.checker, world["animator"])
     visit(grid, live, web.checker, f"/instruction/comites/{world['session']}/grille")
     item = grid.locator(f"#item-{world['item']}-live")
-    expect(item).to_contain_text("pas encore de réponse")
+    expect(item).to_contain_text("Pas encore de réponse")
     # Another person, in another browser, records her organisation's position.
     member = web.open(width=375, height=800)
     log_in(member, live, web.checker, world["members"][0])

@@ -85,6 +85,8 @@ def test_every_chart_is_an_image_with_a_title_next_to_its_table(animator_browser
     charts = re.findall(r"(<svg[^>]*>)<title>[^<]+</title>", html)
     assert len(charts) == html.count("<svg") == 4
     assert all('role="img"' in c and "aria-label=" in c for c in charts)
+    assert html.count("<desc>Les mêmes chiffres sont dans le tableau qui suit.</desc>") == 4
+    assert " style=" not in html[html.index("<main"):]  # the CSP allows no inline style
     # Drawn by the server: no script of the page's own (the site's shared ones aside).
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
     assert "chart" not in " ".join(re.findall(r'<script[^>]*src="([^"]+)"', html))
@@ -215,6 +217,44 @@ def test_an_animator_exports_one_organisation(animator_browser, world):
     rows = _csv(animator_browser.get(
         f"/rapports/conventions.csv?year=2025&organisation={world.dynacite.id}"))
     assert [line[3] for line in rows[1:]] == ["Dynacité"]
+
+
+def test_the_table_by_organisation_in_full(animator_browser, lmh_browser, world):
+    rows = _csv(animator_browser.get("/rapports/organisations.csv" + YEAR_ARGS))
+    assert rows[0] == ["Organisation", "Projets soutenus", "Conventions signées",
+                       "Montant engagé (€)", "Montant versé (€)", "Valorisation en nature (€)"]
+    assert ["Lyon Métropole Habitat", "2", "2", "12000,00", "9000,00", "0,00"] in rows
+    assert sum(_cents(line[3]) for line in rows[1:]) == 1_400_000
+    # A member: their organisation's row only, whatever the URL says.
+    sheet = load_workbook(io.BytesIO(lmh_browser.get(
+        f"/rapports/organisations.xlsx?year=2025&organisation={world.vilogia.id}").data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Lyon Métropole Habitat"]
+
+
+def test_the_supported_projects_in_full(animator_browser, lmh_browser):
+    rows = _csv(animator_browser.get("/rapports/projets-soutenus.csv" + YEAR_ARGS))
+    assert rows[0][:4] == ["Dossier", "Projet", "Porteur", "Soutenu le"]
+    assert [(line[1], line[3], line[4]) for line in rows[1:]] == [
+        ("Café solidaire", "2025-03-12", "Lyon Métropole Habitat, Vilogia"),
+        ("Atelier vélo", "2025-03-12", "Lyon Métropole Habitat")]
+    assert lmh_browser.get("/rapports/projets-soutenus.csv" + YEAR_ARGS).status_code == 403
+
+
+def test_a_long_list_of_organisations_shows_the_most_engaged(animator_browser):
+    from tests.factories import OrganisationFactory
+
+    for n in range(12):
+        OrganisationFactory(name=f"Fondation n°{n:02d}")
+    response = animator_browser.get("/rapports/" + YEAR_ARGS)
+    page = _plain(text(response))
+    table = page[page.index("Conventions et montants par organisation, 2025"):
+                 page.index("Par trimestre")]
+    assert "Lyon Métropole Habitat 2 2 12 000 € 9 000 € 0 €" in table
+    assert "Fondation n°00" not in table  # nothing this year: in the export
+    assert ("Les 3 organisations les plus engagées sur la période ; le tableau des 15 "
+            "organisations : CSV · XLSX") in table
+    assert 'href="/rapports/organisations.xlsx?year=2025"' in response.get_data(as_text=True)
 
 
 def test_an_unknown_export_format_is_not_found(animator_browser):

@@ -1,8 +1,8 @@
 """The idea form's refused sends kept on the server for the page shown again by GET
 (issue 17, item 10)
 
-Revision ID: 0024_calls
-Revises: 0023_fup
+Revision ID: 0026_calls
+Revises: 0025_jobs
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 from murporteur.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision = '0024_calls'
-down_revision = '0023_fup'
+revision = '0026_calls'
+down_revision = '0025_jobs'
 branch_labels = None
 depends_on = None
 

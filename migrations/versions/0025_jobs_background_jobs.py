@@ -1,7 +1,7 @@
 """Background jobs: slow work (minutes, yearly report, convocations) run by a worker (issue 17)
 
-Revision ID: 0024_jobs
-Revises: 0023_fup
+Revision ID: 0025_jobs
+Revises: 0024_sign
 Create Date: 2026-12-02 10:00:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 from murporteur.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision = '0024_jobs'
-down_revision = '0023_fup'
+revision = '0025_jobs'
+down_revision = '0024_sign'
 branch_labels = None
 depends_on = None
 

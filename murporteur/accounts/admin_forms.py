@@ -104,7 +104,7 @@ class MoveForm(FlaskForm):
 class SignatoryForm(FlaskForm):
     """Designate who signs the organisation's conventions."""
 
-    person = SelectField(_l("Signataire habilité·e"), validate_choice=False,
+    person = SelectField(_l("Personne habilitée à signer"), validate_choice=False,
                          description=_l("La personne qui signe les conventions de "
                                         "l'organisation ; elle peut déléguer une signature "
                                         "à un·e collègue."),

@@ -84,7 +84,7 @@ def test_a_convention_is_signed_in_the_app_sealed_and_checked(web, live, tmp_pat
     page.get_by_role("link", name=f"Désigner le ou la signataire de {world['organisation']}") \
         .click()
     check(page)
-    page.get_by_label("Signataire habilité·e").select_option(label=world["member_name"])
+    page.get_by_label("Personne habilitée à signer").select_option(label=world["member_name"])
     page.get_by_role("button", name="Désigner", exact=True).click()
     expect(page.get_by_text("signe désormais les conventions")).to_be_visible()
     check(page)

@@ -234,6 +234,11 @@ def test_two_members_of_different_organisations_record_their_positions(web, live
     for organisation in world["organisations"]:
         expect(grid).to_contain_text(organisation)
     assert "11 000,50 €" in NBSP.sub(" ", grid.inner_text())
+    # On a phone: each position a short card, nothing wider than the screen.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    check(page, "grid on a phone")
+    expect(grid).to_contain_text(world["organisations"][0])
 
 
 def test_the_animator_records_decisions_and_publishes_the_minutes(web, live):

@@ -191,7 +191,7 @@ def test_an_animator_builds_and_convenes_a_committee(web, live):
     expect(page.locator("main .badge").first).to_have_text("Convoqué")
     # The convocations are a background job (run in-process here): its outcome on the page.
     expect(page.locator("#session-jobs")).to_contain_text(
-        "Convocations écrites pour 1 membre et 1 porteur")
+        "Convocation écrite pour 1 membre et 1 porteur")
     check(page)
     kinds = [key for key, _s, _b in live.outbox(member_email)]
     assert "committee_invitation" in kinds, kinds

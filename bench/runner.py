@@ -74,6 +74,9 @@ EXPLAINED = ["submission", "dashboard", "dashboard_filtered", "dashboard_search"
 #: The dashboard again with these numbers of gunicorn workers: throughput should grow with
 #: them (nothing is held in a web process), as far as the machine's cores allow.
 SCALE_WORKERS = (2, 4)
+#: In-process, each page is timed this many times after its warming request; the fastest
+#: counts (its statements with it).
+IN_PROCESS_REPEATS = 3
 #: How deep the keyset page is (rows skipped), at most the tab's size.
 DEEP_ROWS = 10_000
 
@@ -221,22 +224,29 @@ def in_process(url: str, redis_url: str, t: dict, explain: bool) -> dict:
             data = {**SUBMISSION, "email": f"inprocess-{time.time_ns()}@exemple.org",
                     "submission_key": str(time.time_ns())} if method == "POST" else None
             client.open(path, method=method, data=data)  # warm (caches, first loads)
-            if name.endswith("_cold"):
-                forget_cached(redis_url)
-            if method == "POST":
-                data = {**data, "email": f"inprocess-{time.time_ns()}@exemple.org",
-                        "submission_key": str(time.time_ns())}
-            current.clear()
-            event.listen(engine, "before_cursor_execute", before)
-            event.listen(engine, "after_cursor_execute", after)
-            try:
-                started = time.perf_counter()
-                response = client.open(path, method=method, data=data)
-                body = response.get_data()
-                elapsed = time.perf_counter() - started
-            finally:
-                event.remove(engine, "before_cursor_execute", before)
-                event.remove(engine, "after_cursor_execute", after)
+            best = None
+            # The fastest of a few requests: one request on a shared machine measures the
+            # neighbours as much as the page (the export, long and flat, once).
+            for _attempt in range(1 if name == "export" else IN_PROCESS_REPEATS):
+                if name.endswith("_cold"):
+                    forget_cached(redis_url)
+                if method == "POST":
+                    data = {**SUBMISSION, "email": f"inprocess-{time.time_ns()}@exemple.org",
+                            "submission_key": str(time.time_ns())}
+                current.clear()
+                event.listen(engine, "before_cursor_execute", before)
+                event.listen(engine, "after_cursor_execute", after)
+                try:
+                    started = time.perf_counter()
+                    response = client.open(path, method=method, data=data)
+                    body = response.get_data()
+                    elapsed = time.perf_counter() - started
+                finally:
+                    event.remove(engine, "before_cursor_execute", before)
+                    event.remove(engine, "after_cursor_execute", after)
+                if best is None or elapsed < best[0]:
+                    best = (elapsed, response, body, list(current))
+            elapsed, response, body, current[:] = best
             slowest = max(current, default=(0.0, "", None), key=lambda c: c[0])
             results[name] = {"status": response.status_code, "queries": len(current),
                              "sql_ms": round(sum(d for d, *_ in current) * 1000, 1),

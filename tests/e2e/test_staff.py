@@ -64,14 +64,15 @@ def _committee(live, *, state: str, n_orgs: int = 2, positions: bool = False,
     from murporteur.committee.models import Decision, Stance
     from murporteur.core.db import utcnow
     from murporteur.core.lifecycle import apply_transition
-    from tests.factories import AnimatorFactory, MemberFactory, OrganisationFactory
+    from tests.factories import AnimatorFactory, MemberFactory, OrganisationFactory, designated
 
     tag = _tag()
     with live.data():
         animator = AnimatorFactory(full_name=f"Camille {tag}")
         organisations = [OrganisationFactory(name=f"{name} {tag}")
                          for name in ("Habitat Rhône", "Fondation Solidaire")[:n_orgs]]
-        members = [MemberFactory(organisation=o, full_name=f"Membre {o.name}")
+        # Each organisation's member is its authorised signatory (as its admin would set).
+        members = [designated(MemberFactory(organisation=o, full_name=f"Membre {o.name}"))
                    for o in organisations]
         session = committee.create_session(
             animator, starts_at=utcnow() + timedelta(days=1), place="Maison des associations",

@@ -116,6 +116,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.privacy import tasks as _privacy_tasks  # noqa: F401
     from murporteur.reporting import jobs as _reporting_jobs  # noqa: F401
     from murporteur.reporting import models as _reporting  # noqa: F401
+    from murporteur.reporting import tasks as _reporting_tasks  # noqa: F401
     from murporteur.submissions import models as _submissions  # noqa: F401
     from murporteur.submissions import tasks as _submission_tasks  # noqa: F401
     from murporteur.triage import models as _triage  # noqa: F401

@@ -27,6 +27,12 @@ BEAT_SCHEDULE = {
         "task": "murporteur.audit.chain",
         "schedule": timedelta(minutes=1),
     },
+    # The reporting's figures of this year and the last, computed again when a change made
+    # them stale (issue 16): the page after a change reads them instead of computing them.
+    "warm-figures": {
+        "task": "murporteur.reporting.warm_figures",
+        "schedule": timedelta(minutes=1),
+    },
     # Each animator's planned calls of the day.
     "remind-calls": {
         "task": "murporteur.triage.remind_calls",

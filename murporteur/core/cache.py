@@ -72,3 +72,18 @@ def remember(key: str, compute: Callable[[], T], dump: Callable[[T], Any],
     except redis.RedisError as exc:
         log.warning("cache unavailable, not stored: %s", exc)
     return value
+
+
+def exists(name: str) -> bool:
+    """Whether Redis holds ``name`` (a full key, ``PREFIX`` included); False without Redis or
+    when it does not answer (then the caller computes, as ``remember`` would)."""
+    import redis
+
+    store = client()
+    if store is None:
+        return False
+    try:
+        return bool(store.exists(name))
+    except redis.RedisError as exc:
+        log.warning("cache unavailable: %s", exc)
+        return False

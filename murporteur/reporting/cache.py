@@ -152,3 +152,36 @@ def crossed_trend(year: int) -> list[tuple[int, int, int, float | None]]:
     return cache.remember(
         _key("trend", Period.of_year(year)), lambda: exchanges.crossed_trend(year),
         lambda rows: [list(r) for r in rows], lambda rows: [tuple(r) for r in rows])
+
+
+# --- Warming ----------------------------------------------------------------------------------
+
+#: The reporting page's list of supported projects: the first ones, the whole list in its
+#: export and the yearly report (PDF).
+SUPPORTED_ON_PAGE = 20
+
+
+def warm(years: list[int] | None = None) -> list[int]:
+    """Compute, if they are not cached for the current version, the collective's figures of
+    ``years`` (this year and the last, by default) as the reporting page reads them: the
+    first reader after a change then finds them ready (beat, every minute). The years
+    computed again are returned (none when nothing changed)."""
+    from murporteur.core import cache as store
+    from murporteur.core.timeutil import paris_today
+
+    if years is None:
+        this_year = paris_today().year
+        years = [this_year, this_year - 1]
+    if store.client() is None:
+        return []  # nowhere to keep them: each page computes its own
+    computed = []
+    for year in years:
+        period = Period.of_year(year)
+        key = store.PREFIX + _key("figures", period, "all")
+        if store.exists(key):
+            continue
+        figures(period)
+        supported(period, SUPPORTED_ON_PAGE)
+        crossed_trend(year)
+        computed.append(year)
+    return computed

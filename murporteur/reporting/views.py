@@ -67,11 +67,6 @@ def _years(period: Period) -> list[int]:
     return sorted(set(range(this_year - 5, this_year + 1)) | {period.year}, reverse=True)
 
 
-#: The page stays small whatever the year: the first supported projects, the whole list in
-#: its export and the yearly report (PDF).
-SUPPORTED_ON_PAGE = 20
-
-
 @bp.get("/")
 @readers
 def dashboard():
@@ -86,7 +81,7 @@ def dashboard():
     args: dict[str, object] = dict(period.to_args())
     if scope.organisation is not None and not scope.restricted:
         args["organisation"] = scope.organisation.id
-    supported, supported_total = (cache.supported(period, SUPPORTED_ON_PAGE) if animator
+    supported, supported_total = (cache.supported(period, cache.SUPPORTED_ON_PAGE) if animator
                                   else (None, 0))
     return render_template(
         "reporting/dashboard.html", figures=figures, errors=errors + scope.errors, scope=scope,

@@ -42,6 +42,12 @@ def with_redis(app, monkeypatch):
 
 def statements_of(client, url):
     """The response to a GET of ``url`` and how many statements it ran."""
+    response, ran = statements_read(client, url)
+    return response, len(ran)
+
+
+def statements_read(client, url):
+    """The response to a GET of ``url`` and the statements it ran."""
     ran = []
 
     def count(_conn, _cursor, statement, *_args):
@@ -54,7 +60,7 @@ def statements_of(client, url):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    return response, len(ran)
+    return response, ran
 
 
 def test_every_table_the_figures_read_changes_the_version(app):
@@ -121,3 +127,27 @@ def test_without_redis_the_figures_are_computed(animator_browser, app, monkeypat
     response, _count = statements_of(animator_browser, "/rapports/?year=2025")
     assert figure(response, "received") == "7"
     assert re.search(r'data-figure="committed">14\s000\s€<', response.get_data(as_text=True))
+
+
+def test_beat_computes_the_figures_again_after_a_change_for_the_next_reader(
+        animator_browser, world, with_redis):
+    from worker.schedule import BEAT_SCHEDULE
+
+    assert "murporteur.reporting.warm_figures" in {e["task"] for e in BEAT_SCHEDULE.values()}
+    this_year = paris_today().year
+    cache.warm()  # whatever an earlier test left: this version is now computed
+    assert cache.warm() == []  # nothing changed since: nothing computed
+    before = figure(animator_browser.get(THIS_YEAR), "qualified")
+    triage.record_call(world.dossiers["E"], world.animator, CallOutcome.REACHED,
+                       "Premier échange")
+    db.session.flush()
+    assert cache.warm() == [this_year, this_year - 1]  # the change made both stale
+    after, statements = statements_read(animator_browser, THIS_YEAR)
+    assert figure(after, "qualified") == str(int(before) + 1)
+    # The first reader after the change computed none of the figures: no milestone read.
+    assert not [s for s in statements if "dossier_milestone" in s]
+
+
+def test_without_redis_warming_computes_nothing(app, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    assert cache.warm() == []

@@ -4,9 +4,11 @@ back. The one place where the outbox, the antivirus and the audit chain hold the
 - ``before_commit(fn, *args)``: ``fn(*args)`` runs inside the transaction, just before it
   commits, and may still write (the audit chain links its entries there, under its lock);
 - ``after_commit(fn, *args)``: ``fn(*args)`` runs once the transaction has committed (a Celery
-  task handed its row's id). It runs at ``run_committed``, called after each request and by
-  ``commit`` wherever code outside a request commits, not inside SQLAlchemy's own commit hook:
-  there the session may not emit SQL, and a task run in-process (no broker) needs the session.
+  task handed its row's id); ``after_commit_together(fn, arg)``: likewise, but the args of the
+  committed work are given to ``fn`` in one list (forty rows, one hand-over). It runs at
+  ``run_committed``, called after each request and by ``commit`` wherever code outside a
+  request commits, not inside SQLAlchemy's own commit hook: there the session may not emit
+  SQL, and a task run in-process (no broker) needs the session.
 
 A rollback forgets the work queued in what it undoes: the whole transaction, or just a
 savepoint (``begin_nested``), whose work joins the enclosing transaction when released. A
@@ -39,12 +41,19 @@ _COMMITTED = "murporteur.aftercommit.committed"
 BEFORE, AFTER = "before", "after"
 
 
+@dataclass(frozen=True)
+class _Together:
+    """The mark of work whose args are gathered into one call of ``fn``."""
+
+    fn: Callable[[list], Any]
+
+
 @dataclass(eq=False)
 class _Work:
     when: str
     #: The innermost savepoint open when the work was queued (None: the transaction itself).
     savepoint: SessionTransaction | None
-    fn: Callable[..., Any]
+    fn: Callable[..., Any] | _Together
     args: tuple
 
 
@@ -57,7 +66,8 @@ def _session(session: AnySession | None) -> Session:
     return session() if isinstance(session, scoped_session) else session
 
 
-def _queue(when: str, fn: Callable[..., Any], args: tuple, session: AnySession | None) -> None:
+def _queue(when: str, fn: Callable[..., Any] | _Together, args: tuple,
+           session: AnySession | None) -> None:
     session = _session(session)
     if session.get_transaction() is None:
         session.begin()  # the work belongs to a transaction: a rollback must find it
@@ -75,6 +85,30 @@ def after_commit(fn: Callable[..., Any], *args: Any, session: AnySession | None 
     _queue(AFTER, fn, args, session)
 
 
+def after_commit_together(fn: Callable[[list], Any], arg: Any, *,
+                          session: AnySession | None = None) -> None:
+    """Once the current transaction has committed, ``fn([arg, …])``: one call with every
+    ``arg`` queued for ``fn`` by the work committed together; none if it rolls back."""
+    _queue(AFTER, _Together(fn), (arg,), session)
+
+
+def _calls(work: list[tuple[Callable[..., Any] | _Together, tuple]]
+           ) -> list[tuple[Callable[..., Any], tuple]]:
+    """The committed work as calls: gathered work becomes one call per function, in the place
+    of its first piece."""
+    calls: list[tuple[Callable[..., Any], tuple]] = []
+    gathered: dict[Callable[..., Any], list] = {}
+    for fn, args in work:
+        if isinstance(fn, _Together):
+            if fn.fn not in gathered:
+                gathered[fn.fn] = []
+                calls.append((fn.fn, (gathered[fn.fn],)))
+            gathered[fn.fn].extend(args)
+        else:
+            calls.append((fn, args))
+    return calls
+
+
 def run_committed(session: AnySession | None = None) -> int:
     """Do the after-commit work of the transactions committed so far; returns how many calls.
 
@@ -85,7 +119,7 @@ def run_committed(session: AnySession | None = None) -> int:
     done = 0
     # A call may commit again (a task run in-process) and so queue more: taken in turns.
     while work := session.info.pop(_COMMITTED, None):
-        for fn, args in work:
+        for fn, args in _calls(work):
             try:
                 fn(*args)
             except Exception:

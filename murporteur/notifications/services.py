@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -152,6 +153,7 @@ def queue_many(key: str, recipients: list[User], context_of: Callable[[User], di
         NotificationPreference.user_id.in_(list(keys)), NotificationPreference.kind == kind))
         .tuples().all())
     bell, digest, outbox = [], [], []
+    titles: dict[str, dict[str, str]] = {}
     for user in recipients:
         if keys[user.id] in already:
             continue
@@ -160,7 +162,12 @@ def queue_many(key: str, recipients: list[User], context_of: Callable[[User], di
             continue
         context = context_of(user)
         if IN_APP in entry.channels:
-            subject, subjects = _bell_subjects(user, key, context)
+            # The whole team is usually told the same thing: its titles are laid out once.
+            said = json.dumps(context, sort_keys=True, default=str)
+            if said not in titles:
+                titles[said] = _bell_titles(key, context)
+            subjects = titles[said]
+            subject = subjects.get(locale_of(user)) or subjects["fr"]
             bell.append({"user_id": user.id, "key": key, "subject": subject,
                          "subjects": subjects, "url": _in_app_url(user, context, dossier_id)})
         if mode == DeliveryMode.DIGEST:
@@ -379,9 +386,8 @@ def _in_app_url(user: User, context: dict, dossier_id: int | None) -> str | None
     return None
 
 
-def _bell_subjects(user: User, key: str, context: dict) -> tuple[str, dict[str, str]]:
-    """The bell entry's title in every language (the reader's is shown), and the one of
-    ``user``'s language (kept too, for entries read before titles had both)."""
+def _bell_titles(key: str, context: dict) -> dict[str, str]:
+    """The bell entry's title in every language (the reader's is shown)."""
     subjects = {}
     for language in LANGUAGES:
         with force_locale(language):
@@ -389,6 +395,13 @@ def _bell_subjects(user: User, key: str, context: dict) -> tuple[str, dict[str, 
                 f"notifications/{key}.subject.txt", **dict(
                     context, contact_email=collective_settings.get("contact_email"))).split()
             )[:300]
+    return subjects
+
+
+def _bell_subjects(user: User, key: str, context: dict) -> tuple[str, dict[str, str]]:
+    """The bell entry's titles (``_bell_titles``), and the one of ``user``'s language (kept
+    too, for entries read before titles had both)."""
+    subjects = _bell_titles(key, context)
     return subjects.get(locale_of(user)) or subjects["fr"], subjects
 
 

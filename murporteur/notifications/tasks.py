@@ -23,6 +23,23 @@ def send_outbox_message(self, outbox_id: int) -> str | None:
     return state.value if state else None
 
 
+@shared_task(name="murporteur.notifications.send_outbox_messages", ignore_result=True,
+             acks_late=True, reject_on_worker_lost=True)
+def send_outbox_messages(outbox_ids: list[int]) -> int:
+    """Send the rows one commit wrote, one after the other; a row whose attempt failed goes on
+    with its own retries (``send_outbox_message``), the others are not held back by it. The
+    claim in ``deliver`` makes a message delivered twice (a worker lost midway) send once.
+    Returns how many were sent."""
+    sent = 0
+    for outbox_id in outbox_ids:
+        state = services.deliver(outbox_id)
+        if state == OutboxState.QUEUED:
+            send_outbox_message.apply_async((outbox_id,),
+                                            countdown=services.retry_delay(1))
+        sent += state == OutboxState.SENT
+    return sent
+
+
 @shared_task(name="murporteur.notifications.recover_outbox", ignore_result=True)
 def recover_outbox() -> int:
     """Beat, every OUTBOX_RECOVERY_SECONDS (a minute): hand over again what the broker never

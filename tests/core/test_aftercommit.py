@@ -126,3 +126,19 @@ def test_the_end_of_a_request_runs_the_work_its_view_committed(app):
         assert calls == []  # not inside the view: after it
         app.process_response(app.response_class("ok"))
     assert calls == [("from the view",)]
+
+
+def test_work_queued_together_is_one_call_with_what_was_committed(app):
+    calls, note = _recorder()
+    gathered, gather = _recorder()
+    aftercommit.after_commit_together(gather, 1)
+    aftercommit.after_commit(note, "alone")
+    savepoint = db.session.begin_nested()
+    aftercommit.after_commit_together(gather, 2)
+    savepoint.rollback()  # its row was never written: not handed over
+    aftercommit.after_commit_together(gather, 3)
+    assert aftercommit.run_committed() == 0 and gathered == []  # not committed yet
+    aftercommit.commit()
+    assert gathered == [([1, 3],)] and calls == [("alone",)]
+    aftercommit.commit()  # nothing brought back by a later commit
+    assert gathered == [([1, 3],)]

@@ -8,7 +8,7 @@ from murporteur.core.aftercommit import run_committed
 from murporteur.extensions import db
 from murporteur.notifications import mailer, services
 from murporteur.notifications.models import OutboxMessage, OutboxState
-from murporteur.notifications.tasks import send_outbox_message
+from murporteur.notifications.tasks import send_outbox_message, send_outbox_messages
 from tests.conftest import login
 from tests.factories import (
     AdminFactory,
@@ -63,6 +63,59 @@ def test_messages_are_handed_to_celery_only_after_the_commit(app, handed_over):
     assert handed_over == [row.id]
     run_committed(db.session)
     assert handed_over == [row.id]  # handed over once
+
+
+def test_the_rows_of_one_commit_are_handed_over_in_one_message(app, monkeypatch, sent):
+    task = app.extensions["celery"].tasks[send_outbox_messages.name]
+    batches = []
+    monkeypatch.setattr(task, "delay", batches.append)
+    rows = [_queue(HolderFactory()) for _ in range(3)]
+    db.session.commit()
+    run_committed(db.session)
+    assert batches == [[row.id for row in rows]]
+    # What the worker then does: each row sent once, even if the message comes twice.
+    assert send_outbox_messages(batches[0]) == 3
+    assert send_outbox_messages(batches[0]) == 0
+    assert len(sent) == 3 and {m["To"] for m in sent} == {r.recipient_email for r in rows}
+
+
+def test_a_broker_down_leaves_a_commit_s_rows_queued(app, monkeypatch):
+    task = app.extensions["celery"].tasks[send_outbox_messages.name]
+
+    def down(outbox_ids):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(task, "delay", down)
+    rows = [_queue(HolderFactory()) for _ in range(2)]
+    db.session.commit()
+    run_committed(db.session)  # no exception reaches the request
+    db.session.expire_all()
+    assert [row.state for row in rows] == [OutboxState.QUEUED] * 2
+
+
+def test_a_failing_row_of_a_batch_is_retried_alone(app, monkeypatch):
+    delivered = []
+    holders = [HolderFactory(), HolderFactory()]
+
+    failed = []
+
+    def first_fails_once(message):
+        if message["To"] == holders[0].email and not failed:
+            failed.append(message)
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        delivered.append(message)
+        return "smtp"
+
+    monkeypatch.setattr(mailer, "send", first_fails_once)
+    rows = [_queue(user) for user in holders]
+    db.session.commit()
+    # In-process, the failed row's own task runs at once (its retry without the wait); the
+    # other row was not held back by it.
+    assert send_outbox_messages([row.id for row in rows]) == 1
+    db.session.expire_all()
+    assert [row.state for row in rows] == [OutboxState.SENT, OutboxState.SENT]
+    assert rows[0].attempts == 2 and rows[1].attempts == 1
+    assert sorted(m["To"] for m in delivered) == sorted(h.email for h in holders)
 
 
 def test_the_same_event_is_queued_once(app):

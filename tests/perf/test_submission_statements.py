@@ -57,6 +57,7 @@ def _handed_to_the_broker(monkeypatch):
     the mails are sent by a worker, whose statements are not the request's."""
     handed: list[int] = []
     monkeypatch.setattr(dispatch, "hand_over", handed.append)
+    monkeypatch.setattr(dispatch, "hand_over_all", handed.extend)
     monkeypatch.setattr(audit, "_ask_for_chaining", handed.append)
     return handed
 

@@ -6,7 +6,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from murporteur.accounts.models import Organisation, OrganisationKind, Role, User
-from murporteur.accounts.services import hash_password
+from murporteur.accounts.services import TEST_HASHER
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
@@ -16,7 +16,7 @@ PASSWORD = "correct horse battery"
 #: The authenticator secret of the staff the factories make: animators and admins must have a
 #: second factor, and ``tests.helpers.second_step`` types the code it gives.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPMURPORTEURTESTS2"
-_HASH = hash_password(PASSWORD)  # hashed once: Argon2 is slow on purpose
+_HASH = TEST_HASHER.hash(PASSWORD)  # as the test environment hashes
 
 
 class Base(SQLAlchemyModelFactory):

@@ -131,3 +131,23 @@ def test_a_logged_in_users_language_is_remembered(client):
     client.post("/langue", data={"locale": "en", "next": "/"})
     db.session.expire_all()
     assert animator.locale == "en"
+
+
+def test_outside_tests_passwords_are_hashed_with_argon2s_recommended_parameters(app):
+    from argon2 import PasswordHasher
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from murporteur.accounts import services
+
+    recommended = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+    production = services.PRODUCTION_HASHER
+    assert (production.time_cost, production.memory_cost, production.parallelism) == (
+        recommended.time_cost, recommended.memory_cost, recommended.parallelism)
+    app.config["ENV_NAME"] = "production"
+    try:
+        assert services.password_hasher() is production
+    finally:
+        app.config["ENV_NAME"] = "test"
+    # The tests' cheap hasher is for tests only (the upgrade of a weaker hash at login:
+    # tests/accounts/test_password_reset.py).
+    assert services.password_hasher() is services.TEST_HASHER

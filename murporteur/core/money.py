@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -32,8 +33,10 @@ def parse_euros(text: str) -> int:
     return int(value * 100)
 
 
+@lru_cache(maxsize=16384)
 def format_cents(cents: int | None, locale: str = "fr") -> str:
-    """``123456`` → ``1 234,56 €`` in French, ``€1,234.56`` in English."""
+    """``123456`` → ``1 234,56 €`` in French, ``€1,234.56`` in English. Remembered: a grid
+    or a report shows the same amounts many times, and Babel lays each one out slowly."""
     if cents is None:
         return ""
     amount = Decimal(cents) / 100

@@ -73,7 +73,7 @@ EXPLAINED = ["submission", "dashboard", "dashboard_filtered", "dashboard_search"
              "holder_dossier", "reporting", "reporting_cold", "export", "ceiling"]
 #: The dashboard again with these numbers of gunicorn workers: throughput should grow with
 #: them (nothing is held in a web process), as far as the machine's cores allow.
-SCALE_WORKERS = (2, 4)
+SCALE_WORKERS = (1, 2, 4)
 #: In-process, each page is timed this many times after its warming request; the fastest
 #: counts (its statements with it).
 IN_PROCESS_REPEATS = 3
@@ -457,7 +457,7 @@ def main(argv=None) -> int:
         "BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"))
     parser.add_argument("--scale-workers", type=lambda v: [int(x) for x in v.split(",") if x],
                         default=list(SCALE_WORKERS),
-                        help="the dashboard again with these numbers of workers (2,4)")
+                        help="the dashboard again with these numbers of workers (1,2,4)")
     parser.add_argument("--database", default="murporteur_bench",
                         help="the name of the full-scale database (the small one: <name>_small)")
     parser.add_argument("--keep", action="store_true", help="keep the databases")

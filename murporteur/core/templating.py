@@ -4,13 +4,19 @@ wiring (filters, globals, the bell) is the web shell's (``murporteur/web/templat
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup
 
 from murporteur.core.money import format_cents
 from murporteur.core.timeutil import to_paris
+
+
+#: The letters of a date pattern that read the time of day (quoted text aside).
+_TIME_FIELDS = re.compile(r"[HhKkmsSaAzZvVOxX]")
 
 
 def paris_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'à' HH:mm") -> str:
@@ -19,7 +25,17 @@ def paris_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'à' HH:mm") 
     locale = str(get_locale() or "fr")
     if locale.startswith("en"):
         fmt = fmt.replace("'à'", "'at'")
-    return format_datetime(to_paris(value), fmt)
+    paris = to_paris(value)
+    if not _TIME_FIELDS.search(re.sub(r"'[^']*'", "", fmt)):
+        return _day(paris.date(), fmt, locale)  # a day only: the same text for the whole day
+    return format_datetime(paris, fmt)
+
+
+@lru_cache(maxsize=8192)
+def _day(day: date, fmt: str, locale: str) -> str:
+    """A day in ``fmt`` (no time of day in it), remembered: a page of 50 dossiers shows a few
+    distinct days, and Babel lays each one out slowly."""
+    return babel_format_date(day, fmt, locale=locale)
 
 
 def paris_date(value: datetime | None) -> str:

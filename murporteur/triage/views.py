@@ -60,7 +60,10 @@ def inbox():
         cursors=cursors,
         counts=counts, tabs=dashboard.TABS,
         animators=services.animators(), labels=services.all_labels(), states=STATES,
-        themes=THEME_LABELS, offered=offered, headers=dict(offered), shown=shown,
+        themes=THEME_LABELS, offered=offered, shown=shown,
+        # Translated once: each of the 50 rows repeats them in every cell's data-label.
+        headers={key: str(label) for key, label in offered},
+        state_labels={name: str(state.staff_label) for name, state in STATES.items()},
         sort_of=columns.SORT_OF, always=columns.ALWAYS, cell=columns.cell,
         view_columns=view_columns,
         shown_names=", ".join(str(dict(offered)[key]) for key in shown),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from html import unescape
 
 from sqlalchemy import select
 
@@ -23,7 +24,7 @@ from tests.helpers import text
 def _headers(html: str) -> list[str]:
     head = html[html.index('<table class="data-table dossier-table">'):html.index("</thead>")]
     cells = re.findall(r"<th scope=\"col\"[^>]*>(.*?)</th>", head, re.S)
-    return [" ".join(re.sub(r"<[^>]+>|[▲▼]", " ", c).split()) for c in cells][1:]
+    return [" ".join(unescape(re.sub(r"<[^>]+>|[▲▼]", " ", c)).split()) for c in cells][1:]
 
 
 def _csv(response) -> list[list[str]]:

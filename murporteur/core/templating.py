@@ -14,7 +14,6 @@ from markupsafe import Markup
 from murporteur.core.money import format_cents
 from murporteur.core.timeutil import to_paris
 
-
 #: The letters of a date pattern that read the time of day (quoted text aside).
 _TIME_FIELDS = re.compile(r"[HhKkmsSaAzZvVOxX]")
 

@@ -131,6 +131,27 @@ def test_staff_dossier_page_queries_do_not_grow_with_its_history(app, staff):
     assert queries(client, url) == small
 
 
+def test_a_dossier_page_runs_as_many_queries_for_a_bare_dossier_as_for_a_full_one(app, staff):
+    """Who wrote, called, noted, qualified or is assigned is read with what they did (joined),
+    not after it: an empty thread, no call, no note and no qualification spare no statement,
+    and neither does an author the page knew already (the reader themself)."""
+    animator, label = staff
+    holder = HolderFactory(password_hash=animator.password_hash)
+    bare = submitted_dossier(holder=holder, support_kinds=["introductions"])
+    full = _dossier_with_everything(animator, label, 0)
+    full.holder, full.support_kinds = holder, ["introductions"]
+    _add_to_dossier(full, animator, label, N)
+    db.session.add(Message(dossier=full, author=animator, body="Un document ?"))
+    db.session.flush()
+    staff_client, holder_client = app.test_client(), app.test_client()
+    login(staff_client, animator)
+    login(holder_client, holder)
+    assert queries(staff_client, f"/instruction/dossiers/{bare.number}") \
+        == queries(staff_client, f"/instruction/dossiers/{full.number}")
+    assert queries(holder_client, f"/mes-dossiers/{bare.public_id}") \
+        == queries(holder_client, f"/mes-dossiers/{full.public_id}")
+
+
 def _retained():
     dossier = DraftFactory(state="retained")
     dossier.number = f"MP-2026-{9000 + dossier.id}"

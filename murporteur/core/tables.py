@@ -18,6 +18,7 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from itertools import islice
 
 import xlsxwriter
 from flask import Response, abort, send_file, stream_with_context
@@ -58,24 +59,34 @@ def csv_cell(value) -> str | int | float:
         return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return csv_text(str(value))
 
 
-def csv_stream(headers: Iterable, rows: Iterable[list]) -> Iterator[str]:
+def csv_text(text: str | None) -> str:
+    """A text cell as ``csv_cell`` writes it (``None`` is empty): for a writer that knows a
+    column holds texts, and turns each of its cells itself (see ``csv_stream``'s ``ready``)."""
+    if not text:
+        return ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_stream(headers: Iterable, rows: Iterable[list], *, ready: bool = False) -> Iterator[str]:
+    """The CSV, a chunk of BATCH rows at a time. Each cell goes through ``csv_cell``, unless
+    the rows are ``ready``: made by a writer that turned each cell by its column's kind
+    (texts through ``csv_text``, amounts through ``euros_text``…), without a test per cell
+    (the dossiers' export: 100,000 rows)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     buffer.write("\ufeff")
     writer.writerow([csv_cell(str(h)) for h in headers])
-    for count, row in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in row])
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    lines = iter(rows) if ready else ([csv_cell(v) for v in row] for row in rows)
+    while batch := list(islice(lines, BATCH)):
+        writer.writerows(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 #: Column widths (in characters) the XLSX keeps between: readable, never a whole page wide.
@@ -107,16 +118,21 @@ def xlsx_file(sheet_name, headers: Iterable, rows: Iterable[list]):
     for index, row in enumerate(rows, 1):
         last = index
         for column, value in enumerate(row):
-            if isinstance(value, Cents):
-                sheet.write_number(index, column, int(value) / 100, amount)
-            elif isinstance(value, datetime):
-                sheet.write_datetime(index, column, value.replace(tzinfo=None), instant)
-            elif isinstance(value, date):
-                sheet.write_datetime(index, column, value, day)
+            if type(value) is str:  # most cells; on one line, a text is as wide as it is long
+                sheet.write_string(index, column, value)
+                width = len(value) if value.isprintable() else _width(value)
             else:
-                sheet.write_string(index, column, "" if value is None else str(value))
-            if column < len(widths):
-                widths[column] = max(widths[column], _width(value))
+                if isinstance(value, Cents):
+                    sheet.write_number(index, column, int(value) / 100, amount)
+                elif isinstance(value, datetime):
+                    sheet.write_datetime(index, column, value.replace(tzinfo=None), instant)
+                elif isinstance(value, date):
+                    sheet.write_datetime(index, column, value, day)
+                else:
+                    sheet.write_string(index, column, "" if value is None else str(value))
+                width = _width(value)
+            if column < len(widths) and width > widths[column]:
+                widths[column] = width
     if titles:
         sheet.autofilter(0, 0, max(last, 1), len(titles) - 1)
     for column, width in enumerate(widths):
@@ -126,12 +142,14 @@ def xlsx_file(sheet_name, headers: Iterable, rows: Iterable[list]):
     return target
 
 
-def send_table(fmt: str, filename: str, sheet_name, headers: Iterable, rows: Iterable[list]):
-    """The response that downloads the table as ``filename`` (.csv streamed, or .xlsx)."""
+def send_table(fmt: str, filename: str, sheet_name, headers: Iterable, rows: Iterable[list], *,
+               csv_ready: bool = False):
+    """The response that downloads the table as ``filename`` (.csv streamed, or .xlsx);
+    ``csv_ready``: the rows of a CSV are made of CSV cells already (``csv_stream``)."""
     if fmt not in FORMATS:
         abort(404)
     if fmt == "csv":
-        response = Response(stream_with_context(csv_stream(headers, rows)),
+        response = Response(stream_with_context(csv_stream(headers, rows, ready=csv_ready)),
                             mimetype="text/csv; charset=utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

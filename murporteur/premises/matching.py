@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import false, select, true
+from sqlalchemy.orm import joinedload
 
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
@@ -78,17 +79,35 @@ def score(unit: PremisesUnit, dossier: Dossier, wish: PremisesWish | None,
     return match
 
 
-def compatible_units(dossier: Dossier, user) -> list[Match]:
-    """The units ``user`` may see that fit ``dossier``, best first."""
-    if not seeks_premises(dossier):
-        return []
+@dataclass
+class Suggestions:
+    """What a dossier's page shows of the premises: the units that fit, and the wish said."""
+
+    wish: PremisesWish | None
+    matches: list[Match]
+
+
+def suggestions(dossier: Dossier, user) -> Suggestions:
+    """The units ``user`` may see that fit ``dossier`` (best first), with the holder's wish.
+
+    Two statements whatever the dossier, so that its page's count does not depend on it
+    (``tests/core/test_query_counts.py``): the wish, then the units with their organisations
+    (named beside each match); the units' statement asks for none when the dossier seeks no
+    premises."""
     wish = wish_of(dossier)
+    seeking = SupportKind.PREMISES in (dossier.support_kinds or []) or wish is not None
     today = paris_today()
     units = db.session.scalars(visible_units(user).where(
-        PremisesUnit.state.in_(OFFERABLE)).order_by(PremisesUnit.id))
+        PremisesUnit.state.in_(OFFERABLE), true() if seeking else false())
+        .options(joinedload(PremisesUnit.organisation)).order_by(PremisesUnit.id))
     matches = [m for m in (score(u, dossier, wish, today) for u in units) if m.score > 0]
     matches.sort(key=lambda m: (-m.score, m.unit.surface_m2, m.unit.id))
-    return matches[:MAX_MATCHES]
+    return Suggestions(wish, matches[:MAX_MATCHES])
+
+
+def compatible_units(dossier: Dossier, user) -> list[Match]:
+    """The units ``user`` may see that fit ``dossier``, best first."""
+    return suggestions(dossier, user).matches
 
 
 def ideas_for_unit(unit: PremisesUnit, user) -> list[tuple[Dossier, Match]]:

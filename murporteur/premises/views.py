@@ -238,9 +238,8 @@ def export_report(fmt: str):
 
 @bp.app_context_processor
 def _premises_helpers():
-    return {"premises_matches": lambda dossier: matching.compatible_units(dossier,
-                                                                          current_user),
-            "premises_wish": matching.wish_of, "premises_figures": _figures}
+    return {"premises_suggestions": lambda dossier: matching.suggestions(dossier, current_user),
+            "premises_figures": _figures}
 
 
 def _figures(year: int) -> dict:

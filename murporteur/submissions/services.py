@@ -361,12 +361,14 @@ def open_request(dossier: Dossier, answer_days: int) -> OpenRequest | None:
 def load_page(dossier: Dossier, *options) -> Dossier:
     """Load at once what a dossier's page shows — its thread with each message's author and
     documents, its documents, its history with who acted — plus ``options``: a few queries
-    whatever the length of the thread, instead of one per message."""
+    whatever the length of the thread, instead of one per message. Who wrote or acted is
+    joined to what they did (not loaded after it, which is skipped for an empty thread or an
+    author already known): the same statements for every dossier."""
     db.session.scalars(select(Dossier).where(Dossier.id == dossier.id).options(
-        selectinload(Dossier.messages).selectinload(Message.author),
-        selectinload(Dossier.messages).selectinload(Message.documents),
+        selectinload(Dossier.messages).joinedload(Message.author),
+        selectinload(Dossier.messages).joinedload(Message.documents),
         selectinload(Dossier.documents),
-        selectinload(Dossier.events).selectinload(DossierEvent.actor), *options)).all()
+        selectinload(Dossier.events).joinedload(DossierEvent.actor), *options)).all()
     return dossier
 
 

@@ -7,8 +7,9 @@ opened without changing the default. The URL says the columns of a view (``colum
 names the dashboard does not know are left out, without a word.
 
 Every column is an export column (``exports.COLUMNS``: its header and its reader); the table
-draws some its own way (a link, a badge, a date with its age) and the others as their export
-reads them, on one line.
+draws some its own way (a link, a badge, a date with its age) and the others as their reader
+reads them, on one line (the export selects the same values in one statement:
+``exports.SOURCES``).
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def extras(shown: list[str]) -> dict[str, Any]:
 
 
 class _AsExported:
-    """A dossier of the page as the export's readers see one (``exports._Row``)."""
+    """A dossier of the page as the columns' readers see one (the holder's address is where
+    their mail goes)."""
 
     __slots__ = ("_dossier",)
 
@@ -111,7 +113,14 @@ class _AsExported:
         return getattr(self._dossier, name)
 
 
+def value(key: str, dossier: Dossier) -> exports.Cell | None:
+    """What the table reads for a column of ``dossier`` (the export selects the same in its
+    statement: ``exports.SOURCES``); None for a column the table draws from its own row."""
+    reader = exports.COLUMNS[key][1]
+    return reader(_AsExported(dossier)) if reader else None
+
+
 def cell(key: str, dossier: Dossier) -> str:
-    """A column the table draws as its export reads it."""
-    value = exports.COLUMNS[key][1](_AsExported(dossier))  # type: ignore[arg-type]
-    return str(value) if value is not None else ""
+    """A column the table draws as its reader reads it."""
+    read = value(key, dossier)
+    return str(read) if read is not None else ""

@@ -1,25 +1,33 @@
 """Exports of the dashboard's current filter: CSV streamed row by row, XLSX in constant memory.
 
-Every column an animator may choose is declared once here, with its header and how to read it;
-the dashboard's table shows the same columns (``columns``), and its exports write the ones it
-shows. Dates are written in Europe/Paris, amounts in euros.
+Every column an animator may choose is declared once here, with its header, how the table
+reads it from a dossier of its page, and how the export selects it: the dashboard's table
+shows the same columns (``columns``), and its exports write the ones it shows. Dates are
+written in Europe/Paris, amounts in euros.
+
+The export reads 100,000 dossiers in one statement that gives each column's value ready, or
+nearly (no ORM object, no lookup per row): names joined, deadlines as a code, dates in Paris
+time (formatted by PostgreSQL for the CSV); each value then becomes its cell through one
+function chosen for its column before the first row (a translated word looked up in a dict
+built once, a text kept from being read as a formula…).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
-from types import SimpleNamespace
+from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, String, case, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from murporteur.accounts.models import User
 from murporteur.audit import services as audit
 from murporteur.core.db import utcnow
-from murporteur.core.tables import Cents
-from murporteur.core.timeutil import to_paris
+from murporteur.core.tables import Cents, csv_text, euros_text
+from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
 from murporteur.submissions.choices import (
     LEGAL_FORM_LABELS,
@@ -51,35 +59,20 @@ def _euros(cents) -> Cents | str:
     return "" if cents is None else Cents(cents)
 
 
-#: The translations of the labels already written by this export (a lazy string is looked
-#: up once per export, not once per row: 100,000 rows).
-_translated: ContextVar[dict | None] = ContextVar("export_translations", default=None)
-
-
-def _tr(text) -> str:
-    memo = _translated.get()
-    if memo is None:
-        return str(text)
-    key = id(text)
-    if key not in memo:
-        memo[key] = str(text)
-    return memo[key]
-
-
 def _label(labels, value) -> str:
-    return _tr(labels.get(value, "")) if value else ""
+    return str(labels.get(value, "")) if value else ""
 
 
 def _many(labels, values) -> str:
-    return ", ".join(_tr(labels.get(v, v)) for v in values or [])
+    return ", ".join(str(labels.get(v, v)) for v in values or [])
 
 
 #: What a column's reader gives: a text, or an amount (a number in the XLSX).
 Cell = str | Cents
 
 
-def _q(name: str, reader: Callable | None = None) -> Callable[[_Row], str]:
-    def read(d: _Row) -> str:
+def _q(name: str, reader: Callable | None = None) -> Callable[[Any], str]:
+    def read(d) -> str:
         q = d.qualification
         value = getattr(q, name) if q is not None else None
         return reader(value) if reader else (value or "")
@@ -91,16 +84,11 @@ LATE_ANSWER = _l("Sans réponse du porteur")
 ON_TIME = _l("Dans les temps")
 
 
-def _deadlines(d: _Row) -> str:
-    late = [_tr(text) for text, flag in ((LATE_CALL, d.x_late_call),
-                                         (LATE_ANSWER, d.x_late_answer)) if flag]
-    return ", ".join(late) or _tr(ON_TIME)
-
-
-#: key -> (header, reader).
-COLUMNS: dict[str, tuple[object, Callable[[_Row], Cell]]] = {
+#: key -> (header, reader): how the table reads a dossier of its page (``columns.cell``); None
+#: for the columns it draws from its own row (the deadlines, the call).
+COLUMNS: dict[str, tuple[object, Callable[[Any], Cell] | None]] = {
     "number": (_l("Numéro"), lambda d: d.number or ""),
-    "state": (_l("État"), lambda d: _tr(STATES[d.state].staff_label)),
+    "state": (_l("État"), lambda d: str(STATES[d.state].staff_label)),
     "submitted_at": (_l("Reçu le"), lambda d: _date(d.submitted_at)),
     "title": (_l("Titre"), lambda d: d.title),
     "structure_name": (_l("Structure"), lambda d: d.structure_name),
@@ -137,8 +125,8 @@ COLUMNS: dict[str, tuple[object, Callable[[_Row], Cell]]] = {
     "q_summary": (_l("Résumé (qualification)"), _q("summary")),
     "q_opinion": (_l("Avis de l'animation"), _q("opinion")),
     "activity": (_l("Dernière activité"), lambda d: _date(d.updated_at)),
-    "deadlines": (_l("Délais"), _deadlines),
-    "call": (_l("Appel"), lambda d: d.x_call or ""),
+    "deadlines": (_l("Délais"), None),
+    "call": (_l("Appel"), None),
 }
 
 
@@ -154,105 +142,234 @@ def record_export(user, fmt: str, columns: list[str], filters: dict) -> None:
         "format": fmt, "columns": columns, "filters": filters})
 
 
-#: The dossier's own fields each column reads (the others come from joins, see ``_rows``).
-_DOSSIER_FIELDS = {
-    "number": ("number",), "state": ("state",), "submitted_at": ("submitted_at",),
-    "title": ("title",), "structure_name": ("structure_name",), "legal_form": ("legal_form",),
-    "contact_name": ("contact_name",), "phone": ("phone",), "town": ("town",),
-    "summary": ("summary",), "need": ("need",), "residents": ("residents",),
-    "neighbourhoods": ("neighbourhoods",), "priority_area": ("priority_area",),
-    "stage": ("stage",), "support_kinds": ("support_kinds",),
-    "financing_amount": ("financing_amount_cents",), "assigned_to": ("assigned_to_id",),
-    "first_call_at": ("first_call_at",), "activity": ("updated_at",),
+# --- The export: one statement, a function per column ----------------------------------------
+
+#: Between the keys of a qualification's themes (never in a key).
+SEPARATOR = "\x1f"
+#: A label's names between the dossiers' (as the table's badges are read).
+NAMES = ", "
+#: The deadlines' code (``_Export.deadlines``): 1 the first call is late, 2 the holder's answer.
+LATE_CALL_CODE, LATE_ANSWER_CODE = 1, 2
+
+
+def _same(value):
+    return value
+
+
+def _paris_text(value: datetime | None) -> str:
+    """An instant read as UTC (SQLite's), as the CSV writes it: ``2026-03-01 10:00``."""
+    return to_paris(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _paris(value: datetime | None) -> datetime | str:
+    """An instant read as UTC (SQLite's), as the XLSX writes it: Paris time, naive."""
+    return to_paris(value).replace(tzinfo=None) if value else ""
+
+
+class _Words(dict):
+    """Words by key, translated once for the export: a key without a word gives nothing."""
+
+    def __missing__(self, _key) -> str:
+        return ""
+
+
+Source = tuple[Any, Callable[[Any], Any]]  # (what the statement selects, value -> cell)
+
+
+class _Export:
+    """An export's statement in the making: what each column selects, the joins that brings,
+    and how each value becomes its cell in this format (chosen once, called per row)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.csv = fmt == "csv"
+        # PostgreSQL converts instants to Paris time (and formats them) itself; SQLite keeps
+        # UTC text: converted here, row by row (a small database).
+        self.postgresql = db.session.get_bind().dialect.name == "postgresql"
+        self.now = utcnow()
+        self._joins: dict[str, tuple[Any, Any, bool]] = {}  # name -> (target, on, outer)
+
+    def _join(self, name: str, make: Callable[[], tuple[Any, Any]], *, outer: bool = True):
+        if name not in self._joins:
+            target, on = make()
+            self._joins[name] = (target, on, outer)
+        return self._joins[name][0]
+
+    def joined(self, statement):
+        for target, on, outer in self._joins.values():
+            statement = statement.outerjoin(target, on) if outer else statement.join(target, on)
+        return statement
+
+    # What the columns read besides the dossier, joined once each.
+    @property
+    def holder(self):
+        def make():
+            holder = aliased(User)
+            return holder, holder.id == Dossier.holder_id
+        return self._join("holder", make, outer=False)
+
+    @property
+    def assignee(self):
+        def make():
+            assignee = aliased(User)
+            return assignee, assignee.id == Dossier.assigned_to_id
+        return self._join("assignee", make)
+
+    @property
+    def qualification(self):
+        def make():
+            qualification = aliased(Qualification)
+            return qualification, qualification.dossier_id == Dossier.id
+        return self._join("qualification", make)
+
+    @property
+    def label_names(self):
+        """A dossier's labels' names, in the order they were created, joined by NAMES: a
+        join to every labelled dossier's names, aggregated once (not a subquery per row)."""
+        def make():
+            key = dossier_label.c.dossier_id
+            if self.postgresql:
+                names = func.string_agg(Label.name, aggregate_order_by(
+                    literal(NAMES, String()), Label.id))
+                per_dossier = select(key.label("dossier_id"), names.label("label_names")) \
+                    .join(Label, Label.id == dossier_label.c.label_id).group_by(key)
+            else:  # SQLite has no ORDER BY in an aggregate: it keeps its input's order
+                ordered = select(key.label("dossier_id"), Label.name.label("name")) \
+                    .join(Label, Label.id == dossier_label.c.label_id) \
+                    .order_by(key, Label.id).subquery()
+                per_dossier = select(ordered.c.dossier_id, func.aggregate_strings(
+                    ordered.c.name, NAMES).label("label_names")).group_by(ordered.c.dossier_id)
+            names_of = per_dossier.subquery("label_names")
+            return names_of, names_of.c.dossier_id == Dossier.id
+        return self._join("labels", make).c.label_names
+
+    @property
+    def theme_keys(self):
+        """A qualification's themes' keys, joined by SEPARATOR (aggregated once)."""
+        qualification = self.qualification
+
+        def make():
+            key = QualificationTheme.qualification_id
+            keys = select(key.label("qualification_id"), func.aggregate_strings(
+                QualificationTheme.theme, SEPARATOR).label("theme_keys")).group_by(key) \
+                .subquery("theme_keys")
+            return keys, keys.c.qualification_id == qualification.id
+        return self._join("themes", make).c.theme_keys
+
+    # How each kind of value becomes a cell.
+    def text(self, expression) -> Source:
+        return expression, csv_text if self.csv else _same
+
+    def _cell_of_text(self, word) -> str:
+        return csv_text(str(word)) if self.csv else str(word)
+
+    def words(self, expression, labels) -> Source:
+        """A key shown as its word (a state, a stage…): nothing for a key without one."""
+        words = _Words({getattr(key, "value", key): self._cell_of_text(word)
+                        for key, word in labels.items()})
+        return type_coerce(expression, String()), words.__getitem__
+
+    def many(self, expression, labels) -> Source:
+        """A list of keys shown as their words, joined (a key without one as itself)."""
+        words = {key: str(labels[key]) for key in labels}
+        cell = csv_text if self.csv else _same
+
+        def read(keys) -> str:
+            return cell(", ".join([str(words.get(k, k)) for k in keys])) if keys else ""
+        return expression, read
+
+    def themes(self) -> Source:
+        words = {key: str(THEME_LABELS[key]) for key in THEME_LABELS}
+        cell = csv_text if self.csv else _same
+
+        def read(keys) -> str:
+            return cell(", ".join([words.get(k, k) for k in sorted(keys.split(SEPARATOR))])) \
+                if keys else ""
+        return self.theme_keys, read
+
+    def instant(self, expression) -> Source:
+        if not self.postgresql:
+            return expression, _paris_text if self.csv else _paris
+        paris = func.timezone(PARIS.key, expression)
+        if self.csv:
+            return func.coalesce(func.to_char(paris, "YYYY-MM-DD HH24:MI"), ""), str
+        return type_coerce(paris, DateTime()), _same
+
+    def amount(self, expression) -> Source:
+        return expression, euros_text if self.csv else _euros
+
+    def deadlines(self) -> Source:
+        no_call, no_answer = dashboard.overdue_condition(self.now)
+        code = case((no_call, LATE_CALL_CODE), else_=0) \
+            + case((no_answer, LATE_ANSWER_CODE), else_=0)
+        late, answer, on_time = (self._cell_of_text(w) for w in (LATE_CALL, LATE_ANSWER,
+                                                                  ON_TIME))
+        cells = (on_time, late, answer, f"{late}, {answer}")  # by code
+        return code, cells.__getitem__
+
+
+#: key -> what the export selects for the column, and how a value becomes its cell.
+SOURCES: dict[str, Callable[[_Export], Source]] = {
+    "number": lambda e: e.text(Dossier.number),
+    "state": lambda e: e.words(Dossier.state, {k: s.staff_label for k, s in STATES.items()}),
+    "submitted_at": lambda e: e.instant(Dossier.submitted_at),
+    "title": lambda e: e.text(Dossier.title),
+    "structure_name": lambda e: e.text(Dossier.structure_name),
+    "legal_form": lambda e: e.words(Dossier.legal_form, LEGAL_FORM_LABELS),
+    "contact_name": lambda e: e.text(Dossier.contact_name),
+    # Where the holder's mail goes (a holder kept apart from a staff address: the one typed).
+    "email": lambda e: e.text(func.coalesce(e.holder.contact_email, e.holder.email)),
+    "phone": lambda e: e.text(Dossier.phone),
+    "town": lambda e: e.text(Dossier.town),
+    "summary": lambda e: e.text(Dossier.summary),
+    "need": lambda e: e.text(Dossier.need),
+    "residents": lambda e: e.text(Dossier.residents),
+    "neighbourhoods": lambda e: e.text(Dossier.neighbourhoods),
+    "priority_area": lambda e: e.words(Dossier.priority_area, PRIORITY_AREA_LABELS),
+    "stage": lambda e: e.words(Dossier.stage, STAGE_LABELS),
+    "support_kinds": lambda e: e.many(Dossier.support_kinds, SUPPORT_KIND_LABELS),
+    "financing_amount": lambda e: e.amount(Dossier.financing_amount_cents),
+    # The assignee's display name: their full name, else their address.
+    "assigned_to": lambda e: e.text(func.coalesce(func.nullif(e.assignee.full_name, ""),
+                                                  e.assignee.email)),
+    "labels": lambda e: e.text(e.label_names),
+    "first_call_at": lambda e: e.instant(Dossier.first_call_at),
+    "q_stage": lambda e: e.words(e.qualification.stage, STAGE_LABELS),
+    "q_themes": lambda e: e.themes(),
+    "q_neighbourhoods": lambda e: e.text(e.qualification.neighbourhoods),
+    "q_priority_area": lambda e: e.words(e.qualification.priority_area, PRIORITY_AREA_LABELS),
+    "q_legal_form": lambda e: e.words(e.qualification.legal_form, LEGAL_FORM_LABELS),
+    "q_support_kinds": lambda e: e.many(e.qualification.support_kinds, SUPPORT_KIND_LABELS),
+    "q_summary": lambda e: e.text(e.qualification.summary),
+    "q_opinion": lambda e: e.text(e.qualification.opinion),
+    "activity": lambda e: e.instant(Dossier.updated_at),
+    "deadlines": lambda e: e.deadlines(),
+    "call": lambda e: e.text(dashboard.call_title()),
 }
-SEPARATOR = "\x1f"  # between the names of a dossier's labels (never typed in a name)
 
 
-class _Row:
-    """A dossier as the readers see it (``d.number``, ``d.holder.email``, ``d.labels``,
-    ``d.qualification.themes``…), over a plain result row: no ORM object is built, so that
-    100,000 rows stream in seconds."""
-
-    __slots__ = ("_row", "assigned_to", "holder", "labels", "qualification")
-    holder: SimpleNamespace
-    assigned_to: SimpleNamespace | None
-    labels: list[SimpleNamespace]
-    qualification: SimpleNamespace | None
-
-    def __init__(self, row):
-        self._row = row
-        mapping = row._mapping
-        self.holder = SimpleNamespace(email=mapping.get("x_holder_email"))
-        self.assigned_to = None if mapping.get("x_assignee_id") is None else SimpleNamespace(
-            display_name=row.x_assignee_name or row.x_assignee_email)
-        self.labels = [SimpleNamespace(name=n) for n in
-                       (mapping.get("x_labels") or "").split(SEPARATOR) if n]
-        self.qualification = None if mapping.get("x_q_id") is None else SimpleNamespace(
-            stage=row.x_q_stage, neighbourhoods=row.x_q_neighbourhoods,
-            priority_area=row.x_q_priority_area, legal_form=row.x_q_legal_form,
-            support_kinds=row.x_q_support_kinds, summary=row.x_q_summary,
-            opinion=row.x_q_opinion,
-            themes=sorted(t for t in (row.x_q_themes or "").split(SEPARATOR) if t))
-
-    def __getattr__(self, name):
-        return getattr(self._row, name)
-
-
-def _rows(query, columns: list[str]) -> Iterator[list[Cell]]:
+def _rows(query, columns: list[str], fmt: str) -> Iterator[list]:
     """The export's rows, in the query's order: one statement (the query's own filters and
     order, with what the columns read joined to it), streamed BATCH rows at a time from a
-    server-side cursor, so that memory stays flat whatever the number of dossiers."""
-    readers = [COLUMNS[c][1] for c in columns]
-    _translated.set({})
-    # Only what the chosen columns read: each column read costs, 100,000 times.
-    wanted = set(columns)
-    selected = [Dossier.id] + [getattr(Dossier, name) for name in sorted(
-        {n for key in wanted for n in _DOSSIER_FIELDS.get(key, ())})]
-    holder, assignee, qualification = aliased(User), aliased(User), aliased(Qualification)
-    statement = query.with_only_columns(*selected, maintain_column_froms=True)
-    if "email" in wanted:
-        statement = statement.join(holder, holder.id == Dossier.holder_id) \
-            .add_columns(func.coalesce(holder.contact_email, holder.email)
-                         .label("x_holder_email"))  # where the holder's mail goes
-    if "assigned_to" in wanted:
-        statement = statement.outerjoin(assignee, assignee.id == Dossier.assigned_to_id) \
-            .add_columns(assignee.id.label("x_assignee_id"),
-                         assignee.full_name.label("x_assignee_name"),
-                         assignee.email.label("x_assignee_email"))
-    if "labels" in wanted:
-        statement = statement.add_columns(
-            select(func.aggregate_strings(Label.name, SEPARATOR))
-            .join(dossier_label, dossier_label.c.label_id == Label.id)
-            .where(dossier_label.c.dossier_id == Dossier.id)
-            .correlate(Dossier).scalar_subquery().label("x_labels"))
-    if any(key.startswith("q_") for key in wanted):
-        themes = (select(func.aggregate_strings(QualificationTheme.theme, SEPARATOR))
-                  .where(QualificationTheme.qualification_id == qualification.id)
-                  .correlate(qualification).scalar_subquery())
-        statement = statement.outerjoin(
-            qualification, qualification.dossier_id == Dossier.id).add_columns(
-            qualification.id.label("x_q_id"), qualification.stage.label("x_q_stage"),
-            qualification.neighbourhoods.label("x_q_neighbourhoods"),
-            qualification.priority_area.label("x_q_priority_area"),
-            qualification.legal_form.label("x_q_legal_form"),
-            qualification.support_kinds.label("x_q_support_kinds"),
-            qualification.summary.label("x_q_summary"),
-            qualification.opinion.label("x_q_opinion"), themes.label("x_q_themes"))
-    if "deadlines" in wanted:
-        no_call, no_answer = dashboard.overdue_condition(utcnow())
-        statement = statement.add_columns(case((no_call, 1), else_=0).label("x_late_call"),
-                                          case((no_answer, 1), else_=0).label("x_late_answer"))
-    if "call" in wanted:
-        statement = statement.add_columns(dashboard.call_title().label("x_call"))
-    for row in db.session.execute(statement.execution_options(yield_per=BATCH)):
-        dossier = _Row(row)
-        yield [reader(dossier) for reader in readers]
+    server-side cursor, so that memory stays flat whatever the number of dossiers. Each row
+    is a tuple of plain values (no ORM object, no type conversion), one per column, each
+    turned into its cell by its column's function: CSV cells for the CSV."""
+    export = _Export(fmt)
+    selected, cells = zip(*(SOURCES[key](export) for key in columns), strict=True)
+    statement = export.joined(query.with_only_columns(
+        *[expression.label(f"c{n}") for n, expression in enumerate(selected)],
+        maintain_column_froms=True))
+    # Core, not the ORM session's execute: the rows come as the driver reads them.
+    result = db.session.connection().execute(statement.execution_options(yield_per=BATCH))
+    for rows in result.partitions():
+        for row in rows:
+            yield [cell(value) for cell, value in zip(cells, row, strict=True)]
 
 
 def headers(columns: list[str]) -> list[str]:
     return [str(COLUMNS[c][0]) for c in columns]
 
 
-def table(query, columns: list[str]) -> tuple[list[str], Iterator[list[Cell]]]:
-    """The headers and the rows of the export, for ``core.tables.send_table``."""
-    return headers(columns), _rows(query, columns)
+def table(query, columns: list[str], fmt: str) -> tuple[list[str], Iterator[list]]:
+    """The headers and the rows of the export, for ``core.tables.send_table`` (the CSV's rows
+    are ready: ``csv_ready``)."""
+    return headers(columns), _rows(query, columns, fmt)

@@ -338,15 +338,15 @@ def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
 def load_dossier_page(dossier: Dossier) -> Dossier:
     """What the animators' dossier page shows, loaded in a few queries whatever its length:
     the holder's side (``submissions.services.load_page``) plus calls, notes, labels and the
-    qualification, each with its people."""
-    from sqlalchemy.orm import selectinload
+    qualification, each with its people joined (the same statements for every dossier)."""
+    from sqlalchemy.orm import joinedload, selectinload
 
     from murporteur.submissions.services import load_page
 
     return load_page(
-        dossier, selectinload(Dossier.holder), selectinload(Dossier.assigned_to),
-        selectinload(Dossier.calls).selectinload(PhoneCall.animator),
-        selectinload(Dossier.private_notes).selectinload(PrivateNote.author),
+        dossier, joinedload(Dossier.holder), joinedload(Dossier.assigned_to),
+        selectinload(Dossier.calls).joinedload(PhoneCall.animator),
+        selectinload(Dossier.private_notes).joinedload(PrivateNote.author),
         selectinload(Dossier.labels),
-        selectinload(Dossier.qualification).selectinload(Qualification.theme_rows),
-        selectinload(Dossier.qualification).selectinload(Qualification.updated_by))
+        selectinload(Dossier.qualification).joinedload(Qualification.theme_rows),
+        selectinload(Dossier.qualification).joinedload(Qualification.updated_by))

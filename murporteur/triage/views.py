@@ -179,9 +179,9 @@ def _export(query, fmt: str):
         or columns.chosen(current_user, None)
     # The audit entry is committed at the end of the request, before the file streams.
     exports.record_export(current_user, fmt, written, request.args.to_dict(flat=False))
-    headers, rows = exports.table(query, written)
+    headers, rows = exports.table(query, written, fmt)
     return send_table(fmt, f"dossiers-{paris_today().isoformat()}.{fmt}", _("Dossiers"),
-                      headers, rows)
+                      headers, rows, csv_ready=True)
 
 
 @bp.route("/etiquettes", methods=["GET", "POST"])

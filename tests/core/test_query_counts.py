@@ -131,6 +131,80 @@ def test_staff_dossier_page_queries_do_not_grow_with_its_history(app, staff):
     assert queries(client, url) == small
 
 
+def test_a_dossier_page_runs_as_many_queries_for_a_bare_dossier_as_for_a_full_one(app, staff):
+    """Who wrote, called, noted, qualified or is assigned is read with what they did (joined),
+    not after it: an empty thread, no call, no note and no qualification spare no statement,
+    and neither does an author the page knew already (the reader themself)."""
+    animator, label = staff
+    holder = HolderFactory(password_hash=animator.password_hash)
+    bare = submitted_dossier(holder=holder, support_kinds=["introductions"])
+    full = _dossier_with_everything(animator, label, 0)
+    full.holder, full.support_kinds = holder, ["introductions"]
+    _add_to_dossier(full, animator, label, N)
+    db.session.add(Message(dossier=full, author=animator, body="Un document ?"))
+    db.session.flush()
+    staff_client, holder_client = app.test_client(), app.test_client()
+    login(staff_client, animator)
+    login(holder_client, holder)
+    assert queries(staff_client, f"/instruction/dossiers/{bare.number}") \
+        == queries(staff_client, f"/instruction/dossiers/{full.number}")
+    assert queries(holder_client, f"/mes-dossiers/{bare.public_id}") \
+        == queries(holder_client, f"/mes-dossiers/{full.public_id}")
+
+
+def _retained():
+    dossier = DraftFactory(state="retained")
+    dossier.number = f"MP-2026-{9000 + dossier.id}"
+    return dossier
+
+
+def _units_in(town: str, n: int):
+    """``n`` available units in ``town``, each of another landlord (named beside a match)."""
+    from murporteur.premises import services as premises
+    from tests.premises.conftest import unit_values
+
+    return [premises.save_unit(None, MemberFactory(), None, **unit_values(town=town))
+            for _ in range(n)]
+
+
+@pytest.mark.parametrize("url", ["/instruction/dossiers/{number}",
+                                 "/comite/seances/{session}/points/{item}"])
+def test_a_dossier_page_runs_as_many_queries_whether_it_seeks_premises_or_not(app, staff,
+                                                                                  url):
+    """Its compatible units (the wish said with the idea, the landlords named) are read in
+    the same statements whether the dossier seeks none, seeks some that nothing fits, or has
+    matches of several landlords: the benchmark's busiest dossier at 100,000 did, the one
+    at 1,000 did not."""
+    from murporteur.premises.models import PremisesWish
+
+    animator, label = staff
+    _units_in("Lyon", 3)
+    member = MemberFactory()
+    session = committee.create_session(animator, starts_at=utcnow() + timedelta(days=10),
+                                       place="Lyon", organisations=[member.organisation])
+    session.positions_open_early = True
+    dossiers = []
+    for k, (kinds, town) in enumerate([(["introductions"], "Lyon"), (["premises"], "Brest"),
+                                       (["premises"], "Lyon"), (["introductions"], "Lyon")]):
+        dossier = _dossier_with_everything(animator, label, k)
+        dossier.support_kinds, dossier.town = kinds, town
+        dossiers.append(dossier)
+    # The last one seeks no premises by its answers, but said a wish with its idea.
+    db.session.add(PremisesWish(dossier_id=dossiers[-1].id, towns="Lyon", surface_min=50))
+    items = []
+    # Each between two others: the page names the items before and after it.
+    for dossier in [_retained(), *dossiers, _retained()]:
+        dossier.state = "retained"
+        items.append(committee.add_item(session, dossier, animator))
+    items = items[1:-1]
+    db.session.flush()
+    client = app.test_client()
+    login(client, member if url.startswith("/comite") else animator)
+    counts = [queries(client, url.format(number=d.number, session=session.id, item=i.id))
+              for d, i in zip(dossiers, items, strict=True)]
+    assert counts == [counts[0]] * len(dossiers)
+
+
 def test_holder_dossier_page_queries_do_not_grow_with_its_thread(app, staff):
     animator, label = staff
     holder = HolderFactory(password_hash=animator.password_hash)

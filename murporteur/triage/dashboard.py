@@ -16,8 +16,10 @@ from typing import Any
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    ARRAY,
     ColumnClause,
     ColumnElement,
+    String,
     and_,
     case,
     exists,
@@ -44,7 +46,7 @@ from murporteur.submissions.choices import PriorityArea, Stage
 from murporteur.submissions.models import Document, Dossier
 from murporteur.submissions.tallies import tallies
 from murporteur.submissions.workflow import FINISHED, IN_TRIAGE, STATES, DossierState
-from murporteur.triage.models import Qualification, QualificationTheme, dossier_label
+from murporteur.triage.models import Qualification, dossier_label
 
 _hooks = Namespace()
 
@@ -314,23 +316,31 @@ def _search_condition(q: str):
     return and_(*[haystack.contains(word) for word in words]) if words else literal(True)
 
 
+def _themes_condition(themes: list[str]):
+    """The dossiers qualified with one of ``themes`` (``Dossier.qualified_themes``): its GIN
+    index on PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return Dossier.qualified_themes.op("&&")(literal(themes, ARRAY(String(32))))
+    kept = func.json_each(Dossier.qualified_themes).table_valued("value")
+    return exists(select(kept.c.value).where(kept.c.value.in_(themes)))
+
+
 def filter_conditions(f: Filters) -> list:
     """Every condition of ``f`` except the tab (which the counts vary)."""
     conditions = [Dossier.state != DossierState.DRAFT]
-    stage = func.coalesce(Qualification.stage, Dossier.stage)
-    area = func.coalesce(Qualification.priority_area, Dossier.priority_area)
+    # The stage, priority area and themes the qualification gave, else the holder's answers:
+    # kept on the dossier, with their indexes (``triage.models.keep_filtered_answers``).
     if f.q:
         conditions.append(_search_condition(f.q))
     if f.states:
         conditions.append(Dossier.state.in_(f.states))
     if f.themes:
-        conditions.append(exists().where(QualificationTheme.qualification_id == Qualification.id,
-                                         QualificationTheme.theme.in_(f.themes)))
+        conditions.append(_themes_condition(f.themes))
     if f.stages:
-        conditions.append(stage.in_(f.stages))
+        conditions.append(Dossier.effective_stage.in_(f.stages))
     if f.priority_area:
-        conditions.append(area == f.priority_area)
-    if f.neighbourhood:
+        conditions.append(Dossier.effective_priority_area == f.priority_area)
+    if f.neighbourhood:  # read through the qualification (``dossier_query`` joins it)
         text = func.lower(func.coalesce(Qualification.neighbourhoods, Dossier.neighbourhoods))
         conditions.append(text.contains(f.neighbourhood.lower()))
     if f.assigned == "none":
@@ -355,8 +365,11 @@ def filter_conditions(f: Filters) -> list:
 
 
 def dossier_query(f: Filters, user: User, *, with_tab: bool = True):
-    """SELECT Dossier for the filters (outer-joined to its qualification), unordered."""
-    query = select(Dossier).outerjoin(Qualification, Qualification.dossier_id == Dossier.id)
+    """SELECT Dossier for the filters (outer-joined to its qualification when the
+    neighbourhood filter reads it), unordered."""
+    query = select(Dossier)
+    if f.neighbourhood:
+        query = query.outerjoin(Qualification, Qualification.dossier_id == Dossier.id)
     conditions = filter_conditions(f)
     if with_tab:
         conditions.append(tab_condition(f.tab, user))

@@ -33,6 +33,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -447,15 +448,18 @@ def decode_cursor(cursor: str, f: Filters) -> tuple[Any, int] | None:
 
 def _keyset(column, value, ident: int, *, forward: bool, ascending: bool):
     """The rows after (``forward``) or before the position (value, ident) in the order
-    ``column`` asc/desc NULLS LAST, id asc/desc."""
-    tie = (Dossier.id > ident) if ascending == forward else (Dossier.id < ident)
+    ``column`` asc/desc NULLS LAST, id asc/desc; from a position with a value, only the rows
+    with one (those without come last: ``dashboard_page`` reads them when a page reaches
+    them). Those are one row comparison, (column, id) beyond (value, ident): the index of the
+    order (``ix_dossier_submitted_keyset``) reads from the position on, however deep."""
+    greater = ascending == forward
     if value is None:  # among the last rows, those without a value
+        tie = (Dossier.id > ident) if greater else (Dossier.id < ident)
         return and_(column.is_(None), tie) if forward \
             else or_(column.is_not(None), and_(column.is_(None), tie))
-    beyond = (column > value) if ascending == forward else (column < value)
-    if forward:
-        return or_(beyond, and_(column == value, tie), column.is_(None))
-    return or_(beyond, and_(column == value, tie))
+    position = tuple_(column, Dossier.id)
+    # A tuple of values: SQLAlchemy binds each as its column's type (a UTC timestamp…).
+    return position > (value, ident) if greater else position < (value, ident)
 
 
 def kept_tab_counts(user: User) -> dict[str, int]:
@@ -529,13 +533,19 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                                reverse=bool(cursor and f.before))
     query = query.options(*options)
     if cursor is not None:
-        query = query.where(_keyset(column, *cursor, forward=bool(f.after),
-                                    ascending=f.direction == "asc")).limit(PAGE_SIZE)
+        value, ident = cursor
+        rows = list(db.session.execute(query.where(_keyset(
+            column, value, ident, forward=bool(f.after), ascending=f.direction == "asc"))
+            .limit(PAGE_SIZE)).all())
+        if f.after and value is not None and len(rows) < PAGE_SIZE:
+            # The page reaches the rows without a value, last in the order.
+            rows += db.session.execute(query.where(column.is_(None))
+                                       .limit(PAGE_SIZE - len(rows))).all()
+        if f.before:
+            rows.reverse()
     else:
-        query = query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)
-    rows = list(db.session.execute(query).all())
-    if cursor is not None and f.before:
-        rows.reverse()
+        rows = list(db.session.execute(
+            query.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)).all())
     today = now.astimezone(PARIS).date()
     return [Row(d, count, (today - d.submitted_at.astimezone(PARIS).date()).days,
                 bool(late_call), bool(late_answer), dict(zip(extras, more, strict=True)))

@@ -35,6 +35,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from murporteur.accounts.models import User
@@ -485,7 +486,23 @@ def tab_counts(f: Filters, user: User) -> dict[str, int]:
     filters, else one query (through the indexes of the filters and of the search)."""
     if not f.q and not f.active_count:
         return kept_tab_counts(user)
+    _costed_in_memory()
     return counted_tab_counts(f, user)
+
+
+def _costed_in_memory() -> None:
+    """The filtered reads of this transaction planned for data in memory (PostgreSQL).
+
+    At the default cost of a random page (4: a spinning disk), the planner prefers walking
+    the whole period of a date filter through its index, the dossiers being stored in the
+    order they were sent, to combining the indexes of the filters (a bitmap AND) and reading
+    only the matches: at 100,000 dossiers, 40,000 rows read (50 ms) against 1,526 (12 ms) for
+    a theme, a stage and a year. The dossiers and their indexes are in memory, where a page
+    read at random costs about what a page read in order does (PostgreSQL's documentation
+    suggests 1.1). SET LOCAL: until the end of the transaction, the request's.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sql_text("SET LOCAL random_page_cost = 1.1"))
 
 
 def counted_tab_counts(f: Filters, user: User) -> dict[str, int]:
@@ -523,6 +540,8 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
     query = dossier_query(f, user)
+    if f.q or f.active_count:
+        _costed_in_memory()
     if counts is not None:
         total = counts[f.tab]
     else:

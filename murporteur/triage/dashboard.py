@@ -447,18 +447,18 @@ def decode_cursor(cursor: str, f: Filters) -> tuple[Any, int] | None:
         return None
 
 
-def _keyset(column, value, ident: int, *, forward: bool, ascending: bool):
+def _keyset(column, value, ident: int, *, forward: bool, ascending: bool, ids=Dossier.id):
     """The rows after (``forward``) or before the position (value, ident) in the order
-    ``column`` asc/desc NULLS LAST, id asc/desc; from a position with a value, only the rows
-    with one (those without come last: ``dashboard_page`` reads them when a page reaches
+    ``column`` asc/desc NULLS LAST, ``ids`` asc/desc; from a position with a value, only the
+    rows with one (those without come last: ``dashboard_page`` reads them when a page reaches
     them). Those are one row comparison, (column, id) beyond (value, ident): the index of the
     order (``ix_dossier_submitted_keyset``) reads from the position on, however deep."""
     greater = ascending == forward
     if value is None:  # among the last rows, those without a value
-        tie = (Dossier.id > ident) if greater else (Dossier.id < ident)
+        tie = (ids > ident) if greater else (ids < ident)
         return and_(column.is_(None), tie) if forward \
             else or_(column.is_not(None), and_(column.is_(None), tie))
-    position = tuple_(column, Dossier.id)
+    position = tuple_(column, ids)
     # A tuple of values: SQLAlchemy binds each as its column's type (a UTC timestamp…).
     return position > (value, ident) if greater else position < (value, ident)
 
@@ -515,6 +515,63 @@ def counted_tab_counts(f: Filters, user: User) -> dict[str, int]:
     return dict(zip(TABS, result, strict=True))
 
 
+def counted_with_page(f: Filters, user: User) -> tuple[dict[str, int], list[int]]:
+    """How many dossiers each tab holds under the filters and the ids of the page's
+    dossiers, from one reading of the dossiers that match.
+
+    The matches (id, state, assignee, sort key) are read once, through the indexes of the
+    filters and of the search, into a materialized CTE; the tabs' counts and the page (its
+    offset, or its cursor) are taken from it. Counting, then reading the page in a second
+    statement, read every match twice; the page's statement sorted whole rows.
+    """
+    cursor = decode_cursor(f.after or f.before, f) if (f.after or f.before) else None
+    keyed, column = ordered_on(dossier_query(f, user, with_tab=False), f)
+    hits = keyed.order_by(None).with_only_columns(
+        Dossier.id, Dossier.state, Dossier.assigned_to_id, column.label("sort_key")) \
+        .cte("hits").prefix_with("MATERIALIZED", dialect="postgresql")
+    ascending = (f.direction == "asc") != bool(cursor and f.before)
+    order = hits.c.sort_key.asc() if ascending else hits.c.sort_key.desc()
+    page = select(hits.c.id).where(tab_condition(f.tab, user, hits.c)).order_by(
+        order.nulls_first() if cursor and f.before else order.nulls_last(),
+        hits.c.id.asc() if ascending else hits.c.id.desc())
+    if cursor is not None:
+        value, ident = cursor
+        forward = bool(f.after)
+        position = _keyset(hits.c.sort_key, value, ident, forward=forward,
+                           ascending=f.direction == "asc", ids=hits.c.id)
+        if forward and value is not None:  # the rows without a value come last
+            position = or_(position, hits.c.sort_key.is_(None))
+        page = page.where(position).limit(PAGE_SIZE)
+    else:
+        page = page.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)
+    listed = page.subquery()
+    ids = select(func.aggregate_strings(cast(listed.c.id, String), ",")).scalar_subquery()
+    counts = [func.coalesce(func.sum(case((tab_condition(tab, user, hits.c), 1), else_=0)), 0)
+              for tab in TABS]
+    *numbers, joined = db.session.execute(select(*counts, ids).select_from(hits)).one()
+    return (dict(zip(TABS, numbers, strict=True)),
+            [int(i) for i in joined.split(",")] if joined else [])
+
+
+def dashboard_view(f: Filters, user: User, now: datetime | None = None, *, options=(),
+                   extras: dict[str, Any] | None = None
+                   ) -> tuple[dict[str, int], list[Row], int]:
+    """The tabs' counts, the page's rows and the number of dossiers in the tab. Without
+    filters, the counts kept by the lifecycle and the page read through the order's index;
+    with filters or a search, the matches read once for the counts and the page's ids
+    (``counted_with_page``), then those rows."""
+    if not f.q and not f.active_count:
+        counts = kept_tab_counts(user)
+        rows, total = dashboard_page(f, user, now, counts=counts, options=options,
+                                     extras=extras)
+        return counts, rows, total
+    _costed_in_memory()
+    counts, ids = counted_with_page(f, user)
+    rows, total = dashboard_page(f, user, now, counts=counts, ids=ids, options=options,
+                                 extras=extras)
+    return counts, rows, total
+
+
 @dataclass
 class Row:
     dossier: Dossier
@@ -527,20 +584,21 @@ class Row:
 
 
 def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
-                   counts: dict[str, int] | None = None, options=(),
-                   extras: dict[str, Any] | None = None) -> tuple[list[Row], int]:
+                   counts: dict[str, int] | None = None, ids: list[int] | None = None,
+                   options=(), extras: dict[str, Any] | None = None) -> tuple[list[Row], int]:
     """The page of rows under ``f`` and the number of dossiers in the tab (read from
     ``counts``, the tabs' counts under the same filters, when given: the filtered count is
-    not computed twice). ``options`` load what the columns shown read, for all the rows at
-    once; ``extras`` (name → expression) are read with each row."""
+    not computed twice). ``ids``: the page's dossiers, already found (``counted_with_page``).
+    ``options`` load what the columns shown read, for all the rows at once; ``extras`` (name
+    → expression) are read with each row."""
     extras = extras or {}
     now = now or utcnow()
     no_call, no_answer = overdue_condition(now)
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
-    query = dossier_query(f, user)
-    if f.q or f.active_count:
+    query = dossier_query(f, user) if ids is None else select(Dossier).where(Dossier.id.in_(ids))
+    if ids is None and (f.q or f.active_count):
         _costed_in_memory()
     if counts is not None:
         total = counts[f.tab]
@@ -551,7 +609,11 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
                                                  *extras.values()), f,
                                reverse=bool(cursor and f.before))
     query = query.options(*options)
-    if cursor is not None:
+    if ids is not None:
+        rows = list(db.session.execute(query).all()) if ids else []
+        if cursor is not None and f.before:
+            rows.reverse()
+    elif cursor is not None:
         value, ident = cursor
         rows = list(db.session.execute(query.where(_keyset(
             column, value, ident, forward=bool(f.after), ascending=f.direction == "asc"))

@@ -189,12 +189,25 @@ def keep_filtered_answers(dossier: Dossier, qualification: Qualification | None)
     area = (q.priority_area if q is not None and q.priority_area is not None
             else dossier.priority_area)
     themes = sorted(q.themes) if q is not None else []
+    state = inspect(dossier)
+    # Only these columns of a saved dossier changing: its last activity stays (a qualification
+    # saved did not touch the dossier before they were kept on it).
+    kept_activity = state.persistent and not any(
+        state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs
+        if column.key not in _FILTERED)
+    changed = False
     if dossier.effective_stage != stage:
-        dossier.effective_stage = stage
+        dossier.effective_stage, changed = stage, True
     if dossier.effective_priority_area != area:
-        dossier.effective_priority_area = area
+        dossier.effective_priority_area, changed = area, True
     if list(dossier.qualified_themes or []) != themes:
-        dossier.qualified_themes = themes
+        dossier.qualified_themes, changed = themes, True
+    if changed and kept_activity:
+        dossier.updated_at = Dossier.updated_at
+
+
+#: The columns ``keep_filtered_answers`` writes.
+_FILTERED = frozenset({"effective_stage", "effective_priority_area", "qualified_themes"})
 
 
 #: The attributes whose change changes what the filters read.

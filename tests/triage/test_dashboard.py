@@ -107,7 +107,10 @@ def test_stage_area_and_themes_filters_read_the_qualification_else_the_holder(
         return _numbers(page, [qualified, holders])
 
     assert found("stage=emergence") == ["Idée qualifiée", "Idée du porteur"]
+    activity = qualified.updated_at
     triage.save_qualification(qualified, {"stage": "mature", "themes": ["food"]}, animator)
+    db.session.refresh(qualified)
+    assert qualified.updated_at == activity  # the dossier's last activity stays
     assert found("stage=emergence") == ["Idée du porteur"]
     assert found("stage=mature") == ["Idée qualifiée"]
     assert found("priority_area=no") == ["Idée qualifiée"]  # the qualification is silent

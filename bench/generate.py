@@ -344,6 +344,12 @@ def generate(url: str, n_dossiers: int, seed: int, log=print) -> dict[str, int]:
                 rng.choice([None, 200000, 500000, 1500000]), "", sub, "2026-11", sub, changed,
                 sub, changed, assigned if state != "submitted" or assigned else None,
                 called, None])
+            # What the dashboard's filters read (``triage.models.keep_filtered_answers``): the
+            # qualification's stage, priority area and themes, else the holder's answers.
+            row, qualified = dossier_rows[-1], quals[-1] if called else None
+            row += [qualified[2] if qualified else row[16],
+                    qualified[4] if qualified else row[15],
+                    sorted(p_themes) if qualified else []]
 
         # The agenda: retained dossiers go to the next session of their region with room.
         by_id = {row[0]: row for row in dossier_rows}
@@ -450,7 +456,8 @@ def generate(url: str, n_dossiers: int, seed: int, log=print) -> dict[str, int]:
             "neighbourhoods", "priority_area", "stage", "support_kinds",
             "financing_amount_cents", "support_details", "consent_at", "consent_version",
             "created_at", "updated_at", "submitted_at", "state_changed_at", "assigned_to_id",
-            "first_call_at", "redirect_structure_id"], dossier_rows)
+            "first_call_at", "redirect_structure_id", "effective_stage",
+            "effective_priority_area", "qualified_themes"], dossier_rows)
         copier.copy("dossier_counter", ["year", "last_value"], counters.items())
         copier.copy("dossier_event", ["id", "dossier_id", "actor_id", "transition",
                                       "from_state", "to_state", "comment", "created_at"],

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from murporteur.accounts.models import User
@@ -57,6 +58,9 @@ class Dossier(Model):
         # that order stops at its 50 rows, and a deep page's cursor seeks into it.
         Index("ix_dossier_submitted_keyset", text("submitted_at DESC NULLS LAST"),
               text("id DESC")).ddl_if(dialect="postgresql"),
+        # The dashboard's theme filter (migration 0028_filter): a GIN index of the themes on
+        # PostgreSQL (on SQLite a plain one, which that filter does not read).
+        Index("ix_dossier_qualified_themes", "qualified_themes", postgresql_using="gin"),
     )
     #: Its states and transitions (submissions/workflow.py), for core.lifecycle.
     lifecycle = LIFECYCLE
@@ -114,6 +118,17 @@ class Dossier(Model):
     # Where a redirected idea was sent (the directory of support structures).
     redirect_structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("support_structure.id"), index=True)
+    # What the dashboard's filters read, kept on the dossier so that its indexes answer a
+    # filtered view (migration 0028_filter): the stage and priority area of the animators'
+    # qualification where they gave them, else the holder's answers; the qualification's
+    # themes (a GIN-indexed array on PostgreSQL, JSON on SQLite). Written at every flush that
+    # changes the answers or the qualification (``triage.models.keep_filtered_answers``).
+    effective_stage: Mapped[Stage | None] = mapped_column(
+        str_enum(Stage, "effective_stage"), index=True)
+    effective_priority_area: Mapped[PriorityArea | None] = mapped_column(
+        str_enum(PriorityArea, "effective_priority_area"), index=True)
+    qualified_themes: Mapped[list[str]] = mapped_column(
+        JSON().with_variant(ARRAY(String(32)), "postgresql"), default=list)
 
     holder: Mapped[User] = relationship(foreign_keys=[holder_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from murporteur.accounts.models import User
 from murporteur.collective.references import current_locale
@@ -165,3 +176,74 @@ class SavedView(Model):
     query: Mapped[str] = mapped_column(String(2000), default="")
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- What the dashboard's filters read, kept on the dossier ----------------------------------
+
+def keep_filtered_answers(dossier: Dossier, qualification: Qualification | None) -> None:
+    """Copy onto ``dossier`` what the dashboard filters on (``Dossier.effective_stage``…): the
+    qualification's stage and priority area where the animators gave them, else the holder's
+    answers, and the qualification's themes."""
+    q = qualification
+    stage = q.stage if q is not None and q.stage is not None else dossier.stage
+    area = (q.priority_area if q is not None and q.priority_area is not None
+            else dossier.priority_area)
+    themes = sorted(q.themes) if q is not None else []
+    state = inspect(dossier)
+    # Only these columns of a saved dossier changing: its last activity stays (a qualification
+    # saved did not touch the dossier before they were kept on it).
+    kept_activity = state.persistent and not any(
+        state.attrs[column.key].history.has_changes() for column in state.mapper.column_attrs
+        if column.key not in _FILTERED)
+    changed = False
+    if dossier.effective_stage != stage:
+        dossier.effective_stage, changed = stage, True
+    if dossier.effective_priority_area != area:
+        dossier.effective_priority_area, changed = area, True
+    if list(dossier.qualified_themes or []) != themes:
+        dossier.qualified_themes, changed = themes, True
+    if changed and kept_activity:
+        dossier.updated_at = Dossier.updated_at
+
+
+#: The columns ``keep_filtered_answers`` writes.
+_FILTERED = frozenset({"effective_stage", "effective_priority_area", "qualified_themes"})
+
+
+#: The attributes whose change changes what the filters read.
+_ANSWERS = ("stage", "priority_area")
+_QUALIFIED = ("stage", "priority_area", "theme_rows", "dossier", "dossier_id")
+
+
+def _changed(instance, names: tuple[str, ...]) -> bool:
+    attrs = inspect(instance).attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
+def _dossier_of(session: Session, qualification: Qualification) -> Dossier | None:
+    if qualification.dossier is not None:
+        return qualification.dossier
+    if qualification.dossier_id is None:
+        return None
+    return session.get(Dossier, qualification.dossier_id)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_filtered_answers(session: Session, _context, _instances) -> None:
+    """In the flush (the transaction) that changes a dossier's answers or its qualification,
+    whoever writes them (``save_qualification``, the holder's form, a fixture): the same on
+    both engines. On the class, as ``core.aftercommit``: the tests bind their own sessions."""
+    for instance in [*session.new, *session.dirty]:
+        if isinstance(instance, Qualification) and (
+                instance in session.new or _changed(instance, _QUALIFIED)):
+            dossier = _dossier_of(session, instance)
+            if dossier is not None:
+                keep_filtered_answers(dossier, instance)
+        elif isinstance(instance, Dossier) and (
+                instance in session.new or _changed(instance, _ANSWERS)):
+            keep_filtered_answers(instance, instance.qualification)
+    for instance in session.deleted:
+        if isinstance(instance, Qualification):
+            dossier = _dossier_of(session, instance)
+            if dossier is not None and dossier not in session.deleted:
+                keep_filtered_answers(dossier, None)

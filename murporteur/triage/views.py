@@ -45,10 +45,9 @@ def inbox():
     view_columns: dict[str, Any] = (
         {"column": shown} if columns.asked(request.args.getlist("column")) else {})
     offered = columns.offered()
-    counts = dashboard.tab_counts(filters, current_user)
-    rows, total = dashboard.dashboard_page(filters, current_user, counts=counts,
-                                           options=columns.loads(shown),
-                                           extras=columns.extras(shown))
+    counts, rows, total = dashboard.dashboard_view(filters, current_user,
+                                                   options=columns.loads(shown),
+                                                   extras=columns.extras(shown))
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
     # The next and previous pages are read from the rows' position (keyset): as fast deep in
     # the list as at its start. The first page needs none.

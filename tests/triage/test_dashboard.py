@@ -97,6 +97,34 @@ def test_filter_by_theme_assigned_label_priority_area_and_dates(animator_client,
         assert _numbers(page, [old, new]) == list(expected), query
 
 
+def test_stage_area_and_themes_filters_read_the_qualification_else_the_holder(
+        animator_client, animator):
+    qualified = _submit("Idée qualifiée", stage="emergence", priority_area="no")
+    holders = _submit("Idée du porteur", stage="emergence", priority_area="yes")
+
+    def found(query):
+        page = text(animator_client.get(f"/instruction/?tab=all&{query}"))
+        return _numbers(page, [qualified, holders])
+
+    assert found("stage=emergence") == ["Idée qualifiée", "Idée du porteur"]
+    activity = qualified.updated_at
+    triage.save_qualification(qualified, {"stage": "mature", "themes": ["food"]}, animator)
+    db.session.refresh(qualified)
+    assert qualified.updated_at == activity  # the dossier's last activity stays
+    assert found("stage=emergence") == ["Idée du porteur"]
+    assert found("stage=mature") == ["Idée qualifiée"]
+    assert found("priority_area=no") == ["Idée qualifiée"]  # the qualification is silent
+    assert found("theme=food") == ["Idée qualifiée"]
+    # Qualified again: the filters and the tab counts follow at once.
+    triage.save_qualification(qualified, {"priority_area": "yes", "themes": ["culture"]},
+                              animator)
+    assert found("priority_area=yes") == ["Idée qualifiée", "Idée du porteur"]
+    assert found("priority_area=no") == []
+    assert found("theme=food") == []
+    assert found("theme=food&theme=culture") == ["Idée qualifiée"]
+    assert "Tous (1)" in text(animator_client.get("/instruction/?tab=all&theme=culture"))
+
+
 def test_a_bad_date_is_explained_and_ignored(animator_client):
     _submit("Idée")
     response = animator_client.get("/instruction/?tab=all&submitted_from=31/02/2026")

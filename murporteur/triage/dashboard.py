@@ -408,10 +408,11 @@ def ordered_on(query, f: Filters, *, reverse: bool = False):
         column = SORTS[f.sort]
     key: Any = column
     if _full_text(f):
-        # A full-text search's matches are read from its GIN index, then sorted. Walking the
-        # index of the order instead (as the planner would, for a frequent word) computes the
-        # document of each dossier it passes, at a cost the planner does not see: the sort
-        # key wrapped in COALESCE is one no index offers.
+        # A full-text search's matches are read from its GIN index, then sorted (its export,
+        # a page read without ``counted_with_page``). Walking the index of the order instead
+        # (as the planner would, for a frequent word) computes the document of each dossier
+        # it passes, at a cost the planner does not see: the sort key wrapped in COALESCE is
+        # one no index offers.
         key = func.coalesce(column)
     ascending = (f.direction == "asc") != reverse
     order = key.asc() if ascending else key.desc()
@@ -607,11 +608,13 @@ def dashboard_page(f: Filters, user: User, now: datetime | None = None, *,
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
-    query = dossier_query(f, user) if ids is None else select(Dossier).where(Dossier.id.in_(ids))
+    query = dossier_query(f, user)
     if counts is not None:
         total = counts[f.tab]
     else:
         total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if ids is not None:
+        query = select(Dossier).where(Dossier.id.in_(ids))
     cursor = decode_cursor(f.after or f.before, f) if (f.after or f.before) else None
     query, column = ordered_on(query.add_columns(documents, no_call, no_answer,
                                                  *extras.values()), f,

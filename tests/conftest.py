@@ -7,6 +7,7 @@ and the summary of every run say which.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -131,6 +132,22 @@ def database_url(tmp_path_factory):
         drop_database(name)
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@contextlib.contextmanager
+def database_of_its_own(tmp: Path, name: str):
+    """An app on a database of its own — a PostgreSQL database ``name`` when the run uses
+    PostgreSQL, else a SQLite file — disposed of and dropped afterwards: for the tests that
+    migrate up and down."""
+    url = create_database(name) if BACKENDS.postgres else f"sqlite:///{tmp / f'{name}.db'}"
+    app = make_app(url, tmp)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if BACKENDS.postgres:
+            drop_database(name)
 
 
 def make_app(database_url: str, tmp: Path, **overrides):

@@ -12,7 +12,7 @@ from murporteur.accounts.models import Organisation, OrganisationKind, Role, Use
 from murporteur.conventions.models import Convention, ConventionKind
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier, Message
-from tests.conftest import BACKENDS, create_database, drop_database, make_app
+from tests.conftest import database_of_its_own
 
 BEFORE = "0011_life_state_checks"
 
@@ -63,32 +63,21 @@ def _fill():
 
 
 def test_existing_documents_are_classified(tmp_path):
-    if BACKENDS.postgres:
-        name = "murporteur_documents_migration"
-        url = create_database(name)
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = make_app(url, tmp_path)
-    try:
-        with app.app_context():
-            upgrade()
-            ids = _fill()
-            db.session.remove()
-            downgrade(revision=BEFORE)  # as the rows were: no kind, no owner
-            upgrade()
-            found = {row.original_name: (row.kind, row.convention_id, row.organisation_id)
-                     for row in db.session.execute(text(
-                         "SELECT original_name, kind, convention_id, organisation_id "
-                         "FROM document"))}
-            if db.engine.dialect.name == "sqlite":  # switched off for the rebuild only
-                assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
-                assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
-            db.session.remove()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if BACKENDS.postgres:
-            drop_database(name)
+    with database_of_its_own(tmp_path, "murporteur_documents_migration") as app, \
+            app.app_context():
+        upgrade()
+        ids = _fill()
+        db.session.remove()
+        downgrade(revision=BEFORE)  # as the rows were: no kind, no owner
+        upgrade()
+        found = {row.original_name: (row.kind, row.convention_id, row.organisation_id)
+                 for row in db.session.execute(text(
+                     "SELECT original_name, kind, convention_id, organisation_id "
+                     "FROM document"))}
+        if db.engine.dialect.name == "sqlite":  # switched off for the rebuild only
+            assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
+        db.session.remove()
     convention = ("convention", ids["lyon"], ids["lyon_org"])
     assert found == {
         "budget": ("holder", None, None),

@@ -13,7 +13,7 @@ from murporteur.accounts.models import Role, User
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.triage.models import Qualification
-from tests.conftest import BACKENDS, create_database, drop_database, make_app
+from tests.conftest import database_of_its_own
 
 BEFORE = "0027_perf"
 
@@ -35,36 +35,25 @@ def _fill() -> None:
 
 
 def test_existing_dossiers_get_what_the_filters_read(tmp_path):
-    if BACKENDS.postgres:
-        name = "murporteur_filters_migration"
-        url = create_database(name)
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.db'}"
-    app = make_app(url, tmp_path)
-    try:
-        with app.app_context():
-            upgrade()
-            _fill()
-            db.session.remove()
-            downgrade(revision=BEFORE)  # as the rows were: the answers in their own tables
-            upgrade()
-            found = {row.title: (row.effective_stage, row.effective_priority_area,
-                                 row.qualified_themes if isinstance(row.qualified_themes, list)
-                                 else json.loads(row.qualified_themes))
-                     for row in db.session.execute(text(
-                         "SELECT title, effective_stage, effective_priority_area, "
-                         "qualified_themes FROM dossier"))}
-            if db.engine.dialect.name == "sqlite":  # the tab counts' triggers are still there
-                triggers = db.session.execute(text(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'dossier'")).scalars().all()
-                assert "dossier_tally_update" in triggers
-            db.session.remove()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if BACKENDS.postgres:
-            drop_database(name)
+    with database_of_its_own(tmp_path, "murporteur_filters_migration") as app, \
+            app.app_context():
+        upgrade()
+        _fill()
+        db.session.remove()
+        downgrade(revision=BEFORE)  # as the rows were: the answers in their own tables
+        upgrade()
+        found = {row.title: (row.effective_stage, row.effective_priority_area,
+                             row.qualified_themes if isinstance(row.qualified_themes, list)
+                             else json.loads(row.qualified_themes))
+                 for row in db.session.execute(text(
+                     "SELECT title, effective_stage, effective_priority_area, "
+                     "qualified_themes FROM dossier"))}
+        if db.engine.dialect.name == "sqlite":  # the tab counts' triggers are still there
+            triggers = db.session.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'dossier'")).scalars().all()
+            assert "dossier_tally_update" in triggers
+        db.session.remove()
     assert found == {
         "Qualifiée": ("consolidation", "yes", ["food", "reuse"]),
         "En partie": ("mature", "yes", ["culture"]),

@@ -2,13 +2,13 @@
 
 from typing import TYPE_CHECKING
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from murporteur.core.db import Base
+from murporteur.core.i18n import Babel
 
 db = SQLAlchemy(model_class=Base)
 # The models' base class. A type checker cannot subclass an instance's attribute (`db.Model`),

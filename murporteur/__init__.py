@@ -101,6 +101,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
     from murporteur.conventions import models as _conventions  # noqa: F401
     from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
+    from murporteur.conventions import signing_models as _convention_signing  # noqa: F401
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.jobs import models as _jobs  # noqa: F401

@@ -109,7 +109,8 @@ def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app
 
 def test_the_demo_has_conventions_signed_in_the_app_at_every_stage(app):
     from murporteur.conventions import seal
-    from murporteur.conventions.models import Convention, ConventionDocument
+    from murporteur.conventions.models import Convention
+    from murporteur.conventions.signing_models import ConventionDocument
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     documents = db.session.scalars(select(ConventionDocument)).all()

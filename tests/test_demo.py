@@ -92,9 +92,10 @@ def test_the_demo_has_signed_conventions_with_payments(app):
 
 
 def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app):
+    from murporteur.meetings.follow_ups import qualified_exchanges
     from murporteur.meetings.models import FlashEvent
     from murporteur.meetings.scheduler import Meeting, violations
-    from murporteur.meetings.services import instance_of, qualified_exchanges
+    from murporteur.meetings.services import instance_of
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     past, upcoming = db.session.scalars(select(FlashEvent).order_by(FlashEvent.starts_at)).all()

@@ -31,7 +31,15 @@ from murporteur.core.tables import send_table
 from murporteur.core.templating import paris_datetime
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.meetings import calendar, jobs, notifications, services, suggestions
+from murporteur.meetings import (
+    calendar,
+    follow_ups,
+    jobs,
+    notifications,
+    services,
+    suggestions,
+    wishes,
+)
 from murporteur.meetings.forms import (
     OUTCOME_LABELS,
     AddHolderForm,
@@ -136,7 +144,7 @@ def _render_event(event: FlashEvent, status: int = 200, **forms):
         holders=services.active(event, Side.HOLDER),
         representatives=services.active(event, Side.ORGANISATION),
         grid=services.grid(event), summary=services.wish_summary(event),
-        exchanges=services.qualified_exchanges(event), slot_label=services.slot_label,
+        exchanges=follow_ups.qualified_exchanges(event), slot_label=services.slot_label,
         outcome_labels=OUTCOME_LABELS, open_states=OPEN_STATES,
         page_errors=forms.get("page_errors", [])), status
 
@@ -345,11 +353,11 @@ def _render_participant(participant: Participant, form: ParticipantForm | None =
     form.available.choices = [(s, services.slot_label(event, s)) for s in event.meeting_slots]
     if chosen is None:
         chosen = [w.target_id for w in participant.wishes] or [
-            p.id for p in suggestions.suggested_wishes(participant)][:services.MAX_WISHES]
+            p.id for p in suggestions.suggested_wishes(participant)][:wishes.MAX_WISHES]
     return render_template(
         "meetings/participant.html", participant=participant, event=event, form=form,
-        candidates=services.candidates(participant), chosen=chosen,
-        max_wishes=services.MAX_WISHES, agenda=services.agenda(participant),
+        candidates=wishes.candidates(participant), chosen=chosen,
+        max_wishes=wishes.MAX_WISHES, agenda=services.agenda(participant),
         open=event.state in OPEN_STATES, wish_errors=wish_errors or [],
         follow_ups={f.meeting_id: f for m in services.agenda(participant)
                     for f in m.follow_ups if f.participant_id == participant.id},
@@ -374,8 +382,8 @@ def participant_home(token: str):
     if not form.validate_on_submit():
         return _render_participant(participant, form, 422, chosen=chosen)
     try:
-        services.set_availability(participant, list(form.available.data or []))
-        services.set_wishes(participant, chosen)
+        wishes.set_availability(participant, list(form.available.data or []))
+        wishes.set_wishes(participant, chosen)
     except DomainError as exc:
         db.session.rollback()
         participant = _by_token(token)
@@ -408,7 +416,7 @@ def record_follow_up(token: str, meeting_id: int):
         return _render_participant(participant, status=422, follow_up_errors={
             meeting.id: [e for errors in form.errors.values() for e in errors]})
     try:
-        services.record_follow_up(participant, meeting, Outcome(form.outcome.data),
+        follow_ups.record_follow_up(participant, meeting, Outcome(form.outcome.data),
                                   form.note.data or "")
     except DomainError as exc:
         db.session.rollback()

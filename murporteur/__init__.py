@@ -156,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.conventions.signing_views import bp as signing_bp
     from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
+    from murporteur.meetings import participant_views as _meetings_participant_pages  # noqa: F401
     from murporteur.meetings.views import bp as meetings_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.privacy.views import bp as privacy_bp

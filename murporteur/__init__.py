@@ -101,6 +101,7 @@ def register_extensions(app: Flask) -> None:
     from murporteur.committee import tasks as _committee_tasks  # noqa: F401
     from murporteur.conventions import models as _conventions  # noqa: F401
     from murporteur.conventions import notifications as _convention_notifications  # noqa: F401
+    from murporteur.conventions import signing_models as _convention_signing  # noqa: F401
     from murporteur.conventions import tasks as _convention_tasks  # noqa: F401
     from murporteur.directory import models as _directory  # noqa: F401
     from murporteur.jobs import models as _jobs  # noqa: F401
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from murporteur.conventions.signing_views import bp as signing_bp
     from murporteur.conventions.views import bp as conventions_bp
     from murporteur.directory.views import bp as directory_bp
+    from murporteur.meetings import participant_views as _meetings_participant_pages  # noqa: F401
     from murporteur.meetings.views import bp as meetings_bp
     from murporteur.notifications.views import bp as notifications_bp
     from murporteur.privacy.views import bp as privacy_bp

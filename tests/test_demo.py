@@ -92,9 +92,10 @@ def test_the_demo_has_signed_conventions_with_payments(app):
 
 
 def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app):
+    from murporteur.meetings.follow_ups import qualified_exchanges
     from murporteur.meetings.models import FlashEvent
     from murporteur.meetings.scheduler import Meeting, violations
-    from murporteur.meetings.services import instance_of, qualified_exchanges
+    from murporteur.meetings.services import instance_of
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     past, upcoming = db.session.scalars(select(FlashEvent).order_by(FlashEvent.starts_at)).all()
@@ -109,7 +110,8 @@ def test_the_demo_has_a_held_flash_event_with_follow_ups_and_an_upcoming_one(app
 
 def test_the_demo_has_conventions_signed_in_the_app_at_every_stage(app):
     from murporteur.conventions import seal
-    from murporteur.conventions.models import Convention, ConventionDocument
+    from murporteur.conventions.models import Convention
+    from murporteur.conventions.signing_models import ConventionDocument
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     documents = db.session.scalars(select(ConventionDocument)).all()

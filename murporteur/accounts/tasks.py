@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from murporteur.accounts import services
+from murporteur.accounts import recovery
 from murporteur.core.aftercommit import commit
 
 
 @shared_task(name="murporteur.accounts.send_login_link", ignore_result=True)
 def send_login_link(email: str, locale: str | None = None) -> bool:
-    sent = services.send_login_link_if_known(email, locale) is not None
+    sent = recovery.send_login_link_if_known(email, locale) is not None
     commit()
     return sent
 
 
 @shared_task(name="murporteur.accounts.send_password_reset", ignore_result=True)
 def send_password_reset(email: str, locale: str | None = None) -> bool:
-    sent = services.send_password_reset_if_known(email, locale) is not None
+    sent = recovery.send_password_reset_if_known(email, locale) is not None
     commit()
     return sent

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from murporteur.accounts import policies as _policies  # noqa: F401  (registers the permissions)
-from murporteur.accounts import second_factor, services, tasks
+from murporteur.accounts import recovery, second_factor, services, tasks
 from murporteur.accounts.forms import (
     ChangePasswordForm,
     FollowLinkForm,
@@ -203,7 +203,7 @@ def follow_link(token: str):
     form = FollowLinkForm()
     access, refused = services.open_link(token)
     if refused is not None:
-        again = services.reopen_link(token, _device_links())
+        again = recovery.reopen_link(token, _device_links())
         if again is not None:  # this device used it: it opens again until it expires
             login_user(again.user)
             return redirect(_link_target(again))
@@ -222,22 +222,22 @@ def follow_link(token: str):
 @link_limit
 def fresh_link(token: str):
     """One click on a spent or expired link: a new one goes to the address on record."""
-    if not FollowLinkForm().validate_on_submit() or services.fresh_link_holder(token) is None:
+    if not FollowLinkForm().validate_on_submit() or recovery.fresh_link_holder(token) is None:
         return redirect(url_for("accounts.request_link"))
-    services.send_fresh_link(token, str(get_locale() or ""))
-    holder = services.fresh_link_holder(token)
+    recovery.send_fresh_link(token, str(get_locale() or ""))
+    holder = recovery.fresh_link_holder(token)
     flash(_("Un nouveau lien vient d'être envoyé à %(email)s. Il est valable %(hours)s "
-            "heures.", email=services.masked_address(holder.mail_address) if holder else "",
+            "heures.", email=recovery.masked_address(holder.mail_address) if holder else "",
             hours=_hours()), "success")
     return redirect(url_for("accounts.follow_link", token=token))
 
 
 def _link_invalid(refused, token: str | None = None):
-    holder = services.fresh_link_holder(token) if token else None
+    holder = recovery.fresh_link_holder(token) if token else None
     return render_template(
         "accounts/link_invalid.html", message=refused.message, form=LinkRequestForm(),
         token=token, fresh_form=FollowLinkForm(),
-        masked=services.masked_address(holder.mail_address) if holder else None)
+        masked=recovery.masked_address(holder.mail_address) if holder else None)
 
 
 def _link_target(access) -> str:
@@ -301,7 +301,7 @@ def reset_password(token: str):
     if not form.validate_on_submit():
         return page()
     on_refusal(form, "password", page)
-    user = services.reset_password(token, text(form.password))
+    user = recovery.reset_password(token, text(form.password))
     # Every other session of this account has ended; this browser starts a new one, after
     # the second factor where there is one.
     flash(_("Votre nouveau mot de passe est enregistré ; vos autres sessions sont fermées."),

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from murporteur.api.openapi import answer, declare
-from murporteur.api.schemas import OrganisationRefSchema, Query, Shape, money
+from murporteur.api.queries import Query
+from murporteur.api.schemas import OrganisationRefSchema, Shape, money
 from murporteur.api.values import Choice, describe
 from murporteur.calls.models import Call, CallKind, Offer, QuestionKind
 from murporteur.calls.workflow import CallState

@@ -1,5 +1,6 @@
-"""The API's shapes, declared once: what each answer shows (and to whom), what each endpoint's
-query accepts. The views dump and load with them; openapi.py describes them from them.
+"""The API's shapes, declared once: what each answer shows (and to whom). The views dump with
+them; openapi.py describes them from them (what each endpoint's query accepts is in
+``queries.py``).
 
 Amounts go out twice: integer cents (what the database keeps) and a decimal string in euros
 (``"8000.00"``) for people reading the JSON. Instants are ISO 8601 in UTC (``…Z``), days are
@@ -20,20 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from marshmallow import RAISE, Schema, ValidationError, fields, missing, pre_dump
+from marshmallow import RAISE, Schema, fields, missing, pre_dump
 from marshmallow.experimental.context import Context
 from marshmallow.validate import OneOf, Range, Regexp
 
 from murporteur.accounts.models import OrganisationKind, Role, User
-from murporteur.api.services import DEFAULT_LIMIT, MAX_LIMIT, InvalidParameter
-from murporteur.api.values import BoundedInteger, Choice, Cursor, Figures, Instant, describe, euros
+from murporteur.api.values import Choice, Figures, Instant, describe, euros
 from murporteur.committee.membership import member_organisation_ids
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, Stance
 from murporteur.committee.positions import positions_visible
 from murporteur.committee.workflow import SESSION_STATES
 from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.workflow import CONVENTION_STATES
-from murporteur.core import params
 from murporteur.premises.models import LeaseType, PremisesUse, Visibility
 from murporteur.premises.workflow import UNIT_STATES
 from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
@@ -385,80 +384,3 @@ class StatsSchema(Shape):
         json_schema={"patternProperties": {
             "_cents$": {"type": "integer"},
             "_euros$": {"type": "string", "pattern": r"^-?\d+\.\d{2}$"}}}))
-
-
-# --- Queries -------------------------------------------------------------------------------
-
-class Query(Schema):
-    """An endpoint's query parameters: any other is refused (a misspelt filter would
-    otherwise list everything). A parameter given is read, even empty (an empty cursor, state
-    or instant is not one); a parameter left out filters nothing."""
-
-    class Meta:
-        unknown = RAISE
-
-
-class NoQuery(Query):
-    pass
-
-
-class PageQuery(Query):
-    limit = BoundedInteger(1, MAX_LIMIT, f"limit must be an integer from 1 to {MAX_LIMIT}",
-                           load_default=DEFAULT_LIMIT, metadata=describe("Rows per page."))
-    after_id = Cursor(data_key="cursor", metadata=describe(
-        "The next_cursor of the previous page (opaque)."))
-
-
-def _state(options) -> Choice:
-    return Choice(options, metadata=describe("Only rows in this state."))
-
-
-def _updated_since() -> Instant:
-    return Instant(metadata=describe(
-        "Only rows changed at or after this instant (ISO 8601 with an offset)."))
-
-
-class DossierQuery(PageQuery):
-    state = _state(DOSSIER_STATES)
-    updated_since = _updated_since()
-
-
-class SessionQuery(PageQuery):
-    state = _state(SESSION_STATES)
-
-
-class ConventionQuery(PageQuery):
-    state = _state(CONVENTION_STATES)
-    updated_since = _updated_since()
-
-
-class PaymentQuery(PageQuery):
-    pass
-
-
-class PremisesQuery(PageQuery):
-    pass
-
-
-class StatsQuery(Query):
-    year = BoundedInteger(params.BUSINESS_FIRST_DAY.year, params.BUSINESS_LAST_DAY.year,
-                          "year must be a year such as 2026",
-                          metadata=describe("Default: the current year."))
-
-
-def load_query(schema: Schema, args) -> dict:
-    """``args`` read by ``schema``; the first parameter refused raises ``InvalidParameter``:
-    an unknown one first (by name), then the declared ones in their order."""
-    try:
-        return schema.load(args.to_dict() if hasattr(args, "to_dict") else args)
-    except ValidationError as exc:
-        errors = exc.normalized_messages()
-    declared = {f.data_key or name: name for name, f in schema.fields.items()}
-    unknown = sorted(set(errors) - set(declared))
-    if unknown:
-        accepted = ", ".join(sorted(declared)) or "no parameter"
-        raise InvalidParameter(unknown[0], f"unknown parameter {unknown[0]!r}; this endpoint "
-                               f"accepts {accepted}") from None
-    parameter = next(key for key in declared if key in errors)
-    raise InvalidParameter(parameter, errors[parameter][0]) from None
-

@@ -1,5 +1,5 @@
 """The read-only API's rules: personal tokens, what each user may list, and pages (limit,
-cursor, filters; the query parameters are read by the schemas of ``api/schemas.py``).
+cursor, filters; the query parameters are read by the schemas of ``api/queries.py``).
 
 The scopes below are the per-object rules of the other domains (``may_view_dossier``,
 ``may_view_session``, ``may_view_convention``) written as queries, so that lists are paginated

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from murporteur.api import calls as calls_api
 from murporteur.api import followup as followup_api
-from murporteur.api import openapi, schemas, services
+from murporteur.api import openapi, queries, schemas, services
 from murporteur.api.openapi import answer, declare, file_answer
 from murporteur.api.schemas import Viewer, dump
 from murporteur.collective import references
@@ -185,7 +185,7 @@ def show_reference_list(list_name: str):
 @bp.get("/dossiers")
 @declare("The dossiers the user may see", answer("A page of dossiers.",
                                                  schemas.DossierListSchema),
-         query=schemas.DossierQuery)
+         query=queries.DossierQuery)
 def list_dossiers(query: dict):
     who = Viewer(g.api_user)
     rows = services.dossiers_query(who.user).options(selectinload(Dossier.holder))
@@ -210,7 +210,7 @@ def show_dossier(number: str):
 
 @bp.get("/sessions")
 @declare("The committee sessions the user may see, with their agenda",
-         answer("A page of sessions.", schemas.SessionListSchema), query=schemas.SessionQuery)
+         answer("A page of sessions.", schemas.SessionListSchema), query=queries.SessionQuery)
 def list_sessions(query: dict):
     items = selectinload(CommitteeSession.items)
     rows = services.sessions_query(g.api_user).options(
@@ -223,7 +223,7 @@ def list_sessions(query: dict):
 @bp.get("/conventions")
 @declare("The conventions the user may see",
          answer("A page of conventions.", schemas.ConventionListSchema),
-         query=schemas.ConventionQuery)
+         query=queries.ConventionQuery)
 def list_conventions(query: dict):
     rows = services.conventions_query(g.api_user).options(
         selectinload(Convention.dossier), selectinload(Convention.organisation),
@@ -234,7 +234,7 @@ def list_conventions(query: dict):
 
 @bp.get("/payments")
 @declare("The payments of the conventions the user may see",
-         answer("A page of payments.", schemas.PaymentListSchema), query=schemas.PaymentQuery)
+         answer("A page of payments.", schemas.PaymentListSchema), query=queries.PaymentQuery)
 def list_payments(query: dict):
     return _page(services.payments_query(g.api_user), Payment, PAYMENT_PAGE, query,
                  Viewer(g.api_user))
@@ -244,7 +244,7 @@ def list_payments(query: dict):
 @declare("The premises catalogue: the public available units without a token; with one, "
          "also every unit of the user's organisation (all units for an animator)",
          answer("A page of units.", schemas.PremisesUnitListSchema),
-         query=schemas.PremisesQuery, token_optional=True)
+         query=queries.PremisesQuery, token_optional=True)
 def list_premises(query: dict):
     rows = services.premises_query(g.api_user).options(
         selectinload(PremisesUnit.organisation))
@@ -272,7 +272,7 @@ def download_document(public_id: str):
 
 @bp.get("/stats")
 @declare("The collective's aggregate figures for a year (public)",
-         answer("The figures.", schemas.StatsSchema), query=schemas.StatsQuery,
+         answer("The figures.", schemas.StatsSchema), query=queries.StatsQuery,
          errors={503: "The figures cannot be computed for now."}, public=True)
 def show_stats(query: dict):
     year = query.get("year", paris_today().year)

@@ -17,9 +17,9 @@ from murporteur import signals
 from murporteur.accounts.models import Organisation, User
 from murporteur.accounts.signatories import may_sign_for
 from murporteur.audit import services as audit
-from murporteur.conventions.models import ConventionDocument, Signature, SignatureDelegation
 from murporteur.conventions.policies import may_delegate_signature, may_withdraw_delegation
 from murporteur.conventions.signatures import require_pending, tell
+from murporteur.conventions.signing_models import ConventionDocument, Signature, SignatureDelegation
 from murporteur.conventions.workflow import SignatureState
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError

@@ -18,7 +18,8 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from murporteur.conventions.labels import KIND_LABELS
-from murporteur.conventions.models import Convention, ConventionDocument
+from murporteur.conventions.models import Convention
+from murporteur.conventions.signing_models import ConventionDocument
 from murporteur.conventions.templates import amount_in_words as in_words
 from murporteur.conventions.templates import render_html, template_for
 from murporteur.core.money import format_cents

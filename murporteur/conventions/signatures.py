@@ -30,8 +30,9 @@ from murporteur.accounts import signatories
 from murporteur.accounts.models import Organisation, User
 from murporteur.audit import services as audit
 from murporteur.conventions import documents, seal, templates
-from murporteur.conventions.models import Convention, ConventionDocument, Signature
+from murporteur.conventions.models import Convention
 from murporteur.conventions.policies import may_manage_convention, may_sign_document
+from murporteur.conventions.signing_models import ConventionDocument, Signature
 from murporteur.conventions.workflow import ConventionState, SignatureState
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError

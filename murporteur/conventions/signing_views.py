@@ -15,13 +15,7 @@ from murporteur.accounts.models import Organisation, Role, User
 from murporteur.accounts.signatories import may_sign_for
 from murporteur.conventions import delegations, documents, seal, signatures, templates, tfpb
 from murporteur.conventions.labels import KIND_LABELS
-from murporteur.conventions.models import (
-    Convention,
-    ConventionDocument,
-    ConventionKind,
-    Signature,
-    TfpbAxis,
-)
+from murporteur.conventions.models import Convention, ConventionKind, TfpbAxis
 from murporteur.conventions.policies import (
     may_delegate_signature,
     may_sign_document,
@@ -37,6 +31,7 @@ from murporteur.conventions.signing_forms import (
     TfpbForm,
     VerifyForm,
 )
+from murporteur.conventions.signing_models import ConventionDocument, Signature
 from murporteur.conventions.views import render_dossier
 from murporteur.conventions.workflow import SIGNATURE_STATES, ConventionState
 from murporteur.core import params

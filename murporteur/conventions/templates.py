@@ -18,8 +18,9 @@ from sqlalchemy import select
 
 from murporteur.accounts.models import User
 from murporteur.audit import services as audit
-from murporteur.conventions.models import ConventionKind, ConventionTemplate
+from murporteur.conventions.models import ConventionKind
 from murporteur.conventions.policies import may_manage_convention
+from murporteur.conventions.signing_models import ConventionTemplate
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.extensions import db
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from murporteur.core.timeutil import PARIS, to_paris
 from murporteur.extensions import db
-from murporteur.meetings import services, suggestions
+from murporteur.meetings import follow_ups, services, suggestions, wishes
 from murporteur.meetings.models import Outcome, Side
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import DossierState
@@ -42,13 +42,13 @@ def _register(event, animator, holders, members, rng: random.Random) -> None:
     representatives = services.active(event, Side.ORGANISATION)
     for participant in services.active(event):
         suggested = [p.id for p in suggestions.suggested_wishes(participant)]
-        others = [p.id for p in services.candidates(participant) if p.id not in suggested]
+        others = [p.id for p in wishes.candidates(participant) if p.id not in suggested]
         rng.shuffle(others)
         wanted = (suggested + others)[:rng.randint(2, 4)]
-        services.set_wishes(participant, wanted)
+        wishes.set_wishes(participant, wanted)
         if participant.side == Side.HOLDER and rng.random() < 0.25:
             slots = event.meeting_slots
-            services.set_availability(participant, slots[: len(slots) // 2 + 1])
+            wishes.set_availability(participant, slots[: len(slots) // 2 + 1])
     assert representatives  # the demo always has members
 
 
@@ -75,7 +75,7 @@ def seed_meetings(animator, members, now: datetime, rng: random.Random) -> None:
             if rng.random() < 0.8:
                 outcome = rng.choice([Outcome.INTERESTED] * 2 + [Outcome.TO_FOLLOW,
                                                                   Outcome.NOT_INTERESTED])
-                services.record_follow_up(participant, meeting, outcome,
+                follow_ups.record_follow_up(participant, meeting, outcome,
                                           rng.choice(NOTES[outcome]))
     upcoming = services.create_event(
         animator, title="Rencontres flash — quartiers prioritaires de l'Est lyonnais",

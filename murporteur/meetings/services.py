@@ -1,5 +1,6 @@
-"""The rules of flash meeting events: who takes part, whom they wish to meet, the schedule
-(computed by ``scheduler``, adjusted by hand) and what each side makes of a meeting.
+"""The rules of flash meeting events: the event, who takes part, and the schedule (computed by
+``scheduler``, adjusted by hand). Whom they wish to meet is in ``wishes``, what each side
+makes of a meeting in ``follow_ups``.
 
 Plain functions on the models; they flush, never commit (the request commits once)."""
 
@@ -10,7 +11,6 @@ import secrets
 from collections import Counter
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -25,18 +25,12 @@ from murporteur.meetings import scheduler
 from murporteur.meetings.models import (
     FlashEvent,
     FlashMeeting,
-    FollowUp,
-    Outcome,
     Participant,
     Side,
     Wish,
 )
 from murporteur.meetings.workflow import ADJUSTABLE_STATES, OPEN_STATES, EventState
 from murporteur.submissions.models import Dossier
-from murporteur.triage.services import record_activity
-
-#: How many people one participant may rank.
-MAX_WISHES = 10
 
 
 class MeetingRefused(DomainError):
@@ -201,57 +195,6 @@ def active(event: FlashEvent, side: Side | None = None) -> list[Participant]:
     return [p for p in event.participants if not p.withdrawn and (side is None or p.side == side)]
 
 
-# --- Availabilities and wishes --------------------------------------------------------------
-
-def set_availability(participant: Participant, slots: list[int] | None) -> None:
-    event = participant.event
-    if event.state not in OPEN_STATES:
-        raise MeetingRefused(_l("Les souhaits de cette rencontre sont clos."))
-    if slots is None:
-        participant.available_slots = None
-        return
-    allowed = set(event.meeting_slots)
-    outside = sorted(set(slots) - allowed)
-    if outside:
-        raise DomainError(_l("Ce créneau n'existe pas dans cette rencontre : %(slots)s.",
-                             slots=", ".join(slot_label(event, s) for s in outside
-                                             if 0 <= s < 10_000) or "?"),
-                          field="available")
-    if not slots:
-        raise DomainError(_l("Cochez au moins un créneau où vous êtes disponible."),
-                          field="available")
-    participant.available_slots = sorted(set(slots))
-
-
-def candidates(participant: Participant) -> list[Participant]:
-    """Whom ``participant`` may wish to meet: the other side's active participants."""
-    other = Side.ORGANISATION if participant.side == Side.HOLDER else Side.HOLDER
-    return active(participant.event, other)
-
-
-def set_wishes(participant: Participant, ranked_ids: list[int]) -> None:
-    """Replace ``participant``'s wishes by ``ranked_ids``, first choice first."""
-    event = participant.event
-    if event.state not in OPEN_STATES:
-        raise MeetingRefused(_l("Les souhaits de cette rencontre sont clos."))
-    if len(ranked_ids) != len(set(ranked_ids)):
-        raise DomainError(_l("Chaque personne ne peut être choisie qu'une fois."),
-                          field="wishes")
-    if len(ranked_ids) > MAX_WISHES:
-        raise DomainError(_l("Choisissez au plus %(count)s personnes.", count=MAX_WISHES),
-                          field="wishes")
-    allowed = {p.id: p for p in candidates(participant)}
-    unknown = [i for i in ranked_ids if i not in allowed]
-    if unknown:
-        raise DomainError(_l("Une des personnes choisies ne participe pas (ou plus) à cette "
-                             "rencontre : choisissez-en une autre."), field="wishes")
-    db.session.execute(delete(Wish).where(Wish.participant_id == participant.id))
-    db.session.expire(participant, ["wishes"])
-    for rank, target_id in enumerate(ranked_ids, start=1):
-        db.session.add(Wish(participant_id=participant.id, target_id=target_id, rank=rank))
-    db.session.flush()
-
-
 # --- The schedule ---------------------------------------------------------------------------
 
 def instance_of(event: FlashEvent) -> scheduler.Instance:
@@ -395,52 +338,3 @@ def wish_summary(event: FlashEvent) -> dict:
     total, hit = scheduler.wishes_met(
         instance_of(event), {(m.holder_id, m.representative_id) for m in event.meetings})
     return {"wishes": total, "met": hit, "share": (hit / total) if total else None}
-
-
-# --- After the event ------------------------------------------------------------------------
-
-def record_follow_up(participant: Participant, meeting: FlashMeeting, outcome: Outcome,
-                     note: str = "") -> FollowUp:
-    if participant.id not in (meeting.holder_id, meeting.representative_id):
-        raise DomainError(_l("Ce rendez-vous n'est pas le vôtre."), field="outcome")
-    if meeting.event.state != EventState.HELD:
-        raise MeetingRefused(_l("Les suites se notent une fois la rencontre tenue."),
-                             field="outcome")
-    follow_up = db.session.scalar(select(FollowUp).where(
-        FollowUp.meeting_id == meeting.id, FollowUp.participant_id == participant.id))
-    if follow_up is None:
-        follow_up = FollowUp(meeting_id=meeting.id, participant_id=participant.id,
-                             outcome=outcome, note=note.strip())
-        db.session.add(follow_up)
-    else:
-        follow_up.outcome, follow_up.note = outcome, note.strip()
-    db.session.flush()
-    dossier_id = meeting.holder.dossier_id
-    if meeting.holder.dossier is not None:
-        # The dossier's history says it, as it says a call or an assignment.
-        from murporteur.meetings.forms import OUTCOME_LABELS
-
-        with force_locale("fr"):
-            said = f"{OUTCOME_LABELS[outcome]}" + (f" — {follow_up.note}" if follow_up.note
-                                                   else "")
-        record_activity(meeting.holder.dossier, participant.user, "flash_follow_up",
-                        f"« {meeting.event.title} », {participant.label} : {said}")
-    audit.record(participant.user, "flash_meeting.follow_up", meeting.event,
-                 {"meeting": meeting.id, "participant": participant.id,
-                  "outcome": str(outcome), "dossier": dossier_id})
-    signals.flash_follow_up_recorded.send(follow_up)
-    return follow_up
-
-
-def qualified_exchanges(event: FlashEvent) -> dict:
-    """Meetings held whose both sides, or one, want to go on ("interested" or "to follow"),
-    overall and per organisation."""
-    per_org: Counter[str] = Counter()
-    qualified = 0
-    for meeting in event.meetings:
-        if meeting.qualified:
-            qualified += 1
-            organisation = meeting.representative.organisation
-            per_org[organisation.name if organisation else "?"] += 1
-    return {"meetings": len(event.meetings), "qualified": qualified,
-            "per_organisation": sorted(per_org.items(), key=lambda kv: (-kv[1], kv[0]))}

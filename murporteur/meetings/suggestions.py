@@ -10,7 +10,7 @@ from murporteur.committee.models import AgendaItem, Position, Stance
 from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.meetings.models import Participant, Side
-from murporteur.meetings.services import candidates
+from murporteur.meetings.wishes import candidates
 from murporteur.premises import matching
 from murporteur.premises.models import PremisesUnit
 from murporteur.premises.workflow import OFFERABLE

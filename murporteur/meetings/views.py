@@ -1,5 +1,6 @@
-"""Flash meetings: the animators' pages (events, participants, schedule, exports), each
-participant's personal page (reached by their link), and the public registration page.
+"""Flash meetings: the animators' pages (events, participants, schedule, exports). Each
+participant's personal page (reached by their link) and the public registration page are in
+``participant_views``, on this module's blueprint.
 
 Views load, check, call ``services``, render; the request commits once."""
 
@@ -25,26 +26,28 @@ from sqlalchemy import select
 from murporteur.accounts.models import Role, User
 from murporteur.core import params
 from murporteur.core.access import roles_required
-from murporteur.core.errors import DomainError
 from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.tables import send_table
 from murporteur.core.templating import paris_datetime
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
-from murporteur.meetings import calendar, jobs, notifications, services, suggestions
+from murporteur.meetings import (
+    calendar,
+    follow_ups,
+    jobs,
+    notifications,
+    services,
+)
 from murporteur.meetings.forms import (
     OUTCOME_LABELS,
     AddHolderForm,
     AddMemberForm,
     EventForm,
-    FollowUpForm,
     MeetingForm,
-    ParticipantForm,
-    RegistrationForm,
     TransitionForm,
 )
-from murporteur.meetings.models import FlashEvent, FlashMeeting, Outcome, Participant, Side
-from murporteur.meetings.policies import may_register, may_run_events
+from murporteur.meetings.models import FlashEvent, FlashMeeting, Participant, Side
+from murporteur.meetings.policies import may_run_events
 from murporteur.meetings.workflow import EVENT_STATES, EVENT_TRANSITIONS, OPEN_STATES
 from murporteur.submissions.models import Dossier
 
@@ -136,7 +139,7 @@ def _render_event(event: FlashEvent, status: int = 200, **forms):
         holders=services.active(event, Side.HOLDER),
         representatives=services.active(event, Side.ORGANISATION),
         grid=services.grid(event), summary=services.wish_summary(event),
-        exchanges=services.qualified_exchanges(event), slot_label=services.slot_label,
+        exchanges=follow_ups.qualified_exchanges(event), slot_label=services.slot_label,
         outcome_labels=OUTCOME_LABELS, open_states=OPEN_STATES,
         page_errors=forms.get("page_errors", [])), status
 
@@ -323,125 +326,3 @@ def prepare_table_sheets(event_id: int):
     """The tables' sheets are laid out in the background: their job's page follows."""
     job = jobs.prepare_table_sheets(_load(event_id), current_user, str(get_locale() or "fr"))
     return redirect(url_for("jobs.show_job", job_id=job.id), 303)
-
-
-# --- A participant's own page ---------------------------------------------------------------
-
-def _by_token(token: str) -> Participant:
-    participant = services.participant_by_token(token)
-    if participant is None or participant.withdrawn:
-        abort(404)
-    return participant
-
-
-def _render_participant(participant: Participant, form: ParticipantForm | None = None,
-                        status: int = 200, follow_up_errors: dict | None = None,
-                        wish_errors: list[str] | None = None, chosen: list[int] | None = None):
-    event = participant.event
-    if form is None:
-        form = ParticipantForm(formdata=None, data={
-            "available": participant.available_slots
-            if participant.available_slots is not None else event.meeting_slots})
-    form.available.choices = [(s, services.slot_label(event, s)) for s in event.meeting_slots]
-    if chosen is None:
-        chosen = [w.target_id for w in participant.wishes] or [
-            p.id for p in suggestions.suggested_wishes(participant)][:services.MAX_WISHES]
-    return render_template(
-        "meetings/participant.html", participant=participant, event=event, form=form,
-        candidates=services.candidates(participant), chosen=chosen,
-        max_wishes=services.MAX_WISHES, agenda=services.agenda(participant),
-        open=event.state in OPEN_STATES, wish_errors=wish_errors or [],
-        follow_ups={f.meeting_id: f for m in services.agenda(participant)
-                    for f in m.follow_ups if f.participant_id == participant.id},
-        follow_up_form=FollowUpForm(formdata=None), follow_up_errors=follow_up_errors or {},
-        outcome_labels=OUTCOME_LABELS, token=(request.view_args or {})["token"]), status
-
-
-@bp.route("/p/<token>", methods=["GET", "POST"])
-def participant_home(token: str):
-    participant = _by_token(token)
-    if request.method == "GET":
-        return _render_participant(participant)
-    form = ParticipantForm()
-    form.available.choices = [(s, services.slot_label(participant.event, s))
-                              for s in participant.event.meeting_slots]
-    raw = [value for value in request.form.getlist("wish") if value]
-    chosen = params.identifiers(raw)
-    if len(chosen) != len(raw):
-        return _render_participant(participant, form, 422, wish_errors=[
-            _("Une des personnes choisies ne participe pas (ou plus) à cette rencontre : "
-              "choisissez-en une autre.")], chosen=chosen)
-    if not form.validate_on_submit():
-        return _render_participant(participant, form, 422, chosen=chosen)
-    try:
-        services.set_availability(participant, list(form.available.data or []))
-        services.set_wishes(participant, chosen)
-    except DomainError as exc:
-        db.session.rollback()
-        participant = _by_token(token)
-        if exc.field == "available":
-            form.available.errors = [exc.message]
-            return _render_participant(participant, form, 422, chosen=chosen)
-        return _render_participant(participant, form, getattr(exc, "status", 422),
-                                   wish_errors=[exc.message], chosen=chosen)
-    flash(_("Vos disponibilités et vos souhaits sont enregistrés."), "success")
-    return redirect(url_for("meetings.participant_home", token=token))
-
-
-@bp.get("/p/<token>/agenda.ics")
-def participant_agenda(token: str):
-    participant = _by_token(token)
-    response = Response(calendar.agenda_ics(participant, services.agenda(participant)),
-                        mimetype=calendar.MIMETYPE)
-    response.headers["Content-Disposition"] = 'attachment; filename="rencontres-flash.ics"'
-    return response
-
-
-@bp.post("/p/<token>/suites/<id:meeting_id>")
-def record_follow_up(token: str, meeting_id: int):
-    participant = _by_token(token)
-    meeting = db.session.get(FlashMeeting, meeting_id)
-    if meeting is None or participant.id not in (meeting.holder_id, meeting.representative_id):
-        abort(404)
-    form = FollowUpForm()
-    if not form.validate_on_submit():
-        return _render_participant(participant, status=422, follow_up_errors={
-            meeting.id: [e for errors in form.errors.values() for e in errors]})
-    try:
-        services.record_follow_up(participant, meeting, Outcome(form.outcome.data),
-                                  form.note.data or "")
-    except DomainError as exc:
-        db.session.rollback()
-        return _render_participant(_by_token(token), status=getattr(exc, "status", 422),
-                                   follow_up_errors={meeting_id: [exc.message]})
-    flash(_("Votre suite est notée."), "success")
-    return redirect(url_for("meetings.participant_home", token=token) + f"#rdv-{meeting_id}")
-
-
-# --- Public registration --------------------------------------------------------------------
-
-@bp.route("/<id:event_id>/inscription", methods=["GET", "POST"])
-def register(event_id: int):
-    event = db.session.get(FlashEvent, event_id)
-    if event is None or not may_register(None, event):
-        abort(404)
-    form = RegistrationForm()
-
-    def page():
-        return render_template("meetings/register.html", event=event, form=form)
-
-    if not form.validate_on_submit():
-        return page(), 422 if request.method == "POST" else 200
-    on_refusal(form, "email", lambda _exc: page())
-    participant, token = services.register_holder(
-        event, name=form.name.data or "", email=form.email.data or "",
-        summary=form.summary.data or "", language=_locale())
-    notifications.invite(participant, token)
-    return render_template("meetings/registered.html", event=event,
-                           email=participant.email)
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "fr")[:2]

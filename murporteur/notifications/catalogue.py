@@ -1,10 +1,10 @@
 """Every notification Mur porteur sends, declared once.
 
-An entry says who receives it and when, by which channels, whether its recipient may hold it
-back (its preference kind) and an example context, used by the admins' previews and by the
-test that renders every entry in French and in English. Its texts are the templates
-``templates/notifications/<key>.subject.txt``, ``<key>.txt`` and ``<key>.html``, written
-with gettext: one template, both languages. ``queue`` refuses a key that is not here.
+An entry says who receives it and when, by which channels and whether its recipient may hold
+it back (its preference kind); its example context, used by the admins' previews and by the
+test that renders every entry in French and in English, is in ``examples.py``. Its texts are
+the templates ``templates/notifications/<key>.subject.txt``, ``<key>.txt`` and ``<key>.html``,
+written with gettext: one template, both languages. ``queue`` refuses a key that is not here.
 
 Kinds group what a person may switch to a daily digest or off; notifications without a kind
 (receipts, decisions, links to log in, invitations) always leave at once.
@@ -12,11 +12,12 @@ Kinds group what a person may switch to a daily digest or off; notifications wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from murporteur.accounts.models import Role
+from murporteur.notifications.examples import EXAMPLES
 
 EMAIL, IN_APP = "email", "in_app"
 ANYONE = (Role.HOLDER, Role.ANIMATOR, Role.MEMBER, Role.ADMIN)
@@ -38,10 +39,14 @@ class Notification:
     recipients: object  # who receives it, in words (the receivers apply the rule)
     trigger: object  # when it leaves
     roles: tuple[Role, ...]  # whose accounts it reaches (an address alone: the holder's)
-    example: dict = field(repr=False)
     kind: str | None = None  # the preference kind; None: always sent at once
     channels: tuple[str, ...] = (EMAIL, IN_APP)
     attachment: object = None  # what it carries, in words, when it carries a file
+
+    @property
+    def example(self) -> dict:
+        """The context its previews and tests render it with (``examples.py``)."""
+        return EXAMPLES[self.key]
 
 
 KINDS: dict[str, Kind] = {
@@ -60,44 +65,6 @@ KINDS: dict[str, Kind] = {
                           (Role.HOLDER,), modes=("immediate", "digest")),
 }
 
-_SITE = "https://murporteur.example"
-_DOSSIER = {
-    "number": "MP-2026-0042", "title": "Café solidaire au pied des immeubles",
-    "structure_name": "Le Comptoir des Voisins", "contact_name": "Amina Diallo",
-    "town": "Vaulx-en-Velin", "comment": "", "state_label": "En cours d'étude",
-}
-_TRACKING = f"{_SITE}/lien/exemple-de-lien-personnel"
-_STAFF_URL = f"{_SITE}/instruction/dossiers/MP-2026-0042"
-_SESSION = {
-    "quarter": "2026-T4", "date": "10 décembre 2026 à 14:00", "day": "10 décembre 2026",
-    "start": "14:00", "end": "16:20", "video_link": "",
-    "place": "Maison de l'économie sociale et solidaire, Lyon 7e",
-}
-_AGENDA = [
-    {"start": "14:00", "end": "14:20", "number": "MP-2026-0042",
-     "title": "Café solidaire au pied des immeubles", "structure_name": "Le Comptoir des Voisins"},
-    {"start": "14:20", "end": "14:40", "number": "MP-2026-0043",
-     "title": "Atelier vélo et vélo-école", "structure_name": "Roue Libre Solidaire"},
-]
-_CONVENTION = {
-    **_DOSSIER, "organisation": "Lyon Métropole Habitat", "kind": "Mise à disposition d'un local",
-    "committed": "12 000,00 €", "paid": "4 000,00 €", "remaining": "8 000,00 €",
-    "url": f"{_SITE}/conventions/7", "full_name": "Claire Fontaine",
-}
-_FLASH = {
-    "event": "Rencontres flash bailleurs × ESS", "name": "Amina Diallo",
-    "place": "Maison de l'économie sociale et solidaire, Lyon 7e", "day": "12 mars 2027",
-    "start": "09:30", "end": "12:00", "slot_minutes": 15,
-}
-_FLASH_AGENDA = [
-    {"start": "09:30", "end": "09:45", "table": 3,
-     "with": "Claire Fontaine (Lyon Métropole Habitat)"},
-    {"start": "10:00", "end": "10:15", "table": 5, "with": "Marc Petit (Alliade Habitat)"},
-]
-_REPORT = {"number": "MP-2026-0042", "title": "Café solidaire au pied des immeubles",
-           "organisation": "Lyon Métropole Habitat", "due_date": "30 juin 2027",
-           "committed": "12 000,00 €", "full_name": "Amina Diallo",
-           "url": f"{_SITE}/conventions/7/bilans/3"}
 _HOLDER, _STAFF, _MEMBERS = (Role.HOLDER,), (Role.ANIMATOR,), (Role.MEMBER,)
 
 NOTIFICATIONS: tuple[Notification, ...] = (
@@ -105,309 +72,208 @@ NOTIFICATIONS: tuple[Notification, ...] = (
     Notification(
         "draft_resume_link", _l("La personne qui a enregistré un brouillon"),
         _l("Quand un brouillon d'idée est enregistré pour la première fois"), _HOLDER,
-        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
-         "resume_url": f"{_SITE}/lien/exemple-de-lien-personnel"}, channels=(EMAIL,)),
+        channels=(EMAIL,)),
     Notification(
         "login_link", _l("La personne qui demande son lien"),
         _l("Quand quelqu'un demande un lien pour retrouver ses dossiers"), ANYONE,
-        {"full_name": "Amina Diallo", "login_url": _TRACKING}, channels=(EMAIL,)),
+        channels=(EMAIL,)),
     Notification(
         "dossier_receipt", _l("Le porteur du dossier"), _l("Quand une idée est envoyée"),
-        _HOLDER, {**_DOSSIER, "state_label": "Envoyé, en attente d'un premier appel",
-                  "tracking_url": _TRACKING}),
+        _HOLDER),
     Notification(
         "dossier_state_changed", _l("Le porteur du dossier"),
         _l("Quand son dossier change d'état (étude, demande d'informations, décision…)"),
-        _HOLDER, {**_DOSSIER, "tracking_url": _TRACKING,
-                  "comment": "Pouvez-vous nous envoyer votre budget prévisionnel ?"}),
+        _HOLDER),
     Notification(
         "answer_reminder", _l("Le porteur du dossier"),
-        _l("Une semaine après une demande d'informations restée sans réponse, à 9 h"), _HOLDER,
-        {**_DOSSIER, "tracking_url": _TRACKING, "asked_on": "17 novembre 2026",
-         "question": "Pouvez-vous nous envoyer votre budget prévisionnel ?"}),
+        _l("Une semaine après une demande d'informations restée sans réponse, à 9 h"), _HOLDER),
     Notification(
         "dossier_redirected", _l("Le porteur du dossier"),
-        _l("Quand son dossier est orienté vers une autre structure"), _HOLDER,
-        {**_DOSSIER, "state_label": "Orienté vers une autre structure", "tracking_url": _TRACKING,
-         "comment": "Votre projet relève plutôt d'un accompagnement à la création d'activité.",
-         "structure": {"name": "Entreprendre au Féminin Lyon", "territory": "Métropole de Lyon",
-                       "contact_name": "Fatou Sarr",
-                       "contact_email": "contact@entreprendre-feminin.example",
-                       "contact_phone": "04 78 42 42 42",
-                       "website": "https://www.entreprendre-feminin.example",
-                       "description": "Ateliers collectifs, mentorat, réseau."}}),
+        _l("Quand son dossier est orienté vers une autre structure"), _HOLDER),
     Notification(
         "dossier_withdrawn_receipt", _l("Le porteur du dossier"),
-        _l("Quand il retire son dossier"), _HOLDER,
-        {**_DOSSIER, "state_label": "Retiré par le porteur",
-         "comment": "Nous avons trouvé un local par un autre moyen."}),
+        _l("Quand il retire son dossier"), _HOLDER),
     Notification(
         "message_for_holder", _l("Le porteur du dossier"),
-        _l("Quand l'équipe d'animation lui écrit"), _HOLDER,
-        {**_DOSSIER, "author": "Claire Fontaine", "tracking_url": _TRACKING,
-         "body": "Pouvez-vous nous dire quelle surface il vous faut ?"},
-        kind="team_messages"),
+        _l("Quand l'équipe d'animation lui écrit"), _HOLDER, kind="team_messages"),
     # The animators' workspace.
     Notification(
         "dossier_new_for_staff", _l("Chaque animateur ou animatrice active"),
-        _l("Quand une idée est envoyée"), _STAFF,
-        {**_DOSSIER, "url": _STAFF_URL}, kind="new_dossier"),
+        _l("Quand une idée est envoyée"), _STAFF, kind="new_dossier"),
     Notification(
         "dossier_withdrawn_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
-        _l("Quand un porteur retire son dossier"), _STAFF,
-        {**_DOSSIER, "state_label": "Retiré par le porteur", "url": _STAFF_URL,
-         "comment": "Nous avons trouvé un local par un autre moyen."}, kind="new_dossier"),
+        _l("Quand un porteur retire son dossier"), _STAFF, kind="new_dossier"),
     Notification(
         "message_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
-        _l("Quand un porteur écrit sur son dossier"), _STAFF,
-        {**_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL,
-         "body": "Merci pour votre appel, voici les horaires d'ouverture envisagés."},
-        kind="holder_reply"),
+        _l("Quand un porteur écrit sur son dossier"), _STAFF, kind="holder_reply"),
     Notification(
         "info_answered_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
-        _l("Quand un porteur répond à une demande d'informations"), _STAFF,
-        {**_DOSSIER, "url": _STAFF_URL,
-         "comment": "Voici notre budget prévisionnel : 18 000 € la première année."},
-        kind="holder_reply"),
+        _l("Quand un porteur répond à une demande d'informations"), _STAFF, kind="holder_reply"),
     Notification(
         "call_reminder", _l("L'animateur ou l'animatrice qui a prévu l'appel"),
         _l("Chaque matin à 7 h 30, pour les appels prévus dans la journée"), _STAFF,
-        {**_DOSSIER, "time": "10:30", "phone": "06 12 34 56 78", "url": _STAFF_URL},
         kind="reminders"),
     # The committee.
     Notification(
         "committee_invitation", _l("Les membres des organisations du collectif"),
         _l("Quand une séance est convoquée"), _MEMBERS,
-        {**_SESSION, "full_name": "Claire Fontaine", "agenda": _AGENDA,
-         "url": f"{_SITE}/comite/seances/3"},
         attachment=_l("L'invitation au format .ics")),
     Notification(
         "committee_holder_slot", _l("Le porteur de chaque dossier à l'ordre du jour"),
         _l("Quand une séance est convoquée, ou que son passage change"), _HOLDER,
-        {**_SESSION, **_DOSSIER, "slot_start": "14:00", "slot_end": "14:20", "slot_minutes": 20,
-         "changed": False}, attachment=_l("Son passage au format .ics")),
+        attachment=_l("Son passage au format .ics")),
     Notification(
         "committee_schedule_changed", _l("Les membres, et les porteurs à l'ordre du jour"),
         _l("Quand la date, l'heure ou le lieu d'une séance convoquée change"),
-        _MEMBERS + _HOLDER,
-        {**_SESSION, "full_name": "Claire Fontaine", "agenda": _AGENDA,
-         "url": f"{_SITE}/comite/seances/3"}, attachment=_l("L'invitation mise à jour (.ics)")),
+        _MEMBERS + _HOLDER, attachment=_l("L'invitation mise à jour (.ics)")),
     Notification(
         "committee_item_removed", _l("Le porteur du dossier retiré de l'ordre du jour"),
-        _l("Quand un dossier est retiré d'une séance convoquée"), _HOLDER,
-        {**_SESSION, **_DOSSIER}),
+        _l("Quand un dossier est retiré d'une séance convoquée"), _HOLDER),
     Notification(
         "committee_position_reminder",
         _l("Les membres d'une organisation qui n'a pas donné toutes ses positions"),
-        _l("Trois jours avant la séance, à 8 h 15"), _MEMBERS,
-        {**_SESSION, "full_name": "Claire Fontaine", "organisation": "Grand Lyon Habitat",
-         "items": _AGENDA, "url": f"{_SITE}/comite/seances/3"}, kind="committee_reminders"),
+        _l("Trois jours avant la séance, à 8 h 15"), _MEMBERS, kind="committee_reminders"),
     Notification(
         "committee_missing_positions", _l("Les animateurs et animatrices"),
         _l("La veille de la séance, à 17 h, s'il manque des positions"), _STAFF,
-        {**_SESSION, "url": f"{_SITE}/instruction/comites/3/grille",
-         "organisations": [{"name": "Grand Lyon Habitat", "dossiers": _AGENDA}]},
         kind="committee_reminders"),
     Notification(
         "committee_decision", _l("Le porteur du dossier"),
-        _l("Quand les décisions d'une séance sont publiées"), _HOLDER,
-        {**_DOSSIER, "quarter": "2026-T4", "decision": "supported", "tracking_url": _TRACKING,
-         "supporters": ["Lyon Métropole Habitat", "Grand Lyon Habitat"]}),
+        _l("Quand les décisions d'une séance sont publiées"), _HOLDER),
     Notification(
         "committee_minutes", _l("Les membres des organisations du collectif"),
         _l("Quand le compte rendu d'une séance est publié"), _MEMBERS,
-        {**_SESSION, "full_name": "Claire Fontaine",
-         "url": f"{_SITE}/comite/seances/3/compte-rendu.pdf"},
         attachment=_l("Le compte rendu en PDF")),
     # Conventions.
     Notification(
         "convention_to_sign", _l("Les membres de l'organisation signataire"),
-        _l("Quand une convention leur est envoyée pour signature"), _MEMBERS,
-        {**_CONVENTION, "comment": ""}),
+        _l("Quand une convention leur est envoyée pour signature"), _MEMBERS),
     # Issue 18 (sign): signing a convention in the application.
     Notification(
         "convention_signature_requested", _l("Chaque signataire d'un document de convention"),
         _l("Quand un document est envoyé pour signature, ou une signature déléguée"),
-        _HOLDER + _MEMBERS, {**_CONVENTION, "document": "Convention de financement",
-                             "url": f"{_SITE}/conventions/signatures/7"}),
+        _HOLDER + _MEMBERS),
     Notification(
         "convention_signature_delegated",
         _l("La personne à qui le ou la signataire d'une organisation délègue sa signature"),
-        _l("Quand une signature lui est déléguée"), _MEMBERS + _STAFF,
-        {**_CONVENTION, "document": "Convention de financement",
-         "delegated_by": "Claire Fontaine", "url": f"{_SITE}/conventions/signatures/7"}),
+        _l("Quand une signature lui est déléguée"), _MEMBERS + _STAFF),
     Notification(
         "convention_signature_delegation_withdrawn",
         _l("La personne à qui une signature avait été déléguée"),
         _l("Quand la délégation est reprise, ou la signature confiée au nouveau ou à la "
-           "nouvelle signataire de l'organisation"), _MEMBERS + _STAFF,
-        {**_CONVENTION, "document": "Convention de financement",
-         "delegated_by": "Claire Fontaine", "url": f"{_SITE}/conventions/signatures/7"}),
+           "nouvelle signataire de l'organisation"), _MEMBERS + _STAFF),
     Notification(
         "convention_signature_code", _l("Le signataire qui demande un code"),
         _l("Quand un signataire demande son code à usage unique"), _HOLDER + _MEMBERS,
-        {**_CONVENTION, "document": "Convention de financement", "code": "482913",
-         "minutes": 15, "url": f"{_SITE}/conventions/signatures/7"}, channels=(EMAIL,)),
+        channels=(EMAIL,)),
     Notification(
         "convention_signature_cancelled", _l("Chaque signataire d'un document de convention"),
-        _l("Quand la convention est modifiée après l'envoi du document"), _HOLDER + _MEMBERS,
-        {**_CONVENTION, "document": "Convention de financement",
-         "reason": "La convention a été modifiée après son envoi.",
-         "url": f"{_SITE}/conventions/signatures/7"}),
+        _l("Quand la convention est modifiée après l'envoi du document"), _HOLDER + _MEMBERS),
     Notification(
         "convention_signed_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
-        _l("Quand une organisation signe une convention"), _STAFF,
-        {**_CONVENTION, "comment": ""}, kind="conventions"),
+        _l("Quand une organisation signe une convention"), _STAFF, kind="conventions"),
     Notification(
         "convention_terminated_for_staff", _l("Qui suit le dossier, sinon toute l'équipe"),
-        _l("Quand une convention est résiliée"), _STAFF,
-        {**_CONVENTION, "comment": "Le projet s'arrête faute de bénévoles."},
-        kind="conventions"),
+        _l("Quand une convention est résiliée"), _STAFF, kind="conventions"),
     Notification(
         "convention_payment_due", _l("Les membres de l'organisation, et l'équipe d'animation"),
         _l("Une semaine avant un versement prévu, à 7 h 45"), _MEMBERS + _STAFF,
-        {**_CONVENTION, "amount": "4 000,00 €", "planned_date": "1 décembre 2026"},
         kind="conventions"),
     Notification(
         "convention_payment_overdue",
         _l("Les membres de l'organisation, et l'équipe d'animation"),
         _l("Le lendemain d'un versement prévu et non noté comme fait, à 7 h 45"),
-        _MEMBERS + _STAFF,
-        {**_CONVENTION, "amount": "4 000,00 €", "planned_date": "1 novembre 2026",
-         "days_late": 3}, kind="conventions"),
+        _MEMBERS + _STAFF, kind="conventions"),
     Notification(
         "convention_ending", _l("Les membres de l'organisation, et l'équipe d'animation"),
         _l("Un mois avant la fin d'une convention, à 7 h 45"), _MEMBERS + _STAFF,
-        {**_CONVENTION, "end_date": "31 décembre 2026", "unpaid_count": 1},
         kind="conventions"),
     # Calls and needs (calls/notifications.py, calls/tasks.py).
     Notification(
         "call_new_answer", _l("Les membres des organisations qui portent l'appel ou le besoin"),
-        _l("Quand une idée répondant à l'appel est envoyée"), _MEMBERS,
-        {"call_title": "Occupation temporaire d'un rez-de-chaussée", "number": "MP-2026-0042",
-         "title": "Café solidaire au pied des immeubles",
-         "structure_name": "Le Comptoir des Voisins", "url": f"{_SITE}/appels/3"},
-        kind="call_answers"),
+        _l("Quand une idée répondant à l'appel est envoyée"), _MEMBERS, kind="call_answers"),
     Notification(
         "call_approval_asked", _l("L'équipe d'animation"),
         _l("Quand un membre demande la publication d'un appel ou d'un besoin"), _STAFF,
-        {"call_title": "Entretien des espaces verts", "organisation": "Lyon Métropole Habitat",
-         "url": f"{_SITE}/appels/4"}, kind="new_dossier"),
+        kind="new_dossier"),
     Notification(
         "call_closing_reminder", _l("La personne dont le brouillon répond à l'appel"),
-        _l("Trois jours avant la clôture d'un appel, à 9 h 30"), _HOLDER,
-        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
-         "call_title": "Occupation temporaire d'un rez-de-chaussée",
-         "closes_on": "15 décembre 2026", "resume_url": _TRACKING}, channels=(EMAIL,)),
+        _l("Trois jours avant la clôture d'un appel, à 9 h 30"), _HOLDER, channels=(EMAIL,)),
     Notification(
         "convention_report_due", _l("Le porteur du projet"),
-        _l("Une semaine avant une date de suivi de la convention, à 7 h 50"), _HOLDER,
-        {**_REPORT, "days_late": 0}),
+        _l("Une semaine avant une date de suivi de la convention, à 7 h 50"), _HOLDER),
     Notification(
         "convention_report_overdue", _l("Le porteur du projet"),
         _l("Le lendemain d'une date de suivi sans bilan, puis chaque semaine (3 fois au "
-           "plus), à 7 h 50"), _HOLDER, {**_REPORT, "days_late": 1}),
+           "plus), à 7 h 50"), _HOLDER),
     Notification(
         "convention_payment_requested",
         _l("Les membres de l'organisation, et l'équipe d'animation"),
         _l("Quand le porteur demande un versement prévu par la convention"),
-        _MEMBERS + _STAFF, {**_CONVENTION, "amount": "4 000,00 €",
-                            "planned_date": "1 décembre 2026",
-                            "text": "Le local est ouvert depuis le 2 novembre."},
-        kind="conventions"),
+        _MEMBERS + _STAFF, kind="conventions"),
     Notification(
         "convention_payment_decided", _l("Le porteur du projet"),
-        _l("Quand l'organisation approuve ou refuse sa demande de versement"), _HOLDER,
-        {**_REPORT, "amount": "4 000,00 €", "planned_date": "1 décembre 2026",
-         "approved": False, "reason": "Il manque la facture des travaux."}),
+        _l("Quand l'organisation approuve ou refuse sa demande de versement"), _HOLDER),
     # Accounts and privacy (their texts belong to the accounts and privacy work).
     Notification(
         "password_reset", _l("La personne qui demande à changer son mot de passe"),
-        _l("Quand quelqu'un demande un nouveau mot de passe"), ANYONE,
-        {"full_name": "Claire Fontaine", "reset_url": f"{_SITE}/mot-de-passe/exemple",
-         "hours": 2}, channels=(EMAIL,)),
+        _l("Quand quelqu'un demande un nouveau mot de passe"), ANYONE, channels=(EMAIL,)),
     Notification(
         "draft_expiry_warning", _l("La personne qui a enregistré le brouillon"),
         _l("Deux semaines avant la suppression d'un brouillon laissé de côté"), _HOLDER,
-        {"contact_name": "Amina Diallo", "title": "Café solidaire au pied des immeubles",
-         "resume_url": f"{_SITE}/lien/exemple-de-lien-personnel",
-         "delete_on": "8 décembre 2026"}, channels=(EMAIL,)),
+        channels=(EMAIL,)),
     Notification(
         "document_infected", _l("La personne qui a envoyé le fichier"),
         _l("Quand l'analyse antivirus d'un fichier envoyé le met en quarantaine"),
-        (Role.HOLDER, Role.ANIMATOR, Role.MEMBER),
-        {"contact_name": "Amina Diallo", "file_name": "budget-previsionnel.pdf",
-         "title": "Café solidaire au pied des immeubles", "reference": "MP-2026-0042",
-         "url": f"{_SITE}/mes-dossiers/exemple"}),
+        (Role.HOLDER, Role.ANIMATOR, Role.MEMBER)),
     # The collective's people (issue 15).
     Notification(
         "invitation", _l("La personne invitée par l'équipe"),
         _l("Quand un·e admin ou un·e animateur·rice invite une personne, ou renvoie son "
-           "invitation"), (Role.ANIMATOR, Role.MEMBER, Role.ADMIN),
-        {"full_name": "Claire Fontaine", "email": "claire.fontaine@example.org",
-         "invitation_url": f"{_SITE}/invitation/exemple", "days": 7,
-         "inviter": "Paul Martin"}, channels=(EMAIL,)),
+           "invitation"), (Role.ANIMATOR, Role.MEMBER, Role.ADMIN), channels=(EMAIL,)),
     Notification(
         "invitation_renewal_asked", _l("Qui a envoyé l'invitation (à défaut, les admins)"),
         _l("Quand une personne dont l'invitation a expiré ou a été retirée en demande une "
-           "nouvelle"), (Role.ANIMATOR, Role.ADMIN),
-        {"person": "Claire Fontaine", "email": "claire.fontaine@example.org",
-         "url": f"{_SITE}/admin/personnes/12"}, channels=(EMAIL,)),
+           "nouvelle"), (Role.ANIMATOR, Role.ADMIN), channels=(EMAIL,)),
     # Slow work done in the background (issue 17): the bell tells whoever asked for it.
     Notification(
         "committee_minutes_ready", _l("L'animateur ou l'animatrice qui publie le compte rendu"),
         _l("Quand le compte rendu d'une séance est mis en page et publié"), _STAFF,
-        {"quarter": "2026-Q4", "url": f"{_SITE}/taches/12"}, channels=(IN_APP,)),
+        channels=(IN_APP,)),
     Notification(
         "committee_convocations_sent", _l("L'animateur ou l'animatrice qui convoque la séance"),
         _l("Quand toutes les convocations d'une séance sont écrites et partent"), _STAFF,
-        {"quarter": "2026-Q4", "url": f"{_SITE}/taches/13"}, channels=(IN_APP,)),
+        channels=(IN_APP,)),
     Notification(
         "yearly_report_ready", _l("L'animateur ou l'animatrice qui demande le rapport annuel"),
-        _l("Quand le rapport annuel (PDF) est prêt à télécharger"), _STAFF,
-        {"year": 2026, "url": f"{_SITE}/taches/14"}, channels=(IN_APP,)),
+        _l("Quand le rapport annuel (PDF) est prêt à télécharger"), _STAFF, channels=(IN_APP,)),
     Notification(
         "flash_tables_ready", _l("L'animateur ou l'animatrice qui demande les feuilles des tables"),
         _l("Quand les feuilles des tables d'une rencontre flash (PDF) sont prêtes"), _STAFF,
-        {"event": _FLASH["event"], "url": f"{_SITE}/taches/15"}, channels=(IN_APP,)),
+        channels=(IN_APP,)),
     # The digest gathers what its recipient held back.
     Notification(
         "digest", _l("Qui a choisi le résumé quotidien pour au moins un type d'événement"),
-        _l("Chaque matin à 8 h, s'il y a du nouveau"), ANYONE,
-        {"items": [
-            {"key": "dossier_new_for_staff", "context": {**_DOSSIER, "url": _STAFF_URL}},
-            {"key": "message_for_staff", "context": {
-                **_DOSSIER, "author": "Amina Diallo", "url": _STAFF_URL, "body": "Merci !"}},
-        ]}, channels=(EMAIL,)),
+        _l("Chaque matin à 8 h, s'il y a du nouveau"), ANYONE, channels=(EMAIL,)),
     Notification(
         "committee_crossed_digest",
         _l("Les membres, quand des projets n'ont qu'une organisation en soutien"),
-        _l("Le premier jour de chaque trimestre, à 8 h 30"), _MEMBERS,
-        {"full_name": "Claire Fontaine", "quarter": "2027-Q1", "items": [
-            {**{k: _DOSSIER[k] for k in ("number", "title", "structure_name")},
-             "supporter": "Alliade Habitat", "url": f"{_SITE}/comite/seances/3/points/12"}]},
-        kind="crossed"),
+        _l("Le premier jour de chaque trimestre, à 8 h 30"), _MEMBERS, kind="crossed"),
     # Flash meetings (murporteur/meetings): sent to the address the participant gave.
     Notification(
         "flash_invitation", _l("Chaque participant d'une rencontre flash"),
-        _l("Quand une personne est inscrite à une rencontre flash"), ANYONE,
-        {**_FLASH, "url": f"{_SITE}/rencontres/p/exemple-de-lien"}, channels=(EMAIL,)),
+        _l("Quand une personne est inscrite à une rencontre flash"), ANYONE, channels=(EMAIL,)),
     Notification(
         "flash_agenda", _l("Chaque participant d'une rencontre flash"),
         _l("Quand les agendas de la rencontre sont envoyés"), ANYONE,
-        {**_FLASH, "agenda": _FLASH_AGENDA, "url": f"{_SITE}/rencontres/p/exemple-de-lien"},
         channels=(EMAIL,), attachment=_l("Son agenda au format .ics")),
     Notification(
         "flash_agenda_changed", _l("Les deux participants d'un rendez-vous changé"),
         _l("Quand un rendez-vous est ajouté, déplacé ou retiré après l'envoi des agendas"),
-        ANYONE, {**_FLASH, "agenda": _FLASH_AGENDA,
-                 "url": f"{_SITE}/rencontres/p/exemple-de-lien"},
-        channels=(EMAIL,), attachment=_l("Son agenda mis à jour (.ics)")),
+        ANYONE, channels=(EMAIL,), attachment=_l("Son agenda mis à jour (.ics)")),
     Notification(
         "flash_event_cancelled", _l("Chaque participant d'une rencontre flash"),
-        _l("Quand la rencontre est annulée"), ANYONE,
-        {**_FLASH, "comment": "La salle n'est plus disponible ; une nouvelle date suivra."},
-        channels=(EMAIL,)),
+        _l("Quand la rencontre est annulée"), ANYONE, channels=(EMAIL,)),
 )
 
 CATALOGUE: dict[str, Notification] = {n.key: n for n in NOTIFICATIONS}

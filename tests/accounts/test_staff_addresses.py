@@ -5,7 +5,7 @@ from the staff account, and the account page asks for the current password."""
 import pytest
 from sqlalchemy import select
 
-from murporteur.accounts import services
+from murporteur.accounts import recovery, services
 from murporteur.accounts.models import AccessToken, Role, TokenPurpose
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
@@ -151,9 +151,9 @@ def test_a_separate_holder_is_created_only_for_non_holder_addresses(app):
     assert services.holder_for_email(holder.email) is holder
     fresh = services.holder_for_email("nouveau@example.org", "Nouveau")
     assert fresh.email == "nouveau@example.org" and fresh.contact_email is None
-    assert services.send_login_link_if_known("nobody@example.org") is None
-    assert services.send_login_link_if_known(AdminFactory().email) is None
-    assert services.send_login_link_if_known(holder.email).used_at is None
+    assert recovery.send_login_link_if_known("nobody@example.org") is None
+    assert recovery.send_login_link_if_known(AdminFactory().email) is None
+    assert recovery.send_login_link_if_known(holder.email).used_at is None
 
 
 def test_erasing_a_separate_holder_forgets_the_address_it_mails(app):

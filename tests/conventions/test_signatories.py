@@ -9,7 +9,7 @@ import pytest
 
 from murporteur.accounts import signatories
 from murporteur.conventions import delegations, signatures
-from murporteur.conventions.models import ConventionDocument
+from murporteur.conventions.signing_models import ConventionDocument
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db

@@ -13,7 +13,7 @@ from murporteur.committee import services as committee
 from murporteur.committee.models import AgendaItem, Position, Stance
 from murporteur.core.errors import DomainError
 from murporteur.extensions import db
-from murporteur.meetings import services, suggestions
+from murporteur.meetings import follow_ups, services, suggestions, wishes
 from murporteur.meetings.models import Outcome, Side
 from murporteur.meetings.notifications import invite
 from tests.factories import MemberFactory, OrganisationFactory, submitted_dossier
@@ -57,28 +57,28 @@ def test_the_same_address_cannot_register_twice(animator, event, people):
 
 def test_a_wish_for_someone_of_the_same_side_or_withdrawn_is_refused(animator, people):
     with pytest.raises(DomainError, match="ne participe pas"):
-        services.set_wishes(people["h1"], [people["h2"].id])
+        wishes.set_wishes(people["h1"], [people["h2"].id])
     services.withdraw(animator, people["r2"])
     with pytest.raises(DomainError, match="ne participe pas"):
-        services.set_wishes(people["h1"], [people["r2"].id])
+        wishes.set_wishes(people["h1"], [people["r2"].id])
     with pytest.raises(DomainError, match="qu'une fois"):
-        services.set_wishes(people["h1"], [people["r1"].id, people["r1"].id])
+        wishes.set_wishes(people["h1"], [people["r1"].id, people["r1"].id])
 
 
 def test_an_availability_outside_the_event_is_refused(people):
     with pytest.raises(DomainError, match="n'existe pas") as refused:
-        services.set_availability(people["h1"], [0, 3])  # 3 is the break
+        wishes.set_availability(people["h1"], [0, 3])  # 3 is the break
     assert refused.value.field == "available"
     with pytest.raises(DomainError, match="au moins un créneau"):
-        services.set_availability(people["h1"], [])
+        wishes.set_availability(people["h1"], [])
 
 
 def test_the_schedule_meets_the_wishes_and_respects_availabilities(animator, event, people):
     h1, h2, r1, r2 = people["h1"], people["h2"], people["r1"], people["r2"]
-    services.set_wishes(h1, [r1.id, r2.id])
-    services.set_wishes(h2, [r1.id])
-    services.set_wishes(r1, [h1.id])
-    services.set_availability(r1, [0])
+    wishes.set_wishes(h1, [r1.id, r2.id])
+    wishes.set_wishes(h2, [r1.id])
+    wishes.set_wishes(r1, [h1.id])
+    wishes.set_availability(r1, [0])
     result = services.make_schedule(animator, event)
     assert result.wishes == 4 and result.wishes_met == 3  # r1 has one slot: h1 (mutual) wins
     pairs = {(m.holder_id, m.representative_id, m.slot) for m in event.meetings}
@@ -99,7 +99,7 @@ def test_a_change_by_hand_that_double_books_is_refused_naming_who_and_when(
         services.place_meeting(animator, event, holder=h2, representative=r2, slot=0, table=1)
     with pytest.raises(DomainError, match="hors pauses"):
         services.place_meeting(animator, event, holder=h2, representative=r2, slot=3, table=1)
-    services.set_availability(r2, [5])
+    wishes.set_availability(r2, [5])
     with pytest.raises(DomainError, match=f"{r2.name} n'est pas disponible à 09:45"):
         services.place_meeting(animator, event, holder=h2, representative=r2, slot=1, table=1)
 
@@ -107,8 +107,8 @@ def test_a_change_by_hand_that_double_books_is_refused_naming_who_and_when(
 def test_after_the_agendas_a_change_tells_only_the_two_people_concerned(
         app, animator, event, people):
     h1, h2, r1, r2 = people["h1"], people["h2"], people["r1"], people["r2"]
-    services.set_wishes(h1, [r1.id])
-    services.set_wishes(h2, [r2.id])
+    wishes.set_wishes(h1, [r1.id])
+    wishes.set_wishes(h2, [r2.id])
     services.make_schedule(animator, event)
     services.transition(event, "publish", animator)
     assert {m.recipient_email for m in outbox("flash_agenda")} == {
@@ -153,19 +153,19 @@ def test_follow_ups_are_recorded_once_held_and_count_as_qualified_exchanges(
     meeting = services.place_meeting(animator, event, holder=h1, representative=r1, slot=0,
                                      table=1)
     with pytest.raises(DomainError, match="une fois la rencontre tenue"):
-        services.record_follow_up(h1, meeting, Outcome.INTERESTED)
+        follow_ups.record_follow_up(h1, meeting, Outcome.INTERESTED)
     services.transition(event, "publish", animator)
     services.transition(event, "hold", animator)
     with pytest.raises(DomainError, match="pas le vôtre"):
-        services.record_follow_up(people["h2"], meeting, Outcome.INTERESTED)
-    services.record_follow_up(r1, meeting, Outcome.TO_FOLLOW, "On se rappelle en avril.")
-    services.record_follow_up(r1, meeting, Outcome.INTERESTED)  # changed: still one
+        follow_ups.record_follow_up(people["h2"], meeting, Outcome.INTERESTED)
+    follow_ups.record_follow_up(r1, meeting, Outcome.TO_FOLLOW, "On se rappelle en avril.")
+    follow_ups.record_follow_up(r1, meeting, Outcome.INTERESTED)  # changed: still one
     assert len(meeting.follow_ups) == 1
     history = [e for e in people["d1"].events if e.transition == "flash_follow_up"]
     assert len(history) == 2  # each saving is in the dossier's history
     assert history[-1].comment == (f"« {event.title} », {r1.label} : "
                                    "Intéressé·e : on continue")
-    assert services.qualified_exchanges(event) == {
+    assert follow_ups.qualified_exchanges(event) == {
         "meetings": 1, "qualified": 1, "per_organisation": [("Alliade Habitat", 1)]}
 
 

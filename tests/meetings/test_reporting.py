@@ -4,7 +4,7 @@ organisation's) and the crossed interventions' share year after year."""
 from datetime import UTC, datetime
 
 from murporteur.extensions import db
-from murporteur.meetings import services
+from murporteur.meetings import follow_ups, services
 from murporteur.meetings.models import Outcome
 from murporteur.reporting.exchanges import crossed_trend, flash_exchanges
 from murporteur.reporting.periods import Period
@@ -32,8 +32,8 @@ def held_event(animator):
                                 table=1)
     services.transition(event, "publish", animator)
     services.transition(event, "hold", animator)
-    services.record_follow_up(holder, m1, Outcome.INTERESTED)
-    services.record_follow_up(rep_b, m2, Outcome.NOT_INTERESTED)
+    follow_ups.record_follow_up(holder, m1, Outcome.INTERESTED)
+    follow_ups.record_follow_up(rep_b, m2, Outcome.NOT_INTERESTED)
     return event, a, alliade, dynacite
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from murporteur.notifications import services
 from murporteur.notifications.catalogue import CATALOGUE, KINDS, NOTIFICATIONS, UnknownNotification
+from murporteur.notifications.examples import EXAMPLES
 from tests.conftest import login
 from tests.factories import AdminFactory, AnimatorFactory, HolderFactory, MemberFactory
 from tests.helpers import text
@@ -31,6 +32,10 @@ def test_every_entry_renders_in_french_and_in_english(app, key):
         assert app.config["CONTACT_EMAIL"] in body  # the collective's signature
     assert french[0] != english[0], "the English subject is the French one"
     assert "Bonjour" not in english[1] and "Hello" not in french[1]
+
+
+def test_every_entry_has_one_example_and_every_example_an_entry():
+    assert set(EXAMPLES) == set(CATALOGUE)
 
 
 def test_the_catalogue_and_the_templates_match():

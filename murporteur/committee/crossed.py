@@ -8,14 +8,30 @@ open."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
-from murporteur.accounts.models import Organisation, User
+from murporteur.accounts.models import User
 from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, Stance
 from murporteur.committee.policies import may_view_positions, visible_sessions
 from murporteur.extensions import db
+
+
+class Offer(Protocol):
+    """A position as the backing reads it."""
+
+    @property
+    def stance(self) -> Stance: ...
+
+    @property
+    def amount_cents(self) -> int | None: ...
+
+    @property
+    def organisation(self) -> Any: ...  # with an ``id`` and a ``name``
 
 
 @dataclass
@@ -24,7 +40,7 @@ class Backing:
 
     asked_cents: int | None
     offered_cents: int = 0
-    supporters: list[Organisation] = field(default_factory=list)
+    supporters: list[Any] = field(default_factory=list)  # organisations: ``id``, ``name``
 
     @property
     def single(self) -> bool:
@@ -43,13 +59,19 @@ class Backing:
 
 
 def backing(item: AgendaItem) -> Backing:
-    """From the published decision once there is one (its supporters), from the "supports"
-    positions before."""
-    asked = item.dossier.financing_amount_cents
-    supporting = [p for p in item.positions if p.stance == Stance.SUPPORTS]
+    """What backs ``item`` (see ``backing_from``)."""
+    return backing_from(item.dossier.financing_amount_cents, item.positions, item.decision,
+                        item.decision_published_at, item.supporters)
+
+
+def backing_from(asked: int | None, positions: Iterable[Offer], decision: Decision | None,
+                 published_at: datetime | None, supporters: Iterable[Any]) -> Backing:
+    """From the published decision once there is one (its ``supporters``), from the
+    "supports" ``positions`` before (the ORM's positions or the agenda's plain lines)."""
+    supporting = [p for p in positions if p.stance == Stance.SUPPORTS]
     offered = sum(p.amount_cents or 0 for p in supporting)
-    if item.decision_published_at is not None and item.decision == Decision.SUPPORTED:
-        return Backing(asked, offered, list(item.supporters))
+    if published_at is not None and decision == Decision.SUPPORTED:
+        return Backing(asked, offered, list(supporters))
     return Backing(asked, offered, sorted((p.organisation for p in supporting),
                                           key=lambda o: o.name))
 

@@ -88,7 +88,10 @@ class CommitteeSession(Model):
 
     def slot_of(self, item: AgendaItem) -> tuple[datetime, datetime]:
         """When ``item`` is presented: computed from the start and the slot length."""
-        index = self.items.index(item)
+        return self.slot_at(self.items.index(item))
+
+    def slot_at(self, index: int) -> tuple[datetime, datetime]:
+        """When the agenda's item number ``index`` (from 0) is presented."""
         start = _later(self.starts_at, self.slot_minutes * index)
         return start, _later(start, self.slot_minutes)
 

@@ -194,47 +194,6 @@ def grid(item: AgendaItem) -> tuple[list[GridRow], int, list[Organisation]]:
     return rows, total, missing
 
 
-#: The stances that say no more than their word, when nothing is offered or commented: the
-#: live grid lists these organisations by name instead of giving each one a row.
-BRIEF_STANCES = (Stance.WANTS_TO_MEET, Stance.NOT_CONCERNED, Stance.ABSTAINS)
-
-
-@dataclass
-class ItemPositions:
-    """An item's positions as the live grid shows them, compact whatever the number of
-    organisations invited: a row for each position with something to read (a support, an
-    offer, an amount or a comment), the others by stance, and who has not answered yet."""
-
-    detailed: list[Position]
-    brief: list[tuple[Stance, list[Organisation]]]
-    missing: list[Organisation]
-    total: int  # the amounts offered, every position included
-
-    @property
-    def detailed_ids(self) -> set[int]:
-        return {p.organisation_id for p in self.detailed}
-
-
-def item_positions(item: AgendaItem) -> ItemPositions:
-    """``item``'s positions for the live grid, in the session's order of organisations."""
-    positions = {p.organisation_id: p for p in item.positions}
-    detailed: list[Position] = []
-    brief: dict[Stance, list[Organisation]] = {stance: [] for stance in BRIEF_STANCES}
-    missing: list[Organisation] = []
-    for organisation in item.session.organisations:
-        position = positions.get(organisation.id)
-        if position is None:
-            missing.append(organisation)
-        elif position.stance in brief and not (position.offer_kinds or position.amount_cents
-                                               or position.comment
-                                               or position.premises_unit_id):
-            brief[position.stance].append(organisation)
-        else:
-            detailed.append(position)
-    return ItemPositions(detailed, [(s, orgs) for s, orgs in brief.items() if orgs], missing,
-                         sum(p.amount_cents or 0 for p in item.positions))
-
-
 def missing_positions(session: CommitteeSession) -> dict[Organisation, list[AgendaItem]]:
     """For each invited organisation, the items it has given no position on."""
     answered = {(p.item_id, p.organisation_id) for item in session.items

@@ -137,26 +137,6 @@ def sessions_for(user: User) -> list[CommitteeSession]:
         visible_sessions(user).order_by(CommitteeSession.starts_at.desc())))
 
 
-def load_agenda(session: CommitteeSession) -> list[AgendaItem]:
-    """The session's items with their dossier, positions (and who gave them) and supporters,
-    in a few queries whatever the length of the agenda (the grid and the members' page)."""
-    from sqlalchemy.orm import selectinload
-
-    from murporteur.committee.models import Position
-
-    items = selectinload(CommitteeSession.items)
-    db.session.scalars(
-        select(CommitteeSession).where(CommitteeSession.id == session.id).options(
-            selectinload(CommitteeSession.organisations),
-            items.selectinload(AgendaItem.dossier),
-            items.selectinload(AgendaItem.positions).selectinload(Position.updated_by),
-            items.selectinload(AgendaItem.supporters))
-        # Also when the session is already in the database session (the query autoflushes
-        # first: nothing pending is lost).
-        .execution_options(populate_existing=True)).all()
-    return session.items
-
-
 def invited_members(session: CommitteeSession) -> list[User]:
     ids = [o.id for o in session.organisations]
     return list(db.session.scalars(select(User).where(
@@ -330,7 +310,6 @@ from murporteur.committee.positions import (  # noqa: E402,F401
     PositionConflict,
     give_proxy,
     grid,
-    item_positions,
     missing_positions,
     position_of,
     positions_open,

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from murporteur.accounts.models import Organisation, Role
-from murporteur.committee import minutes, services
+from murporteur.committee import agenda, minutes, services
 from murporteur.committee.forms_members import PositionForm, ProxyForm
 from murporteur.committee.forms_staff import STANCE_LABELS
+from murporteur.committee.labels import translated
 from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.committee.policies import (
     may_view_item,
@@ -50,11 +51,11 @@ def _load_item(session_id: int, item_id: int) -> AgendaItem:
     return item
 
 
-def _speaking_for(item: AgendaItem) -> list[Organisation]:
-    """The organisations the member may give the position of on ``item`` (their own, and
+def _speaking_for(session: CommitteeSession) -> list[Organisation]:
+    """The organisations the member may give the position of in ``session`` (their own, and
     those that gave them a proxy), as the policy decides."""
-    allowed = speaking_organisation_ids(current_user, item.session)
-    organisations = [o for o in item.session.organisations if o.id in allowed]
+    allowed = speaking_organisation_ids(current_user, session)
+    organisations = [o for o in session.organisations if o.id in allowed]
     return sorted(organisations, key=lambda o: (o.id != current_user.organisation_id, o.name))
 
 
@@ -98,21 +99,19 @@ def _render_session(session: CommitteeSession, status: int = 200,
         proxy_form = ProxyForm(formdata=None,
                                receiver=str(given.receiver_id) if given else "")
         proxy_form.receiver.choices = _proxy_choices(session)
-    services.load_agenda(session)
     # Whom the member speaks for depends on the session only (their organisation, proxies):
-    # decided once, and each item's positions come from the agenda loaded above.
-    organisations = _speaking_for(session.items[0]) if session.items else []
-    summaries = []
-    for item in session.items:
-        positions = {p.organisation_id: p for p in item.positions}
-        summaries.append((item, session.slot_of(item),
-                          [(o, positions.get(o.id)) for o in organisations]))
+    # decided once; each item comes with the positions of those organisations only.
+    organisations = _speaking_for(session)
+    lines = agenda.agenda_lines(session, organisation_ids=[o.id for o in organisations],
+                                supporters=False)
+    summaries = [(line, [(o, line.position_of(o.id)) for o in organisations])
+                 for line in lines]
     return render_template(
         "committee/member_session.html", session=session, summaries=summaries,
         state=SESSION_STATES[session.state], given=given, received=received,
         # Display only (whether to offer the form): services.give_proxy enforces it.
         proxy_form=proxy_form, proxy_open=services.proxy_open(session),
-        stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS), status
+        **translated(stance_labels=STANCE_LABELS, kind_labels=SUPPORT_KIND_LABELS)), status
 
 
 @bp.get("/seances/<id:session_id>")
@@ -187,7 +186,7 @@ def _render_item(item: AgendaItem, organisations: list[Organisation], form: Posi
 @members_only
 def show_item(session_id: int, item_id: int):
     item = _load_item(session_id, item_id)
-    organisations = _speaking_for(item)
+    organisations = _speaking_for(item.session)
     choices = [(str(o.id), o.name) for o in organisations]
     if request.method == "GET":
         form = PositionForm(formdata=None)

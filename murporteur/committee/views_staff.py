@@ -1,4 +1,5 @@
-"""The animators' side of the committee: sessions, agenda, live grid, decisions, attendance.
+"""The animators' side of the committee: sessions, agenda, lifecycle, attendance (the live
+grid and the decisions, on the same blueprint, are in ``views_grid``).
 
 Each action is a small form posting to its own route: load → call a service → flash and
 redirect (the request commits at its end); a refused form is shown again (422, by
@@ -13,7 +14,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,21 +23,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from murporteur.accounts.models import Organisation, Role
+from murporteur.accounts.models import Role
 from murporteur.collective import settings as collective_settings
 from murporteur.committee import jobs as committee_jobs
 from murporteur.committee import minutes, services
 from murporteur.committee.forms_staff import (
     ATTENDANCE_LABELS,
-    DECISION_LABELS,
-    STANCE_LABELS,
     UNKNOWN_CHOICE,
     AddItemForm,
     AttendanceForm,
-    ItemDecisionForm,
     SessionForm,
 )
-from murporteur.committee.models import AgendaItem, CommitteeSession, Decision, Stance
+from murporteur.committee.models import AgendaItem, CommitteeSession
 from murporteur.committee.policies import may_run_committee
 from murporteur.committee.workflow import OPEN_STATES, SESSION_STATES, SESSION_TRANSITIONS
 from murporteur.core import params
@@ -46,7 +43,6 @@ from murporteur.core.handling import get_or_404, on_refusal
 from murporteur.core.timeutil import paris_today, to_paris
 from murporteur.extensions import db
 from murporteur.jobs.views import view_of
-from murporteur.submissions.choices import SUPPORT_KIND_LABELS
 from murporteur.submissions.models import Dossier
 
 bp = Blueprint("committee", __name__, url_prefix="/instruction/comites")
@@ -302,116 +298,5 @@ def set_attendance(session_id: int):
     return _done(session, _("Présences enregistrées."), "#attendance")
 
 
-# --- Live grid and decisions ---------------------------------------------------------------
-
-def _decision_form(item: AgendaItem, formdata=None) -> ItemDecisionForm:
-    prefix = f"item{item.id}"
-    if formdata is None and item.decision is None:
-        # Not decided yet: the organisations whose position is « Soutient » are proposed.
-        supporting = [p.organisation_id for p in item.positions if p.stance == Stance.SUPPORTS]
-        form = ItemDecisionForm(prefix=prefix, formdata=None, data={
-            "decision": Decision.SUPPORTED.value if supporting else None,
-            "comment": "", "supporters": supporting})
-    elif formdata is None:
-        form = ItemDecisionForm(prefix=prefix, formdata=None, data={
-            "decision": item.decision.value if item.decision else None,
-            "comment": item.decision_comment,
-            "supporters": [o.id for o in item.supporters]})
-    else:
-        form = ItemDecisionForm(prefix=prefix)
-    form.supporters.choices = [(o.id, o.name) for o in item.session.organisations]
-    return form
-
-
-#: The words the grid's live parts read (the grid, its fragment, an item's decision page).
-LIVE_LABELS = {"stances": STANCE_LABELS, "kinds": SUPPORT_KIND_LABELS,
-               "decisions": DECISION_LABELS}
-
-
-def _render_grid(session: CommitteeSession, status: int = 200,
-                 page_errors: list[str] | None = None):
-    """The grid: each item's positions, compact, and a link to note its decision (the form
-    comes into the item with JavaScript, on the item's decision page without)."""
-    services.load_agenda(session)
-    return render_template(
-        "committee/staff_grid.html", session=session, state=SESSION_STATES[session.state],
-        items=[(item, services.item_positions(item)) for item in session.items],
-        decisions_open=services.decisions_open(session),
-        pending=any(i.decision and not i.decision_published_at for i in session.items),
-        poll_seconds=GRID_POLL_SECONDS, page_errors=page_errors or [], **LIVE_LABELS), status
-
-
-def _render_decision_page(session: CommitteeSession, item: AgendaItem,
-                          form: ItemDecisionForm | None = None, status: int = 200):
-    """An item's positions, every organisation named, and its decision's form."""
-    services.load_agenda(session)  # the positions and who gave them, in a few queries
-    return render_template(
-        "committee/staff_decision.html", session=session, item=item,
-        summary=services.item_positions(item), form=form or _decision_form(item),
-        decisions_open=services.decisions_open(session), **LIVE_LABELS), status
-
-
-@bp.get("/<id:session_id>/grille")
-@animators_only
-def live_grid(session_id: int):
-    return _render_grid(_load(session_id))
-
-
-#: How often the open grid asks for the latest positions (seconds).
-GRID_POLL_SECONDS = 4
-
-
-@bp.get("/<id:session_id>/grille/direct")
-@animators_only
-def live_grid_fragment(session_id: int):
-    """The grid's live parts (positions, offers, decisions), for the open page to swap in."""
-    session = _load(session_id)
-    services.load_agenda(session)
-    response = make_response(render_template(
-        "committee/_grid_fragment.html",
-        items=[(i, services.item_positions(i)) for i in session.items], **LIVE_LABELS))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.get("/<id:session_id>/decision/<id:item_id>")
-@animators_only
-def decision_page(session_id: int, item_id: int):
-    session = _load(session_id)
-    return _render_decision_page(session, _load_item(session, item_id))
-
-
-@bp.post("/<id:session_id>/decision/<id:item_id>")
-@animators_only
-def record_decision(session_id: int, item_id: int):
-    session = _load(session_id)
-    item = _load_item(session, item_id)
-    if not services.decisions_open(session):  # the decision forms are not shown: say why here
-        return _render_grid(session, 422, page_errors=[
-            _("Les décisions se prennent en séance, une fois convoquée.")])
-    form = _decision_form(item, request.form)
-    if not form.validate_on_submit():
-        return _render_decision_page(session, item, form, 422)
-    supporters = [o for i in form.supporters.data or []
-                  if (o := db.session.get(Organisation, i)) is not None]
-    decision = Decision(form.decision.data)
-    # Shown next to what the chosen decision needs: its motivation, or its supporters.
-    field = {Decision.NOT_SUPPORTED: "comment", Decision.SUPPORTED: "supporters"}.get(
-        decision, "decision")
-    on_refusal(form, field, lambda _exc: _render_decision_page(session, item, form))
-    services.record_decision(item, decision, current_user, form.comment.data or "",
-                             supporters=supporters)
-    return _done(session, _("Décision notée pour le dossier %(number)s ; elle sera envoyée au "
-                            "porteur à la publication.", number=item.dossier.number),
-                 f"#item-{item.id}", "committee.live_grid")
-
-
-@bp.post("/<id:session_id>/publier-decisions")
-@animators_only
-def publish_decisions(session_id: int):
-    session = _load(session_id)
-    on_refusal(None, None, lambda exc: _render_grid(session, page_errors=[exc.message]))
-    published = services.publish_decisions(session, current_user)
-    return _done(session, _("%(n)s décision(s) publiée(s) : les porteurs sont prévenus.",
-                            n=len(published)), endpoint="committee.live_grid")
-
+# The live grid and the decisions are on the same blueprint, in ``views_grid``.
+from murporteur.committee import views_grid  # noqa: E402,F401  (routes)

@@ -72,3 +72,9 @@ def test_the_staff_grid_shows_the_backing(app, world, animator):  # noqa: F811
     login(client, animator)
     page = text(client.get(f"/instruction/comites/{w.session.id}/grille"))
     assert "reste à trouver" in page and "Un seul soutien" in page
+    # The grid's words are translated once per page, in the reader's language.
+    animator.locale = "en"
+    db.session.commit()
+    page = text(client.get(f"/instruction/comites/{w.session.id}/grille"))
+    assert "Financing asked: €10,000 · offered: €4,000 · still to find: €6,000" in page
+    assert "A single backer: a second landlord?" in page and "Total of amounts offered" in page

@@ -27,7 +27,15 @@ def paris_datetime(value: datetime | None, fmt: str = "d MMMM yyyy 'à' HH:mm") 
     paris = to_paris(value)
     if not _TIME_FIELDS.search(re.sub(r"'[^']*'", "", fmt)):
         return _day(paris.date(), fmt, locale)  # a day only: the same text for the whole day
-    return format_datetime(paris, fmt)
+    return _moment(paris, fmt, locale)
+
+
+@lru_cache(maxsize=8192)
+def _moment(moment: datetime, fmt: str, locale: str) -> str:
+    """A moment in ``fmt``, remembered: the committee grid shows a hundred slot times, a few
+    dozen distinct ones, at 35 µs each through Babel. ``locale`` is the current one (computed
+    by the caller from ``get_locale()``), part of the key because the text is laid out in it."""
+    return format_datetime(moment, fmt)
 
 
 @lru_cache(maxsize=8192)

@@ -89,3 +89,21 @@ def test_the_accessibility_statement_is_public_and_linked_from_every_page(client
                     "Voies de recours", "Défenseur des droits"):
         assert heading in body, heading
     assert "24 novembre 2026" in body
+
+
+def test_a_moment_shown_again_follows_the_language_and_the_season(app):
+    """Moments are remembered once laid out (``core.templating._moment``): the same one in
+    another language, or another custom format, is laid out anew."""
+    from flask_babel import force_locale
+
+    winter = datetime(2026, 1, 15, 8, 5, tzinfo=UTC)  # 09:05 in Paris (UTC+1)
+    summer = datetime(2026, 7, 15, 8, 5, tzinfo=UTC)  # 10:05 in Paris (UTC+2)
+    with app.test_request_context("/"):
+        for _twice in range(2):
+            with force_locale("fr"):
+                assert paris_datetime(winter) == "15 janvier 2026 à 09:05"
+                assert paris_datetime(summer) == "15 juillet 2026 à 10:05"
+                assert paris_datetime(summer, "HH:mm") == "10:05"
+            with force_locale("en"):
+                assert paris_datetime(winter) == "15 January 2026 at 09:05"
+                assert paris_datetime(summer, "EEEE HH:mm") == "Wednesday 10:05"

@@ -11,7 +11,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
-from murporteur.triage import dashboard
+from murporteur.triage import dashboard, dashboard_rows
 from murporteur.triage import services as triage
 from tests.conftest import login
 from tests.factories import (
@@ -175,7 +175,7 @@ def test_deadline_badges(animator_client, animator):
     triage.record_call(waiting, animator, "reached", "", at=now - timedelta(days=35))
     apply_transition(waiting, "request_info", animator, "Un budget ?",
                      at=now - timedelta(days=22))
-    rows, _total = dashboard.dashboard_page(dashboard.Filters(tab="all"), animator, now)
+    rows, _total = dashboard_rows.dashboard_page(dashboard.Filters(tab="all"), animator, now)
     badges = {r.dossier.title: (r.overdue_call, r.overdue_answer, r.age_days) for r in rows}
     assert badges["Pas encore appelé"][:2] == (True, False)
     assert badges["Pas encore appelé"][2] in (10, 11, 12)

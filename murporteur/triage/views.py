@@ -72,6 +72,8 @@ def inbox():
         # Translated once: each of the 50 rows repeats them in every cell's data-label.
         headers={key: str(label) for key, label in offered},
         state_labels={name: str(state.staff_label) for name, state in STATES.items()},
+        # Translated once too, then filled in for each row.
+        formats={"select": _("Sélectionner %(number)s"), "age": _("il y a %(n)s j")},
         sort_of=columns.SORT_OF, always=columns.ALWAYS, cell=columns.cell,
         view_columns=view_columns,
         shown_names=", ".join(str(dict(offered)[key]) for key in shown),

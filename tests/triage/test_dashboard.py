@@ -167,6 +167,18 @@ def test_pages_of_fifty(animator_client, monkeypatch):
     assert animator_client.get("/instruction/?page=abc").status_code == 200
 
 
+def test_each_row_says_its_age_and_names_its_checkbox_in_the_reader_s_language(
+        animator_client):
+    dossier = _submit("Atelier vélo", when=utcnow() - timedelta(days=3))
+    response = animator_client.get("/instruction/?tab=all")
+    assert f'aria-label="Sélectionner {dossier.number}"' in response.get_data(as_text=True)
+    assert "· il y a 3 j" in text(response)
+    animator_client.post("/langue", data={"locale": "en"})
+    response = animator_client.get("/instruction/?tab=all")
+    assert f'aria-label="Select {dossier.number}"' in response.get_data(as_text=True)
+    assert "· 3 d ago" in text(response)
+
+
 def test_deadline_badges(animator_client, animator):
     now = utcnow()
     _submit("Pas encore appelé", when=now - timedelta(days=11))

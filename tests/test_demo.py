@@ -50,7 +50,8 @@ def test_seed_demo_refuses_a_database_with_data_unless_asked_to_skip(app):
 
 
 def test_the_demo_makes_every_dashboard_tab_non_empty(app):
-    from murporteur.triage.dashboard import TABS, Filters, tab_counts
+    from murporteur.triage.dashboard import TABS, Filters
+    from murporteur.triage.tab_counts import tab_counts
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     camille = db.session.scalar(select(User).where(

@@ -30,7 +30,7 @@ from murporteur.submissions.choices import LegalForm, PriorityArea, Stage
 from murporteur.submissions.workflow import LIFECYCLE, WITH_CONVENTIONS, DossierState
 
 #: The dossier's searchable text, as its GIN index holds it (migration 0008); the dashboard's
-#: search (``triage.dashboard.dossier_document``) builds the same expression.
+#: search (``triage.fulltext.dossier_document``) builds the same expression.
 DOSSIER_DOCUMENT = (  # written as PostgreSQL prints it back, so that Alembic sees no change
     "to_tsvector('french'::regconfig, murporteur_unaccent(("
     "((((((COALESCE(title, ''::character varying)::text || ' '::text) "
@@ -51,7 +51,7 @@ class Dossier(Model):
         CheckConstraint("financing_amount_cents IS NULL OR financing_amount_cents >= 0",
                         name="financing_amount_not_negative"),
         # The dashboard's full-text search (PostgreSQL, migration 0008):
-        # triage.dashboard.dossier_document builds the same expression.
+        # triage.fulltext.dossier_document builds the same expression.
         Index("ix_dossier_search", text(DOSSIER_DOCUMENT), postgresql_using="gin")
         .ddl_if(dialect="postgresql"),
         # The dashboard's default order, newest first (migration 0027_perf): a page read in

@@ -40,7 +40,7 @@ ORDER = (
 #: A first visit's columns: fifteen dossiers and more to a 1280 × 800 screen.
 DEFAULT = ("number", "title", "structure_name", "town", "submitted_at", "state", "assigned_to",
            "deadlines", "labels")
-#: The columns the table sorts by (their ``dashboard.SORTS`` key).
+#: The columns the table sorts by (their ``keyset.SORTS`` key).
 SORT_OF = {"number": "number", "title": "title", "structure_name": "structure", "town": "town",
            "submitted_at": "submitted", "state": "state", "assigned_to": "assigned"}
 

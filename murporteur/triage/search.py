@@ -16,7 +16,7 @@ from murporteur.core.text import french_order, strip_accents
 from murporteur.directory.models import SupportStructure
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
-from murporteur.triage import dashboard, policies
+from murporteur.triage import dashboard, fulltext, policies
 
 #: A number or a piece of one: "MP-2026-0029", "2026-0029", "0029", "29".
 PARTIAL_NUMBER = re.compile(r"^\s*(?:mp-?)?[\d-]+\s*$", re.IGNORECASE)
@@ -38,7 +38,7 @@ class Results:
 
 def exact_number(q: str, user: User) -> Dossier | None:
     """The dossier whose number is exactly ``q`` (any case), if ``user`` may triage it."""
-    if not dashboard.NUMBER.match(q):
+    if not fulltext.NUMBER.match(q):
         return None
     return db.session.scalar(policies.triageable_dossiers(user).where(
         func.upper(Dossier.number) == q.strip().upper()))

@@ -24,7 +24,16 @@ from murporteur.core.timeutil import paris_today
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier
 from murporteur.submissions.workflow import STATES
-from murporteur.triage import columns, dashboard, exports, policies, saved_views, services
+from murporteur.triage import (
+    columns,
+    dashboard,
+    dashboard_rows,
+    exports,
+    keyset,
+    policies,
+    saved_views,
+    services,
+)
 from murporteur.triage.choices import THEME_LABELS
 from murporteur.triage.forms import NewLabelForm
 from murporteur.triage.models import Label
@@ -45,14 +54,14 @@ def inbox():
     view_columns: dict[str, Any] = (
         {"column": shown} if columns.asked(request.args.getlist("column")) else {})
     offered = columns.offered()
-    counts, rows, total = dashboard.dashboard_view(filters, current_user,
-                                                   options=columns.loads(shown),
+    counts, rows, total = dashboard_rows.dashboard_view(filters, current_user,
+                                                        options=columns.loads(shown),
                                                    extras=columns.extras(shown))
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
     # The next and previous pages are read from the rows' position (keyset): as fast deep in
     # the list as at its start. The first page needs none.
-    cursors = {"after": dashboard.encode_cursor(filters, rows[-1].dossier) if rows else "",
-               "before": dashboard.encode_cursor(filters, rows[0].dossier)
+    cursors = {"after": keyset.encode_cursor(filters, rows[-1].dossier) if rows else "",
+               "before": keyset.encode_cursor(filters, rows[0].dossier)
                if rows and filters.page > 2 else ""}
     return render_template(
         "triage/dashboard.html", rows=rows, total=total, pages=pages, filters=filters,
@@ -63,6 +72,8 @@ def inbox():
         # Translated once: each of the 50 rows repeats them in every cell's data-label.
         headers={key: str(label) for key, label in offered},
         state_labels={name: str(state.staff_label) for name, state in STATES.items()},
+        # Translated once too, then filled in for each row.
+        formats={"select": _("Sélectionner %(number)s"), "age": _("il y a %(n)s j")},
         sort_of=columns.SORT_OF, always=columns.ALWAYS, cell=columns.cell,
         view_columns=view_columns,
         shown_names=", ".join(str(dict(offered)[key]) for key in shown),
@@ -165,7 +176,7 @@ def _refused(message: str, back: str):
 @animators_only
 def export(fmt: str):
     filters = dashboard.Filters.from_args(request.args)
-    query = dashboard.ordered(dashboard.dossier_query(filters, current_user), filters)
+    query = keyset.ordered(dashboard.dossier_query(filters, current_user), filters)
     return _export(query, fmt)
 
 

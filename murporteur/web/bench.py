@@ -19,7 +19,7 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
 from murporteur.submissions.models import Document, Dossier
-from murporteur.triage import dashboard
+from murporteur.triage import dashboard, keyset
 
 bp = Blueprint("bench", __name__, url_prefix="/_bench")
 
@@ -46,7 +46,7 @@ def dashboard_sql():
     documents = (select(func.count(Document.id))
                  .where(Document.dossier_id == Dossier.id, Document.removed.is_(False))
                  .correlate(Dossier).scalar_subquery())
-    page = dashboard.ordered(query.add_columns(documents, no_call, no_answer), f) \
+    page = keyset.ordered(query.add_columns(documents, no_call, no_answer), f) \
         .limit(dashboard.PAGE_SIZE).offset((f.page - 1) * dashboard.PAGE_SIZE)
     rows = connection.execute(page).all()
     return f"tabs={list(counts)} total={total} rows={len(rows)}\n", 200, {

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from murporteur.extensions import db
-from murporteur.triage import dashboard
+from murporteur.triage import dashboard, keyset
 from tests.conftest import login
 from tests.factories import AnimatorFactory, submitted_dossier
 
@@ -100,6 +100,6 @@ def test_a_cursor_not_understood_shows_the_first_page_and_says_so(client, many, 
 def test_a_cursor_made_for_another_sort_is_refused(client, many):
     animator, dossiers = many
     f = dashboard.Filters(sort="town", direction="asc")
-    cursor = dashboard.encode_cursor(f, dossiers[0])
-    assert dashboard.decode_cursor(cursor, dashboard.Filters(sort="title")) is None
-    assert dashboard.decode_cursor(cursor, f) == (dossiers[0].town, dossiers[0].id)
+    cursor = keyset.encode_cursor(f, dossiers[0])
+    assert keyset.decode_cursor(cursor, dashboard.Filters(sort="title")) is None
+    assert keyset.decode_cursor(cursor, f) == (dossiers[0].town, dossiers[0].id)

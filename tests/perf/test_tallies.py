@@ -18,7 +18,8 @@ from murporteur.submissions.tallies import (
     recount_command,
     tallies,
 )
-from murporteur.triage.dashboard import Filters, counted_tab_counts, kept_tab_counts
+from murporteur.triage.dashboard import Filters
+from murporteur.triage.tab_counts import counted_tab_counts, kept_tab_counts
 from tests.conftest import login
 from tests.factories import AnimatorFactory, DraftFactory, submitted_dossier
 

@@ -11,7 +11,7 @@ from murporteur.core.db import utcnow
 from murporteur.core.lifecycle import apply_transition
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
-from murporteur.triage import dashboard
+from murporteur.triage import dashboard, dashboard_rows
 from murporteur.triage import services as triage
 from tests.conftest import login
 from tests.factories import (
@@ -167,6 +167,18 @@ def test_pages_of_fifty(animator_client, monkeypatch):
     assert animator_client.get("/instruction/?page=abc").status_code == 200
 
 
+def test_each_row_says_its_age_and_names_its_checkbox_in_the_reader_s_language(
+        animator_client):
+    dossier = _submit("Atelier vélo", when=utcnow() - timedelta(days=3))
+    response = animator_client.get("/instruction/?tab=all")
+    assert f'aria-label="Sélectionner {dossier.number}"' in response.get_data(as_text=True)
+    assert "· il y a 3 j" in text(response)
+    animator_client.post("/langue", data={"locale": "en"})
+    response = animator_client.get("/instruction/?tab=all")
+    assert f'aria-label="Select {dossier.number}"' in response.get_data(as_text=True)
+    assert "· 3 d ago" in text(response)
+
+
 def test_deadline_badges(animator_client, animator):
     now = utcnow()
     _submit("Pas encore appelé", when=now - timedelta(days=11))
@@ -175,7 +187,7 @@ def test_deadline_badges(animator_client, animator):
     triage.record_call(waiting, animator, "reached", "", at=now - timedelta(days=35))
     apply_transition(waiting, "request_info", animator, "Un budget ?",
                      at=now - timedelta(days=22))
-    rows, _total = dashboard.dashboard_page(dashboard.Filters(tab="all"), animator, now)
+    rows, _total = dashboard_rows.dashboard_page(dashboard.Filters(tab="all"), animator, now)
     badges = {r.dossier.title: (r.overdue_call, r.overdue_answer, r.age_days) for r in rows}
     assert badges["Pas encore appelé"][:2] == (True, False)
     assert badges["Pas encore appelé"][2] in (10, 11, 12)

@@ -17,7 +17,7 @@ from murporteur.core.lifecycle import apply_transition
 from murporteur.core.tables import Cents, csv_cell
 from murporteur.extensions import db
 from murporteur.submissions import services as submissions
-from murporteur.triage import columns, dashboard, exports
+from murporteur.triage import columns, dashboard, exports, keyset
 from murporteur.triage import services as triage
 from murporteur.triage.models import Label
 from tests.factories import AnimatorFactory, DraftFactory
@@ -77,7 +77,7 @@ def test_every_cell_of_the_csv_says_what_the_table_reads(animator_client, animat
     assert header == [str(label) for _key, label in columns.offered()]
     # Every dossier of the tab once, in the dashboard's order, across the batches.
     filters = dashboard.Filters(tab="all")
-    shown = db.session.scalars(dashboard.ordered(dashboard.dossier_query(filters, animator),
+    shown = db.session.scalars(keyset.ordered(dashboard.dossier_query(filters, animator),
                                                  filters)).all()
     assert [row[0] for row in rows] == [d.number for d in shown]
     db.session.expire_all()

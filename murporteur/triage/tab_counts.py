@@ -23,16 +23,20 @@ def kept_tab_counts(user: User) -> dict[str, int]:
     assignee (``submissions.tallies``): a few dozen rows, whatever the number of dossiers."""
     counts = tallies()
     finished = {str(s) for s in TABS["finished"][1] or ()}
+    user_id = user.id  # once: ``user`` is often the request's proxy, dear to read per row
+    tabs_of: dict[str, list[str]] = {}  # a state's tabs, found once per state
     result = dict.fromkeys(TABS, 0)
     for (state, assignee), count in counts.items():
         result["all"] += count
         if state == DossierState.SUBMITTED:  # assigned or not: the badge's meaning
             result["to_qualify"] += count
-        if assignee == user.id and state not in finished:
+        if assignee == user_id and state not in finished:
             result["mine"] += count
-        for tab, (_label, states) in TABS.items():
-            if states is not None and state in states:
-                result[tab] += count
+        if state not in tabs_of:
+            tabs_of[state] = [tab for tab, (_label, states) in TABS.items()
+                              if states is not None and state in states]
+        for tab in tabs_of[state]:
+            result[tab] += count
     return result
 
 

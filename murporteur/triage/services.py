@@ -212,9 +212,10 @@ def record_call(dossier: Dossier, animator: User, outcome: CallOutcome, notes: s
 
 
 def pending_call(dossier: Dossier) -> PhoneCall | None:
-    return db.session.scalar(select(PhoneCall).where(
-        PhoneCall.dossier_id == dossier.id, PhoneCall.done_at.is_(None),
-        PhoneCall.scheduled_at.is_not(None)).order_by(PhoneCall.scheduled_at))
+    """The soonest call planned and not made yet, among the dossier's calls (which its page
+    has loaded already)."""
+    planned = [c for c in dossier.calls if c.done_at is None and c.scheduled_at is not None]
+    return min(planned, key=lambda c: c.scheduled_at, default=None)
 
 
 def calls_to_remind(day_start: datetime, day_end: datetime) -> list[PhoneCall]:

@@ -96,6 +96,16 @@ def test_a_call_is_scheduled_and_the_animator_reminded_that_morning(animator_cli
     assert reminder.context["time"] == "14:30"
 
 
+def test_the_page_announces_the_soonest_planned_call_until_it_is_made(animator_client,
+                                                                     dossier):
+    for day in ("2026-12-10", "2026-12-03"):
+        animator_client.post(url(dossier, "/appels/planifier"), data={"day": day, "hour": "09:00"})
+    page = text(animator_client.get(url(dossier)))
+    assert "Appel prévu le 3 décembre 2026 à 09:00." in page and "10 décembre" not in page
+    animator_client.post(url(dossier, "/appels"), data={"outcome": "no_answer"})
+    assert "Appel prévu le 10 décembre 2026 à 09:00." in text(animator_client.get(url(dossier)))
+
+
 def test_a_call_needs_a_valid_date_and_time(animator_client, dossier):
     response = animator_client.post(url(dossier, "/appels/planifier"),
                                     data={"day": "demain", "hour": ""})

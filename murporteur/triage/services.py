@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import String, bindparam, delete, func, inspect, select
 from sqlalchemy.orm import joinedload
 
 from murporteur.accounts.models import Role, User
@@ -344,6 +344,17 @@ def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
     db.session.add(note)
     db.session.flush()
     return note
+
+
+#: A dossier by its number, with the holder and the assignee its pages name (built once:
+#: ``core.loading``).
+_BY_NUMBER = (select(Dossier).where(Dossier.number == bindparam("number", type_=String))
+              .options(joinedload(Dossier.holder), joinedload(Dossier.assigned_to)))
+
+
+def find_dossier(number: str) -> Dossier | None:
+    """The dossier numbered ``number``, whoever may see it (ask ``policies``)."""
+    return db.session.scalar(_BY_NUMBER, {"number": number})
 
 
 #: What the animators' dossier page shows beside the holder's side: the dossier's people,

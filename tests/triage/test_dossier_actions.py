@@ -10,6 +10,7 @@ from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.triage import services as triage
 from murporteur.triage.tasks import remind_calls
+from tests.core.test_query_counts import counting
 from tests.factories import AnimatorFactory, submitted_dossier
 from tests.helpers import link_in, outbox, text
 
@@ -38,6 +39,17 @@ def holder_page(app, dossier):
     client = app.test_client()
     client.post(link_in(mails[0]))
     return client, text(client.get(f"/mes-dossiers/{dossier.public_id}"))
+
+
+def test_a_dossier_is_found_by_its_number_with_the_people_its_page_names(animator, dossier):
+    triage.assign(dossier, animator, animator)
+    number, holder = dossier.number, dossier.holder.email
+    db.session.flush()
+    db.session.expunge_all()
+    found = triage.find_dossier(number)
+    with counting() as statements:
+        assert (found.holder.email, found.assigned_to.email) == (holder, animator.email)
+    assert statements == [] and triage.find_dossier("MP-1999-00001") is None
 
 
 def test_assign_to_a_colleague_or_oneself(animator_client, animator, dossier):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from murporteur import signals
 from murporteur.accounts.models import User
@@ -22,6 +22,7 @@ from murporteur.collective import settings as collective_settings
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import TransitionRefused, apply_transition
+from murporteur.core.loading import PARENT_ID, Related, load_related
 from murporteur.core.timeutil import to_paris
 from murporteur.extensions import db
 from murporteur.submissions import policies, uploads
@@ -358,17 +359,26 @@ def open_request(dossier: Dossier, answer_days: int) -> OpenRequest | None:
                        asked.created_at + timedelta(days=answer_days))
 
 
-def load_page(dossier: Dossier, *options) -> Dossier:
-    """Load at once what a dossier's page shows — its thread with each message's author and
-    documents, its documents, its history with who acted — plus ``options``: a few queries
-    whatever the length of the thread, instead of one per message. Who wrote or acted is
-    joined to what they did (not loaded after it, which is skipped for an empty thread or an
-    author already known): the same statements for every dossier."""
-    db.session.scalars(select(Dossier).where(Dossier.id == dossier.id).options(
-        selectinload(Dossier.messages).joinedload(Message.author),
-        selectinload(Dossier.messages).joinedload(Message.documents),
-        selectinload(Dossier.documents),
-        selectinload(Dossier.events).joinedload(DossierEvent.actor), *options)).all()
+#: What a dossier's page shows beside the dossier (``load_page``): its documents, its thread
+#: with each message's author and files, its history with who acted, each in its
+#: relationship's order. Built once: see ``core.loading``.
+PAGE_RELATED = (
+    Related("documents", select(Document).where(Document.dossier_id == PARENT_ID)
+            .order_by(Document.created_at)),
+    Related("messages", select(Message).where(Message.dossier_id == PARENT_ID)
+            .options(joinedload(Message.author), joinedload(Message.documents))
+            .order_by(Message.created_at)),
+    Related("events", select(DossierEvent).where(DossierEvent.dossier_id == PARENT_ID)
+            .options(joinedload(DossierEvent.actor)).order_by(DossierEvent.id)),
+)
+
+
+def load_page(dossier: Dossier, *related: Related) -> Dossier:
+    """Load at once what a dossier's page shows (``PAGE_RELATED``) plus ``related``: one query
+    for each, whatever the length of the thread, instead of one per message. Who wrote or
+    acted is joined to what they did (not loaded after it, which is skipped for an empty
+    thread or an author already known): the same statements for every dossier."""
+    load_related(dossier, PAGE_RELATED + related)
     return dossier
 
 

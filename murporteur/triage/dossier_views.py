@@ -12,7 +12,6 @@ from murporteur.core.forms import text
 from murporteur.core.handling import on_refusal, visible_or_404
 from murporteur.core.lifecycle import available_transitions
 from murporteur.directory import services as directory
-from murporteur.submissions import services as submissions
 from murporteur.submissions.forms import MessageForm
 from murporteur.submissions.policies import documents_for
 from murporteur.submissions.views import post_message_from
@@ -32,7 +31,7 @@ from murporteur.triage.views import animators_only, bp
 
 
 def _load(number: str):
-    return visible_or_404(submissions.find_by_number(number), may=policies.may_triage_dossier)
+    return visible_or_404(services.find_dossier(number), may=policies.may_triage_dossier)
 
 
 def _assign_choices():

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, bindparam, delete, func, inspect, select
+from sqlalchemy.orm import joinedload
 
 from murporteur.accounts.models import Role, User
 from murporteur.audit import services as audit
@@ -13,12 +14,21 @@ from murporteur.core import params
 from murporteur.core.db import utcnow
 from murporteur.core.errors import AccessDenied, DomainError
 from murporteur.core.lifecycle import apply_transition, ensure_transition
+from murporteur.core.loading import PARENT_ID, Related
 from murporteur.core.text import french_order
 from murporteur.extensions import db
 from murporteur.submissions.models import Dossier, DossierEvent, Message
+from murporteur.submissions.services import load_page
 from murporteur.submissions.workflow import DossierState
 from murporteur.triage.choices import DEFAULT_LABELS, CallOutcome
-from murporteur.triage.models import DossierFollow, Label, PhoneCall, PrivateNote, Qualification
+from murporteur.triage.models import (
+    DossierFollow,
+    Label,
+    PhoneCall,
+    PrivateNote,
+    Qualification,
+    dossier_label,
+)
 
 
 def _require_animator(actor: User) -> None:
@@ -202,9 +212,10 @@ def record_call(dossier: Dossier, animator: User, outcome: CallOutcome, notes: s
 
 
 def pending_call(dossier: Dossier) -> PhoneCall | None:
-    return db.session.scalar(select(PhoneCall).where(
-        PhoneCall.dossier_id == dossier.id, PhoneCall.done_at.is_(None),
-        PhoneCall.scheduled_at.is_not(None)).order_by(PhoneCall.scheduled_at))
+    """The soonest call planned and not made yet, among the dossier's calls (which its page
+    has loaded already)."""
+    planned = [c for c in dossier.calls if c.done_at is None and c.scheduled_at is not None]
+    return min(planned, key=lambda c: c.scheduled_at, default=None)
 
 
 def calls_to_remind(day_start: datetime, day_end: datetime) -> list[PhoneCall]:
@@ -335,18 +346,38 @@ def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
     return note
 
 
+#: A dossier by its number, with the holder and the assignee its pages name (built once:
+#: ``core.loading``).
+_BY_NUMBER = (select(Dossier).where(Dossier.number == bindparam("number", type_=String))
+              .options(joinedload(Dossier.holder), joinedload(Dossier.assigned_to)))
+
+
+def find_dossier(number: str) -> Dossier | None:
+    """The dossier numbered ``number``, whoever may see it (ask ``policies``)."""
+    return db.session.scalar(_BY_NUMBER, {"number": number})
+
+
+#: What the animators' dossier page shows beside the holder's side: the dossier's people,
+#: calls, notes, labels and qualification, each with its people joined (``core.loading``).
+_PEOPLE = (select(Dossier).where(Dossier.id == PARENT_ID)
+           .options(joinedload(Dossier.holder), joinedload(Dossier.assigned_to)))
+PAGE_RELATED = (
+    Related("calls", select(PhoneCall).where(PhoneCall.dossier_id == PARENT_ID)
+            .options(joinedload(PhoneCall.animator))),
+    Related("private_notes", select(PrivateNote).where(PrivateNote.dossier_id == PARENT_ID)
+            .options(joinedload(PrivateNote.author)).order_by(PrivateNote.created_at)),
+    Related("labels", select(Label).join(dossier_label, dossier_label.c.label_id == Label.id)
+            .where(dossier_label.c.dossier_id == PARENT_ID)),
+    Related("qualification", select(Qualification).where(Qualification.dossier_id == PARENT_ID)
+            .options(joinedload(Qualification.theme_rows), joinedload(Qualification.updated_by)),
+            many=False),
+)
+
+
 def load_dossier_page(dossier: Dossier) -> Dossier:
     """What the animators' dossier page shows, loaded in a few queries whatever its length:
-    the holder's side (``submissions.services.load_page``) plus calls, notes, labels and the
-    qualification, each with its people joined (the same statements for every dossier)."""
-    from sqlalchemy.orm import joinedload, selectinload
-
-    from murporteur.submissions.services import load_page
-
-    return load_page(
-        dossier, joinedload(Dossier.holder), joinedload(Dossier.assigned_to),
-        selectinload(Dossier.calls).joinedload(PhoneCall.animator),
-        selectinload(Dossier.private_notes).joinedload(PrivateNote.author),
-        selectinload(Dossier.labels),
-        selectinload(Dossier.qualification).joinedload(Qualification.theme_rows),
-        selectinload(Dossier.qualification).joinedload(Qualification.updated_by))
+    the holder's side (``submissions.services.load_page``) plus ``PAGE_RELATED`` (the same
+    statements for every dossier)."""
+    if {"holder", "assigned_to"} & inspect(dossier).unloaded:
+        db.session.scalars(_PEOPLE, {"parent_id": dossier.id}).all()
+    return load_page(dossier, *PAGE_RELATED)

@@ -10,6 +10,7 @@ from murporteur.directory.seed import seed_structures
 from murporteur.extensions import db
 from murporteur.triage import services as triage
 from murporteur.triage.tasks import remind_calls
+from tests.core.test_query_counts import counting
 from tests.factories import AnimatorFactory, submitted_dossier
 from tests.helpers import link_in, outbox, text
 
@@ -38,6 +39,17 @@ def holder_page(app, dossier):
     client = app.test_client()
     client.post(link_in(mails[0]))
     return client, text(client.get(f"/mes-dossiers/{dossier.public_id}"))
+
+
+def test_a_dossier_is_found_by_its_number_with_the_people_its_page_names(animator, dossier):
+    triage.assign(dossier, animator, animator)
+    number, holder = dossier.number, dossier.holder.email
+    db.session.flush()
+    db.session.expunge_all()
+    found = triage.find_dossier(number)
+    with counting() as statements:
+        assert (found.holder.email, found.assigned_to.email) == (holder, animator.email)
+    assert statements == [] and triage.find_dossier("MP-1999-00001") is None
 
 
 def test_assign_to_a_colleague_or_oneself(animator_client, animator, dossier):
@@ -94,6 +106,16 @@ def test_a_call_is_scheduled_and_the_animator_reminded_that_morning(animator_cli
     reminder, = outbox("call_reminder")
     assert reminder.recipient_email == animator.email
     assert reminder.context["time"] == "14:30"
+
+
+def test_the_page_announces_the_soonest_planned_call_until_it_is_made(animator_client,
+                                                                     dossier):
+    for day in ("2026-12-10", "2026-12-03"):
+        animator_client.post(url(dossier, "/appels/planifier"), data={"day": day, "hour": "09:00"})
+    page = text(animator_client.get(url(dossier)))
+    assert "Appel prévu le 3 décembre 2026 à 09:00." in page and "10 décembre" not in page
+    animator_client.post(url(dossier, "/appels"), data={"outcome": "no_answer"})
+    assert "Appel prévu le 10 décembre 2026 à 09:00." in text(animator_client.get(url(dossier)))
 
 
 def test_a_call_needs_a_valid_date_and_time(animator_client, dossier):

@@ -113,7 +113,10 @@ def write(results: dict, path: Path) -> None:
                              results["large"]["pages"])
     args = results["args"]
     form = (load["form"]["rps"] or 1.0) if load else 1.0
-    reference = args["dossiers"] >= REFERENCE_DOSSIERS and m["load"][0] < m["cores"] * 0.5
+    # Whether the machine was quiet is read before the run: at its end the load average
+    # counts the benchmark's own load (locust, gunicorn and PostgreSQL on every core).
+    before = m.get("load_before", m["load"])
+    reference = args["dossiers"] >= REFERENCE_DOSSIERS and before[0] < m["cores"] * 0.5
     out = [
         "# Benchmarks",
         "",
@@ -130,7 +133,7 @@ def write(results: dict, path: Path) -> None:
     if not reference:
         out += [f"> **A check of the benchmark, not the reference report**: "
                 f"{args['dossiers']:,} dossiers, load average "
-                f"{m['load'][0]:.2f} on {m['cores']} cores. Throughputs and times below were "
+                f"{before[0]:.2f} on {m['cores']} cores before the run. Throughputs and times below were "
                 "measured on a busy or small setup; statement counts and plans do not depend "
                 "on the load.", ""]
     out += [
@@ -138,7 +141,8 @@ def write(results: dict, path: Path) -> None:
         "",
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gib']} GiB",
         f"- {m['os']}, Python {m['python']}, PostgreSQL {m['postgresql']} (default settings)",
-        f"- load average at the end of the run: {', '.join(f'{x:.2f}' for x in m['load'])}",
+        f"- load average before the run: {', '.join(f'{x:.2f}' for x in before)}; at its end "
+        f"(the benchmark's own load included): {', '.join(f'{x:.2f}' for x in m['load'])}",
         f"- gunicorn with {args['workers']} synchronous workers on 127.0.0.1, access log off, "
         "JSON application logs; locust on the same machine; Celery tasks handed to Redis "
         "(no worker draining them during the run)",

@@ -471,6 +471,7 @@ def main(argv=None) -> int:
     Path("/tmp/murporteur-bench").mkdir(exist_ok=True)
     command = "bench/run " + " ".join(argv if argv is not None else sys.argv[1:])
     started = time.monotonic()
+    load_before = os.getloadavg()  # whether the machine is quiet, before the run loads it
 
     small_url = prepare(args.admin_url, "murporteur_bench_small", args.small, args.seed,
                         args.redis_url, f"{args.database}_small")
@@ -495,7 +496,8 @@ def main(argv=None) -> int:
         for name in (f"{args.database}_small", args.database):
             with psycopg.connect(args.admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    results = {"command": command, "args": vars(args), "machine": machine(),
+    results = {"command": command, "args": vars(args),
+               "machine": {**machine(), "load_before": load_before},
                "generated": prepare.counts, "small": small, "large": large, "load": load,
                "export": exports, "scaling": scaling, "minutes":
                round((time.monotonic() - started) / 60, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from murporteur.extensions import db
-from murporteur.notifications import services
+from murporteur.notifications import delivery, services
 from murporteur.notifications.models import OutboxState
 
 
@@ -17,9 +17,9 @@ from murporteur.notifications.models import OutboxState
 def send_outbox_message(self, outbox_id: int) -> str | None:
     """Send one row; while it stays queued (a failed attempt), try again later. ``deliver``
     marks it failed after OUTBOX_MAX_ATTEMPTS attempts, which ends the retries."""
-    state = services.deliver(outbox_id)
+    state = delivery.deliver(outbox_id)
     if state == OutboxState.QUEUED:
-        raise self.retry(countdown=services.retry_delay(self.request.retries + 1))
+        raise self.retry(countdown=delivery.retry_delay(self.request.retries + 1))
     return state.value if state else None
 
 
@@ -32,10 +32,10 @@ def send_outbox_messages(outbox_ids: list[int]) -> int:
     Returns how many were sent."""
     sent = 0
     for outbox_id in outbox_ids:
-        state = services.deliver(outbox_id)
+        state = delivery.deliver(outbox_id)
         if state == OutboxState.QUEUED:
             send_outbox_message.apply_async((outbox_id,),
-                                            countdown=services.retry_delay(1))
+                                            countdown=delivery.retry_delay(1))
         sent += state == OutboxState.SENT
     return sent
 
@@ -44,7 +44,7 @@ def send_outbox_messages(outbox_ids: list[int]) -> int:
 def recover_outbox() -> int:
     """Beat, every OUTBOX_RECOVERY_SECONDS (a minute): hand over again what the broker never
     received, and what a dead worker left in ``sending`` for OUTBOX_STUCK_SECONDS."""
-    ids = services.recover_outbox()
+    ids = delivery.recover_outbox()
     db.session.commit()
     for outbox_id in ids:
         send_outbox_message.delay(outbox_id)

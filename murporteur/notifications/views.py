@@ -25,7 +25,7 @@ from murporteur.core.handling import get_or_404
 from murporteur.core.security import talisman
 from murporteur.core.urls import safe_next
 from murporteur.extensions import db
-from murporteur.notifications import policies, services
+from murporteur.notifications import delivery, policies, services
 from murporteur.notifications.catalogue import (
     CATALOGUE,
     KINDS,
@@ -88,7 +88,7 @@ def resend(outbox_id: int):
     if row.state != OutboxState.FAILED:
         flash(_("Seul un message en échec peut être renvoyé."), "error")
     else:
-        services.resend(row)
+        delivery.resend(row)
         flash(_("Le message est de nouveau en file d'envoi."), "success")
     return redirect(url_for("notifications.show", outbox_id=outbox_id))
 
@@ -129,7 +129,7 @@ def catalogue():
 @admins_only
 def preview(key: str):
     notification = CATALOGUE.get(key) or abort(404)
-    renderings = {locale: services.render_notification(key, notification.example, locale)
+    renderings = {locale: delivery.render_notification(key, notification.example, locale)
                   for locale in LANGUAGES}
     return render_template("notifications/preview.html", notification=notification,
                            renderings=renderings, kinds=KINDS)
@@ -149,7 +149,7 @@ def preview_html(key: str, locale: str):
     notification = CATALOGUE.get(key) or abort(404)
     if locale not in LANGUAGES:
         abort(404)
-    html = services.render_notification(key, notification.example, locale)[2]
+    html = delivery.render_notification(key, notification.example, locale)[2]
     return Response(html, mimetype="text/html")
 
 

@@ -14,7 +14,7 @@ from tests.helpers import link_in, outbox, text
 
 def _receipt_link(dossier) -> str:
     db.session.commit()
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     receipt = next(m for m in outbox("dossier_receipt") if m.dossier_id == dossier.id)
     deliver(receipt.id)

@@ -46,7 +46,7 @@ def test_the_mail_carries_the_link_and_its_validity(client):
     assert mail.context["full_name"] == "Camille Dubois"
     assert mail.context["hours"] == 2
     assert mail.context["reset_url"].startswith("http://murporteur.test/mot-de-passe/")
-    from murporteur.notifications.services import render
+    from murporteur.notifications.delivery import render
 
     subject, body, html = render(mail)
     assert "nouveau mot de passe" in subject

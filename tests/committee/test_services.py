@@ -242,8 +242,8 @@ def test_animators_publish_and_download_the_minutes_from_the_session_page(world,
 
 
 def test_published_minutes_reach_every_invited_member_with_the_pdf(world, app):
+    from murporteur.notifications.delivery import attachments_of
     from murporteur.notifications.dispatch import commit_and_dispatch
-    from murporteur.notifications.services import attachments_of
     from tests.conftest import login
     from tests.helpers import outbox
 

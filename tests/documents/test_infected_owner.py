@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from murporteur.conventions import services as conventions
 from murporteur.core.lifecycle import apply_transition
-from murporteur.notifications.services import render
+from murporteur.notifications.delivery import render
 from tests import files
 from tests.conventions.test_services import supported_project
 from tests.helpers import outbox

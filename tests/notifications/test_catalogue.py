@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from murporteur.notifications import services
+from murporteur.notifications import delivery, services
 from murporteur.notifications.catalogue import CATALOGUE, KINDS, NOTIFICATIONS, UnknownNotification
 from murporteur.notifications.examples import EXAMPLES
 from tests.conftest import login
@@ -23,8 +23,8 @@ NOT_NOTIFICATIONS = {"_layout", "committee_parts", "in_app", "outbox", "outbox_m
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
 def test_every_entry_renders_in_french_and_in_english(app, key):
     example = CATALOGUE[key].example
-    french = services.render_notification(key, example, "fr")
-    english = services.render_notification(key, example, "en")
+    french = delivery.render_notification(key, example, "fr")
+    english = delivery.render_notification(key, example, "en")
     for subject, body, html in (french, english):
         assert subject and body.strip() and "<html" in html
         for part in (subject, body, html):
@@ -69,7 +69,7 @@ def test_admins_see_the_catalogue_and_preview_each_entry_in_both_languages(clien
     page = text(client.get("/admin/notifications/dossier_receipt"))
     assert "Votre idée MP-2026-0042 est bien reçue" in page or "MP-2026-0042" in page
     assert "En français" in page and "En anglais" in page
-    french, english = (services.render_notification(
+    french, english = (delivery.render_notification(
         "dossier_receipt", CATALOGUE["dossier_receipt"].example, lang)[0] for lang in ("fr", "en"))
     assert french in page and english in page
     html = client.get("/admin/notifications/dossier_receipt/en.html")

@@ -6,7 +6,7 @@ import pytest
 
 from murporteur.core.aftercommit import run_committed
 from murporteur.extensions import db
-from murporteur.notifications import mailer, services
+from murporteur.notifications import delivery, mailer, services
 from murporteur.notifications.models import OutboxMessage, OutboxState
 from murporteur.notifications.tasks import send_outbox_message, send_outbox_messages
 from tests.conftest import login
@@ -127,8 +127,8 @@ def test_the_same_event_is_queued_once(app):
 def test_sending_a_row_twice_sends_one_email(app, sent):
     row = _queue(HolderFactory())
     db.session.commit()
-    assert services.deliver(row.id) == OutboxState.SENT
-    assert services.deliver(row.id) is None
+    assert delivery.deliver(row.id) == OutboxState.SENT
+    assert delivery.deliver(row.id) is None
     assert len(sent) == 1
 
 
@@ -136,19 +136,19 @@ def test_a_row_being_sent_elsewhere_is_not_sent_again(app, sent):
     row = _queue(HolderFactory())
     row.state = OutboxState.SENDING
     db.session.commit()
-    assert services.deliver(row.id) is None
+    assert delivery.deliver(row.id) is None
     assert sent == []
 
 
 def test_a_vanished_row_is_no_error(app, sent):
-    assert services.deliver(987654) is None
+    assert delivery.deliver(987654) is None
 
 
 def test_the_mail_has_text_and_html_parts_and_the_signature(app, sent):
     user = HolderFactory(full_name="Amina Diallo")
     row = _queue(user)
     db.session.commit()
-    services.deliver(row.id)
+    delivery.deliver(row.id)
     message, = sent
     assert message["To"] == user.email
     assert message["Subject"] == "Votre lien pour accéder à Mur porteur"
@@ -164,7 +164,7 @@ def test_the_mail_speaks_the_recipients_language(app, sent):
     user = HolderFactory(full_name="Jane Doe", locale="en")
     row = _queue(user)
     db.session.commit()
-    services.deliver(row.id)
+    delivery.deliver(row.id)
     assert sent[0]["Subject"] == "Your link to access Mur porteur"
     assert "Hello Jane Doe," in sent[0].get_body(("plain",)).get_content()
 
@@ -187,9 +187,9 @@ def test_a_failing_server_is_retried_then_the_row_fails_visibly(app, monkeypatch
 
 
 def test_retries_back_off_exponentially(app, monkeypatch):
-    assert [services.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert [delivery.retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     monkeypatch.setitem(app.config, "OUTBOX_RETRY_SECONDS", 5)
-    assert [services.retry_delay(n) for n in (1, 2, 3)] == [5, 10, 20]
+    assert [delivery.retry_delay(n) for n in (1, 2, 3)] == [5, 10, 20]
 
 
 def test_an_admin_sees_the_outbox_and_resends_a_failed_row(app, sent):
@@ -214,7 +214,7 @@ def test_the_outbox_page_shows_logged_mails_but_hides_links_when_a_server_delive
     dossier = submitted_dossier()
     db.session.commit()
     receipt, = outbox("dossier_receipt")
-    services.deliver(receipt.id)
+    delivery.deliver(receipt.id)
     client = app.test_client()
     login(client, AdminFactory())
     assert "/lien/" in text(client.get(f"/admin/outbox/{receipt.id}"))
@@ -270,7 +270,7 @@ def test_smtp_delivery_uses_the_settings(app, monkeypatch):
     try:
         row = _queue(HolderFactory())
         db.session.commit()
-        assert services.deliver(row.id) == OutboxState.SENT
+        assert delivery.deliver(row.id) == OutboxState.SENT
     finally:
         app.config.update(MAIL_SERVER=None, MAIL_USERNAME=None, MAIL_PASSWORD=None)
     assert calls["server"] == ("smtp.example.org", 587)
@@ -301,8 +301,8 @@ def test_a_notification_that_may_be_switched_off_says_where(app, sent):
         idempotency_key="unsubscribe-test")
     receipt = _queue(HolderFactory())
     db.session.commit()
-    services.deliver(row.id)
-    services.deliver(receipt.id)
+    delivery.deliver(row.id)
+    delivery.deliver(receipt.id)
     switchable, essential = sent
     assert "http://murporteur.test/compte/notifications" in switchable["List-Unsubscribe"]
     assert essential["List-Unsubscribe"] is None
@@ -317,8 +317,8 @@ def test_each_delivery_is_logged_as_json_with_its_outbox_id(app, sent, caplog):
     row = _queue(HolderFactory())
     db.session.commit()
     with caplog.at_level(logging.INFO, logger="murporteur.notifications"):
-        services.deliver(row.id)
-        services.deliver(row.id)  # the second finds nothing to send, and says so
+        delivery.deliver(row.id)
+        delivery.deliver(row.id)  # the second finds nothing to send, and says so
     lines = [json.loads(JsonFormatter().format(r)) for r in caplog.records
              if r.name.startswith("murporteur.notifications")]
     assert [(line["outbox_id"], line["level"]) for line in lines] == [

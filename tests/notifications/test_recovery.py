@@ -10,7 +10,7 @@ import pytest
 
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
-from murporteur.notifications import mailer, services
+from murporteur.notifications import delivery, mailer, services
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxState
 from murporteur.notifications.tasks import recover_outbox
@@ -38,7 +38,7 @@ def test_rows_the_broker_never_received_are_handed_over_again(app):
                 sending_since=now - timedelta(minutes=1), created_at=now - timedelta(hours=2))
     db.session.flush()
     assert app.config["OUTBOX_STUCK_SECONDS"] == 300
-    ids = services.recover_outbox(now)
+    ids = delivery.recover_outbox(now)
     assert ids == sorted([old.id, stuck.id])
     assert stuck.state == OutboxState.QUEUED
     assert fresh.id not in ids and busy.id not in ids
@@ -74,16 +74,16 @@ def test_a_slow_worker_finishing_after_the_recovery_took_its_row_sends_it_once(
 
     def slow_send(message):
         # So slow that beat's recovery takes the row back meanwhile (nobody claimed it yet).
-        assert row.id in services.recover_outbox(utcnow() + timedelta(minutes=10))
+        assert row.id in delivery.recover_outbox(utcnow() + timedelta(minutes=10))
         db.session.commit()
         sent.append(message["To"])
         return "smtp"
 
     monkeypatch.setattr(mailer, "send", slow_send)
-    assert services.deliver(row.id) == OutboxState.SENT
+    assert delivery.deliver(row.id) == OutboxState.SENT
     # The recovery's hand-over then finds the row sent, and sends nothing.
     monkeypatch.setattr(mailer, "send", lambda message: sent.append(message["To"]) or "smtp")
-    assert services.deliver(row.id) is None
+    assert delivery.deliver(row.id) is None
     assert sent == [holder.email]
     assert [(m.state, m.attempts) for m in outbox()] == [(OutboxState.SENT, 1)]
 
@@ -94,15 +94,15 @@ def test_a_slow_worker_never_overwrites_the_attempt_that_took_its_row_over(
     db.session.commit()
 
     def slow_send(message):
-        services.recover_outbox(utcnow() + timedelta(minutes=10))
+        delivery.recover_outbox(utcnow() + timedelta(minutes=10))
         db.session.commit()
         monkeypatch.setattr(mailer, "send", lambda message: "log")
-        assert services.deliver(row.id) == OutboxState.SENT  # another worker, meanwhile
+        assert delivery.deliver(row.id) == OutboxState.SENT  # another worker, meanwhile
         return "smtp"
 
     monkeypatch.setattr(mailer, "send", slow_send)
     with caplog.at_level(logging.WARNING):
-        assert services.deliver(row.id) is None
+        assert delivery.deliver(row.id) is None
     sent, = outbox()
     assert (sent.state, sent.attempts, sent.transport) == (OutboxState.SENT, 2, "log")
     assert "may receive it twice" in caplog.text

@@ -11,7 +11,7 @@ from murporteur.accounts.models import User
 from murporteur.conventions import services as conventions
 from murporteur.core.db import utcnow
 from murporteur.extensions import db
-from murporteur.notifications.services import render
+from murporteur.notifications.delivery import render
 from murporteur.privacy import retention
 from murporteur.privacy.services import ANONYMOUS_TITLE
 from murporteur.submissions.models import Dossier

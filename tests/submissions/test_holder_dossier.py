@@ -16,7 +16,7 @@ from tests.helpers import link_in, outbox, text
 def _follow_receipt(client, dossier):
     db.session.commit()
     receipt = next(m for m in outbox("dossier_receipt") if m.dossier_id == dossier.id)
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     deliver(receipt.id)
     receipt = next(m for m in outbox("dossier_receipt") if m.dossier_id == dossier.id)
@@ -38,7 +38,7 @@ def test_the_receipt_link_opens_the_dossier_page(client):
 def test_opening_the_link_does_not_spend_it_only_the_button_does(client):
     submitted_dossier()
     db.session.commit()
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     receipt, = outbox("dossier_receipt")
     deliver(receipt.id)

@@ -93,7 +93,7 @@ def test_an_infected_file_is_quarantined_and_the_holder_told(app, clamd, holder_
     assert scanning.quarantine_path(document).read_bytes() == infected
     mails = outbox("document_infected", to=holder.email)
     assert len(mails) == 1
-    from murporteur.notifications.services import render
+    from murporteur.notifications.delivery import render
 
     subject, body, _html = render(mails[0])
     assert subject == "Un fichier que vous avez envoyé contient un virus"

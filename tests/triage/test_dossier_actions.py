@@ -31,7 +31,7 @@ def url(dossier, action=""):
 def holder_page(app, dossier):
     """The holder's own page, reached through the latest link they were sent."""
     db.session.commit()
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     mails = [m for m in outbox(to=dossier.holder.email) if "/lien/" in str(m.context)]
     deliver(mails[-1].id)
@@ -210,7 +210,7 @@ def test_redirecting_sends_the_structures_contacts(app, animator_client, animato
     assert response.status_code == 302
     mail, = outbox("dossier_redirected")
     db.session.commit()
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     deliver(mail.id)
     mail, = outbox("dossier_redirected")
@@ -287,7 +287,7 @@ def test_the_retain_comment_is_mailed_to_the_holder_and_the_form_says_so(
                                 data={"retain-comment": "Bravo, présentation en mars."})
     assert done.status_code == 302
     db.session.commit()
-    from murporteur.notifications.services import deliver
+    from murporteur.notifications.delivery import deliver
 
     mail = outbox("dossier_state_changed")[-1]
     deliver(mail.id)

@@ -12,7 +12,7 @@ from murporteur.committee.models import Decision, Stance
 from murporteur.committee.notifications import member_session_url
 from murporteur.committee.tasks import digest_missing_positions, remind_missing_positions
 from murporteur.extensions import db
-from murporteur.notifications import mailer
+from murporteur.notifications import delivery, mailer
 from murporteur.notifications import services as notifications
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage, OutboxState
@@ -318,7 +318,7 @@ def test_a_calendar_whose_session_is_gone_leaves_the_mail_without_it(app, sent):
         "attachments": [{"kind": "session_ics", "session_id": 987654, "item_id": None}]},
         idempotency_key="test:gone")
     db.session.commit()
-    assert notifications.deliver(row.id) == OutboxState.SENT
+    assert delivery.deliver(row.id) == OutboxState.SENT
     message, = sent[user.email]
     assert list(message.iter_attachments()) == []
 
@@ -353,7 +353,7 @@ def test_every_committee_mail_renders_in_both_languages(app, key, locale):
         contexts += [dict(SAMPLES, decision="supported", supporters=["Vilogia"]),
                      dict(SAMPLES, decision="postponed", comment="")]
     for context in contexts:
-        subject, text, html = notifications.render(
+        subject, text, html = delivery.render(
             OutboxMessage(key=key, locale=locale, context=context))
         assert subject and "MP-2026-0001" in text and "MP-2026-0001" in html
         assert "{{" not in text + html and "{%" not in text + html

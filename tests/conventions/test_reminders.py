@@ -12,7 +12,7 @@ from murporteur.conventions.tasks import (
     remind_payments_overdue,
 )
 from murporteur.core.lifecycle import apply_transition
-from murporteur.notifications import services as notifications
+from murporteur.notifications import delivery
 from murporteur.notifications.dispatch import commit_and_dispatch
 from murporteur.notifications.models import OutboxMessage
 from tests.conventions.test_services import signed, supported_project
@@ -160,7 +160,7 @@ SAMPLE = {"number": "MP-2026-0001", "title": "Café solidaire", "structure_name"
 @pytest.mark.parametrize("key", ["convention_payment_due", "convention_payment_overdue",
                                  "convention_ending"])
 def test_every_convention_mail_renders_in_both_languages(app, key, locale):
-    subject, text, html = notifications.render(
+    subject, text, html = delivery.render(
         OutboxMessage(key=key, locale=locale, context=SAMPLE))
     assert subject and "MP-2026-0001" in text and "MP-2026-0001" in html
     assert "http://murporteur.test/x" in text and 'href="http://murporteur.test/x"' in html

@@ -346,10 +346,12 @@ def add_note(dossier: Dossier, author: User, body: str) -> PrivateNote:
     return note
 
 
-#: A dossier by its number, with the holder and the assignee its pages name (built once:
-#: ``core.loading``).
+#: The people a dossier's pages name: its holder and its assignee, joined to the dossier.
+_WITH_PEOPLE = (joinedload(Dossier.holder), joinedload(Dossier.assigned_to))
+
+#: A dossier by its number, with its people (built once: ``core.loading``).
 _BY_NUMBER = (select(Dossier).where(Dossier.number == bindparam("number", type_=String))
-              .options(joinedload(Dossier.holder), joinedload(Dossier.assigned_to)))
+              .options(*_WITH_PEOPLE))
 
 
 def find_dossier(number: str) -> Dossier | None:
@@ -359,8 +361,7 @@ def find_dossier(number: str) -> Dossier | None:
 
 #: What the animators' dossier page shows beside the holder's side: the dossier's people,
 #: calls, notes, labels and qualification, each with its people joined (``core.loading``).
-_PEOPLE = (select(Dossier).where(Dossier.id == PARENT_ID)
-           .options(joinedload(Dossier.holder), joinedload(Dossier.assigned_to)))
+_PEOPLE = select(Dossier).where(Dossier.id == PARENT_ID).options(*_WITH_PEOPLE)
 PAGE_RELATED = (
     Related("calls", select(PhoneCall).where(PhoneCall.dossier_id == PARENT_ID)
             .options(joinedload(PhoneCall.animator))),

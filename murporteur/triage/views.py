@@ -56,7 +56,7 @@ def inbox():
     offered = columns.offered()
     counts, rows, total = dashboard_rows.dashboard_view(filters, current_user,
                                                         options=columns.loads(shown),
-                                                   extras=columns.extras(shown))
+                                                        extras=columns.extras(shown))
     pages = max(1, -(-total // dashboard.PAGE_SIZE))
     # The next and previous pages are read from the rows' position (keyset): as fast deep in
     # the list as at its start. The first page needs none.
